@@ -6,9 +6,7 @@ import { ID_PATTERN, NAME_MAX, PASSWORD_MAX, isPbxName, isPbxPassword } from "@c
 // ---------------------------------------------------------------- values
 
 export const idSchema = (what: string) =>
-  z
-    .string({ error: `${what} is required` })
-    .regex(ID_PATTERN, { error: `${what} must be 1 to 10 digits` });
+  z.string({ error: `${what} is required` }).regex(ID_PATTERN, { error: `${what} must be 1 to 10 digits` });
 
 export const agentIdSchema = idSchema("Agent id");
 export const queueIdSchema = idSchema("Queue id");
@@ -36,7 +34,9 @@ export const usernameSchema = z
   .regex(/^[a-z0-9][a-z0-9._-]{0,31}$/i, {
     error: "Username must be 1 to 32 letters, digits, dots, dashes or underscores",
   })
-  .refine((value) => !ID_PATTERN.test(value), { error: "Username must not be all digits (those are agent ids)" });
+  .refine((value) => !ID_PATTERN.test(value), {
+    error: "Username must not be all digits (those are agent ids)",
+  });
 
 // ---------------------------------------------------------------- resources
 
@@ -254,7 +254,14 @@ export type ConsoleEvent =
   | { type: "health"; pbx: PbxHealth }
   | { type: "import"; job: ImportJobProgress };
 
-export const consoleEventTypes = ["agent", "agentDeleted", "queue", "queueDeleted", "health", "import"] as const;
+export const consoleEventTypes = [
+  "agent",
+  "agentDeleted",
+  "queue",
+  "queueDeleted",
+  "health",
+  "import",
+] as const;
 export type ConsoleEventType = ConsoleEvent["type"];
 
 export type ImportJobProgress = {

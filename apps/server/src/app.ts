@@ -1,0 +1,123 @@
+// The Hono app: middleware in order (request id, security headers, logging), the /api sub-apps, metrics,
+// then the SPA. Routes never call undici; they call services, which call the PBX client.
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import { agentRoutes } from "./agents/routes.ts";
+import { auditRoutes } from "./audit/routes.ts";
+import {
+  isHttps,
+  loadSession,
+  requireCsrfHeader,
+  requireSignedIn,
+  sessionCookie,
+} from "./auth/middleware.ts";
+import { sessionRoutes } from "./auth/routes.ts";
+import type { ConsoleDeps } from "./deps.ts";
+import { eventRoutes } from "./events/routes.ts";
+import { HttpError } from "./http/errors.ts";
+import type { AppEnv } from "./http/env.ts";
+import { spaRoutes } from "./http/static.ts";
+import { queueRoutes } from "./queues/routes.ts";
+import { userRoutes } from "./users/routes.ts";
+
+const JSON_BODY_LIMIT = 64 * 1024;
+
+export function createApp(deps: ConsoleDeps, webDist: string) {
+  const cookie = sessionCookie(deps.config.trustProxy);
+  const app = new Hono<AppEnv>();
+
+  app.use(requestId());
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+      strictTransportSecurity: false,
+      referrerPolicy: "same-origin",
+      xFrameOptions: "DENY",
+    }),
+  );
+  app.use(async (c, next) => {
+    if (isHttps(c, deps.config.trustProxy))
+      c.header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    const started = performance.now();
+    await next();
+    deps.log.debug(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      },
+      "request",
+    );
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof HttpError) return c.json(error.toBody(), error.status);
+    if (error instanceof HTTPException) {
+      const status = error.status;
+      const code = status === 413 ? "PAYLOAD_TOO_LARGE" : status === 400 ? "VALIDATION" : "INTERNAL";
+      const message =
+        status === 400 ? "The request body is not valid JSON." : error.message || "Request refused.";
+      return c.json(
+        { error: { code, message, ...(status === 400 ? { fields: { body: message } } : {}) } },
+        status,
+      );
+    }
+    deps.log.error({ err: error, path: c.req.path }, "unhandled error");
+    return c.json({ error: { code: "INTERNAL", message: "Something went wrong on the server." } }, 500);
+  });
+
+  const api = new Hono<AppEnv>()
+    .use(
+      bodyLimit({
+        maxSize: JSON_BODY_LIMIT,
+        onError: () => {
+          throw new HttpError(
+            413,
+            "PAYLOAD_TOO_LARGE",
+            `Request bodies are limited to ${JSON_BODY_LIMIT / 1024} KB.`,
+          );
+        },
+      }),
+    )
+    .use(requireCsrfHeader)
+    .use(loadSession(deps.sessions, cookie))
+    .get("/health", (c) => {
+      const pbx = deps.health.current();
+      return c.json({ status: pbx.reachable === false ? "degraded" : "ok", pbx }, 200);
+    })
+    .route("/session", sessionRoutes(deps, cookie))
+    .use(requireSignedIn)
+    .route("/agents", agentRoutes(deps))
+    .route("/queues", queueRoutes(deps))
+    .route("/users", userRoutes(deps))
+    .route("/audit", auditRoutes(deps))
+    .route("/events", eventRoutes(deps))
+    .get("/pause-reasons", (c) => c.json({ reasons: deps.config.pauseReasons }, 200))
+    .all("*", () => {
+      throw new HttpError(404, "NOT_FOUND", "No such API route.");
+    });
+
+  app.route("/api", api);
+  if (deps.config.metrics) {
+    app.get("/metrics", async (c) =>
+      c.body(await deps.metrics.render(), 200, { "Content-Type": deps.metrics.contentType }),
+    );
+  }
+  app.route("/", spaRoutes(webDist));
+  return app;
+}

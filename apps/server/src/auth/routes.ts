@@ -1,0 +1,96 @@
+// Sign in, who am I, sign out. Agents sign in with their agent id and agent password.
+import { ID_PATTERN } from "@crystal-console/crystal/rules";
+import { loginRequestSchema, type SessionUser } from "@crystal-console/api";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { type Context, Hono } from "hono";
+import { recordAudit } from "../audit/audit.ts";
+import type { ConsoleDeps } from "../deps.ts";
+import { HttpError } from "../http/errors.ts";
+import type { AppEnv } from "../http/env.ts";
+import { validate } from "../http/validate.ts";
+import { currentUser, type sessionCookie } from "./middleware.ts";
+import { verifyPassword } from "./passwords.ts";
+
+export function clientAddress(c: Context, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  try {
+    return getConnInfo(c).remote.address ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+/** Who these credentials belong to, with the stored hash to check (the decoy when nobody matches). */
+async function findCredentials(
+  deps: ConsoleDeps,
+  username: string,
+): Promise<{ user: SessionUser | null; hash: string }> {
+  if (ID_PATTERN.test(username)) {
+    const agent = await deps.db
+      .selectFrom("agents")
+      .select(["id", "password_hash"])
+      .where("id", "=", username)
+      .where("active", "=", 1)
+      .executeTakeFirst();
+    if (!agent?.password_hash) return { user: null, hash: deps.decoyHash };
+    return { user: { username: agent.id, role: "agent", agentId: agent.id }, hash: agent.password_hash };
+  }
+  const row = await deps.db
+    .selectFrom("users")
+    .selectAll()
+    .where("username", "=", username)
+    .executeTakeFirst();
+  if (!row || row.disabled === 1) return { user: null, hash: row?.password_hash ?? deps.decoyHash };
+  return { user: { username: row.username, role: row.role }, hash: row.password_hash };
+}
+
+export function sessionRoutes(deps: ConsoleDeps, cookie: ReturnType<typeof sessionCookie>) {
+  const { account, address } = deps.throttle;
+  return new Hono<AppEnv>()
+    .post("/", validate("json", loginRequestSchema), async (c) => {
+      const { username, password } = c.req.valid("json");
+      const accountKey = username.toLowerCase();
+      const addressKey = clientAddress(c, deps.config.trustProxy);
+      const wait = Math.max(account.retryAfter(accountKey), address.retryAfter(addressKey));
+      if (wait > 0) {
+        c.header("Retry-After", String(wait));
+        throw new HttpError(429, "RATE_LIMITED", `Too many failed sign-ins. Try again in ${wait} seconds.`);
+      }
+      const { user, hash } = await findCredentials(deps, username);
+      const valid = await verifyPassword(password, hash);
+      if (!user || !valid) {
+        account.fail(accountKey);
+        address.fail(addressKey);
+        await recordAudit(deps.db, {
+          actor: username.slice(0, 64),
+          action: "sign_in",
+          outcome: "refused",
+          detail: "wrong username or password",
+        });
+        throw new HttpError(401, "UNAUTHENTICATED", "Wrong username or password.");
+      }
+      account.clear(accountKey);
+      // Rotate: whatever session the browser had ends; the new id is fresh.
+      const previous = cookie.read(c);
+      if (previous) await deps.sessions.end(previous);
+      const token = await deps.sessions.create(user);
+      cookie.write(c, token, Math.floor(deps.config.sessionAbsoluteMs / 1000));
+      await recordAudit(deps.db, {
+        actor: user.username,
+        action: "sign_in",
+        ...(user.agentId ? { agentId: user.agentId } : {}),
+        outcome: "ok",
+      });
+      return c.json({ user }, 200);
+    })
+    .get("/", (c) => c.json({ user: currentUser(c) }, 200))
+    .delete("/", async (c) => {
+      const token = c.get("sessionToken");
+      if (token) await deps.sessions.end(token);
+      cookie.clear(c);
+      return c.body(null, 204);
+    });
+}

@@ -1,0 +1,27 @@
+// Everything a route needs, built once at start (index.ts) and passed down explicitly.
+import type { PbxClient } from "@crystal-console/crystal";
+import type { Logger } from "pino";
+import type { AgentDeps } from "./agents/service.ts";
+import type { Sessions } from "./auth/sessions.ts";
+import type { Throttle } from "./auth/throttle.ts";
+import type { Config } from "./config.ts";
+import type { EventBus } from "./events/bus.ts";
+import type { Metrics } from "./metrics.ts";
+import type { HealthTracker } from "./pbx/health.ts";
+import type { Registry } from "./registry/open.ts";
+
+export type ConsoleDeps = AgentDeps & {
+  config: Config;
+  db: Registry;
+  pbx: PbxClient;
+  bus: EventBus;
+  health: HealthTracker;
+  sessions: Sessions;
+  log: Logger;
+  metrics: Metrics;
+  throttle: { account: Throttle; address: Throttle };
+  /** Checked when a username is unknown, so a failed sign-in takes as long either way. */
+  decoyHash: string;
+  /** Aborted when the server begins to shut down: live streams end so in-flight requests can finish. */
+  closing: AbortSignal;
+};

@@ -1,0 +1,160 @@
+// Starts the console: configuration, registry, PBX client (embedded simulator or a real PBX), the Hono app
+// on @hono/node-server, and a close() that shuts down in order.
+import { randomBytes } from "node:crypto";
+import type { Server } from "node:http";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { ConsoleEvent } from "@crystal-console/api";
+import { createPbxClient, redact } from "@crystal-console/crystal";
+import { type PbxSim, startPbxSim } from "@crystal-console/pbx-sim";
+import { serve } from "@hono/node-server";
+import { agentEvent } from "./agents/service.ts";
+import { createApp } from "./app.ts";
+import { createDecoyHash } from "./auth/passwords.ts";
+import { createSessions } from "./auth/sessions.ts";
+import { createThrottle } from "./auth/throttle.ts";
+import { type Config, loadConfig } from "./config.ts";
+import { seedDemoCallCentre } from "./demo.ts";
+import type { ConsoleDeps } from "./deps.ts";
+import { createEventBus } from "./events/bus.ts";
+import { createLogger } from "./logger.ts";
+import { createMetrics } from "./metrics.ts";
+import { createHealthTracker } from "./pbx/health.ts";
+import type { PbxAttempt } from "./pbx/writes.ts";
+import { openRegistry } from "./registry/open.ts";
+import { ensureFirstAdmin } from "./users/service.ts";
+
+export { loadConfig, ConfigError, type Config } from "./config.ts";
+
+export type RunningConsole = {
+  url: string;
+  config: Config;
+  /** The embedded simulator, or null when talking to a real PBX. */
+  sim: PbxSim | null;
+  /** Set when this start created the first admin. */
+  firstAdmin: { username: string; password: string; generated: boolean } | null;
+  deps: ConsoleDeps;
+  close(): Promise<void>;
+};
+
+const DEFAULT_WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url));
+
+export async function startConsole(env: Record<string, string | undefined> = {}): Promise<RunningConsole> {
+  const config = loadConfig(env);
+  const log = createLogger(config.logLevel);
+  const db = await openRegistry(resolve(config.databaseFile));
+
+  const sim =
+    config.pbx.mode === "embedded"
+      ? await startPbxSim({
+          host: "127.0.0.1",
+          port: 0,
+          secure: randomBytes(12).toString("hex"),
+          stateFile: join(config.dataDir, "pbx-sim.json"),
+        })
+      : null;
+  const pbxTarget = config.pbx.mode === "remote" ? config.pbx : { url: sim!.url, secure: sim!.secure };
+
+  const bus = createEventBus(db);
+  const sessions = createSessions(db, { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs });
+  const metrics = createMetrics(() => sessions.countActive());
+  const health = createHealthTracker({
+    mode: config.pbx.mode,
+    onChange: (pbx) =>
+      void bus
+        .publish([{ type: "health", pbx }])
+        .catch((error: unknown) => log.error({ err: error }, "health event")),
+  });
+  const pbx = createPbxClient({
+    baseUrl: pbxTarget.url,
+    secure: pbxTarget.secure,
+    timeouts: config.pbxTimeouts,
+    onCall(record) {
+      health.onCall(record);
+      metrics.onPbxCall(record);
+      log.debug(
+        { pbx: redact(record.url), result: record.result, ms: Math.round(record.durationMs) },
+        "pbx call",
+      );
+    },
+  });
+  const closing = new AbortController();
+  const settleTimers = new Set<NodeJS.Timeout>();
+
+  async function onUnknownOutcome(attempt: PbxAttempt, settle: () => Promise<unknown>) {
+    if (attempt.agentId) {
+      const stored = await db.transaction().execute(async (trx) => {
+        const updated = await trx
+          .updateTable("agents")
+          .set({ confirmed: 0 })
+          .where("id", "=", attempt.agentId!)
+          .where("active", "=", 1)
+          .executeTakeFirst();
+        const events: ConsoleEvent[] =
+          updated.numUpdatedRows > 0n ? await agentEvent(trx, attempt.agentId!) : [];
+        return bus.record(trx, events);
+      });
+      bus.broadcast(stored);
+    }
+    // One follow-up "ensure" settles it by reading an answer: the wanted state, or an "already" answer.
+    const timer = setTimeout(() => {
+      settleTimers.delete(timer);
+      if (closing.signal.aborted) return;
+      settle().catch((error: unknown) =>
+        log.warn({ action: attempt.action, err: String(error) }, "could not settle an unknown outcome"),
+      );
+    }, config.pbxSettleDelayMs);
+    settleTimers.add(timer);
+  }
+
+  const deps: ConsoleDeps = {
+    config,
+    db,
+    pbx,
+    bus,
+    health,
+    sessions,
+    log,
+    metrics,
+    scryptLogN: config.scryptLogN,
+    onUnknownOutcome,
+    throttle: { account: createThrottle(5, 15 * 60_000), address: createThrottle(30, 15 * 60_000) },
+    decoyHash: await createDecoyHash(config.scryptLogN),
+    closing: closing.signal,
+  };
+
+  const firstAdmin = await ensureFirstAdmin(deps, () => randomBytes(12).toString("base64url"));
+  if (sim && config.demo) await seedDemoCallCentre(deps);
+  const stopProbe = health.startProbe(pbxTarget.url, config.pbxProbeIntervalMs, config.pbxTimeouts.connectMs);
+
+  const app = createApp(deps, config.webDist ? resolve(config.webDist) : DEFAULT_WEB_DIST);
+  const server = await new Promise<Server>((resolveServer) => {
+    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () =>
+      resolveServer(s as Server),
+    );
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+
+  let closed: Promise<void> | null = null;
+  async function close() {
+    // Stop accepting, end live streams, let in-flight requests (and their PBX calls) finish, then close.
+    closed ??= (async () => {
+      closing.abort();
+      stopProbe();
+      for (const timer of settleTimers) clearTimeout(timer);
+      const drained = new Promise<void>((done) => server.close(() => done()));
+      server.closeIdleConnections();
+      const forced = setTimeout(() => server.closeAllConnections(), 10_000);
+      await drained;
+      clearTimeout(forced);
+      await pbx.close();
+      await db.destroy();
+      await sim?.close();
+    })();
+    return closed;
+  }
+
+  return { url, config, sim, firstAdmin, deps, close };
+}

@@ -1,0 +1,86 @@
+// Migrations, run at start. Written in Kysely's portable schema builder so the Postgres dialect can serve too.
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+
+const migrations: Record<string, Migration> = {
+  "001-initial": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("users")
+        .addColumn("username", "text", (c) => c.primaryKey())
+        .addColumn("role", "text", (c) => c.notNull())
+        .addColumn("password_hash", "text", (c) => c.notNull())
+        .addColumn("disabled", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("sessions")
+        .addColumn("id_hash", "text", (c) => c.primaryKey())
+        .addColumn("username", "text", (c) => c.notNull())
+        .addColumn("role", "text", (c) => c.notNull())
+        .addColumn("agent_id", "text")
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("last_seen_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("sessions_username").on("sessions").column("username").execute();
+      await db.schema
+        .createTable("queues")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("name", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("agents")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("out_queue_id", "text", (c) => c.notNull())
+        .addColumn("password_hash", "text")
+        .addColumn("active", "integer", (c) => c.notNull().defaultTo(1))
+        .addColumn("status", "text", (c) => c.notNull().defaultTo("logged_off"))
+        .addColumn("extension", "text")
+        .addColumn("status_since", "text", (c) => c.notNull())
+        .addColumn("status_by", "text")
+        .addColumn("pause_reason", "text")
+        .addColumn("confirmed", "integer", (c) => c.notNull().defaultTo(1))
+        .execute();
+      await db.schema
+        .createTable("memberships")
+        .addColumn("agent_id", "text", (c) => c.notNull())
+        .addColumn("queue_id", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("memberships_pk", ["agent_id", "queue_id"])
+        .execute();
+      await db.schema.createIndex("memberships_queue").on("memberships").column("queue_id").execute();
+      await db.schema
+        .createTable("audit")
+        .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+        .addColumn("at", "text", (c) => c.notNull())
+        .addColumn("actor", "text", (c) => c.notNull())
+        .addColumn("action", "text", (c) => c.notNull())
+        .addColumn("agent_id", "text")
+        .addColumn("queue_id", "text")
+        .addColumn("params", "text", (c) => c.notNull())
+        .addColumn("pbx_code", "integer")
+        .addColumn("pbx_message", "text")
+        .addColumn("outcome", "text", (c) => c.notNull())
+        .addColumn("detail", "text")
+        .execute();
+      await db.schema.createIndex("audit_at").on("audit").column("at").execute();
+      await db.schema
+        .createTable("events")
+        .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+        .addColumn("at", "text", (c) => c.notNull())
+        .addColumn("type", "text", (c) => c.notNull())
+        .addColumn("data", "text", (c) => c.notNull())
+        .execute();
+    },
+  },
+};
+
+const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
+
+export async function migrate(db: Kysely<unknown>): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  const failed = results?.find((result) => result.status === "Error");
+  if (error || failed) {
+    throw new Error(`Registry migration ${failed?.migrationName ?? ""} failed: ${String(error)}`);
+  }
+  await sql`select 1`.execute(db);
+}

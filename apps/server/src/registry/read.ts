@@ -1,0 +1,104 @@
+// Reading the registry into the contract's shapes (packages/api): Agent and Queue.
+import type { Agent, Queue } from "@crystal-console/api";
+import type { Kysely } from "kysely";
+import type { AgentRow, Database } from "./schema.ts";
+
+type Db = Kysely<Database>;
+
+const byNumericId = (a: { id: string }, b: { id: string }) =>
+  a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+export function toAgent(row: AgentRow, queueIds: string[]): Agent {
+  return {
+    id: row.id,
+    name: row.name,
+    outQueueId: row.out_queue_id,
+    queueIds,
+    status: row.status,
+    extension: row.extension,
+    statusSince: row.status_since,
+    statusBy: row.status_by,
+    pauseReason: row.pause_reason,
+    confirmed: row.confirmed === 1,
+  };
+}
+
+/** Active agents, each with its queues, ordered by id. */
+export async function listAgents(db: Db, onlyId?: string): Promise<Agent[]> {
+  let rows = db.selectFrom("agents").selectAll().where("active", "=", 1);
+  let memberships = db
+    .selectFrom("memberships")
+    .innerJoin("agents", "agents.id", "memberships.agent_id")
+    .select(["memberships.agent_id", "memberships.queue_id"])
+    .where("agents.active", "=", 1);
+  if (onlyId !== undefined) {
+    rows = rows.where("id", "=", onlyId);
+    memberships = memberships.where("memberships.agent_id", "=", onlyId);
+  }
+  const [agentRows, membershipRows] = await Promise.all([rows.execute(), memberships.execute()]);
+  const queuesOf = groupBy(
+    membershipRows,
+    (m) => m.agent_id,
+    (m) => m.queue_id,
+  );
+  return agentRows.map((row) => toAgent(row, sortIds(queuesOf.get(row.id) ?? []))).sort(byNumericId);
+}
+
+export async function getAgent(db: Db, id: string): Promise<Agent | undefined> {
+  const [agent] = await listAgents(db, id);
+  return agent;
+}
+
+/** The agent's row whether active or retired. */
+export async function findAgentRow(db: Db, id: string): Promise<AgentRow | undefined> {
+  return db.selectFrom("agents").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function listQueues(db: Db, onlyId?: string): Promise<Queue[]> {
+  let rows = db.selectFrom("queues").selectAll();
+  let memberships = db
+    .selectFrom("memberships")
+    .innerJoin("agents", "agents.id", "memberships.agent_id")
+    .select(["memberships.agent_id", "memberships.queue_id"])
+    .where("agents.active", "=", 1);
+  if (onlyId !== undefined) {
+    rows = rows.where("id", "=", onlyId);
+    memberships = memberships.where("memberships.queue_id", "=", onlyId);
+  }
+  const [queueRows, membershipRows] = await Promise.all([rows.execute(), memberships.execute()]);
+  const agentsOf = groupBy(
+    membershipRows,
+    (m) => m.queue_id,
+    (m) => m.agent_id,
+  );
+  return queueRows
+    .map((row) => ({ id: row.id, name: row.name, agentIds: sortIds(agentsOf.get(row.id) ?? []) }))
+    .sort(byNumericId);
+}
+
+export async function getQueue(db: Db, id: string): Promise<Queue | undefined> {
+  const [queue] = await listQueues(db, id);
+  return queue;
+}
+
+export async function listRetiredAgentIds(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom("agents").select("id").where("active", "=", 0).execute();
+  return rows.sort(byNumericId).map((row) => row.id);
+}
+
+function sortIds(ids: string[]): string[] {
+  return ids
+    .map((id) => ({ id }))
+    .sort(byNumericId)
+    .map((item) => item.id);
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string, value: (item: T) => string): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const item of items) {
+    const list = groups.get(key(item));
+    if (list) list.push(value(item));
+    else groups.set(key(item), [value(item)]);
+  }
+  return groups;
+}
