@@ -1,0 +1,18 @@
+export { startPbxSim, MANAGEMENT_PATH, AGENT_COMMAND_PATH } from "./server.ts";
+export { DEFAULT_EXTENSIONS, parseExtensions } from "./extensions.ts";
+export { SimConflictError, SimInputError } from "./errors.ts";
+export type {
+  AgentState,
+  Fault,
+  FaultKind,
+  Latency,
+  PbxSim,
+  PbxSimOptions,
+  PhoneChange,
+  SimAgent,
+  SimCall,
+  SimEndpoint,
+  SimLogin,
+  SimQueue,
+  SimState,
+} from "./types.ts";
