@@ -9,6 +9,7 @@ import type { EventBus } from "./events/bus.ts";
 import type { Metrics } from "./metrics.ts";
 import type { HealthTracker } from "./pbx/health.ts";
 import type { Registry } from "./registry/open.ts";
+import type { AgentListCache } from "./registry/snapshot.ts";
 
 export type ConsoleDeps = AgentDeps & {
   config: Config;
@@ -24,4 +25,5 @@ export type ConsoleDeps = AgentDeps & {
   decoyHash: string;
   /** Aborted when the server begins to shut down: live streams end so in-flight requests can finish. */
   closing: AbortSignal;
+  agentList: AgentListCache;
 };

@@ -8,6 +8,7 @@ import type { ConsoleEvent } from "@crystal-console/api";
 import { createPbxClient, redact } from "@crystal-console/crystal";
 import { type PbxSim, startPbxSim } from "@crystal-console/pbx-sim";
 import { serve } from "@hono/node-server";
+import type { DestinationStream } from "pino";
 import { agentEvent } from "./agents/service.ts";
 import { createApp } from "./app.ts";
 import { createDecoyHash } from "./auth/passwords.ts";
@@ -22,6 +23,7 @@ import { createMetrics } from "./metrics.ts";
 import { createHealthTracker } from "./pbx/health.ts";
 import type { PbxAttempt } from "./pbx/writes.ts";
 import { openRegistry } from "./registry/open.ts";
+import { createAgentListCache } from "./registry/snapshot.ts";
 import { ensureFirstAdmin } from "./users/service.ts";
 
 export { loadConfig, ConfigError, type Config } from "./config.ts";
@@ -39,9 +41,17 @@ export type RunningConsole = {
 
 const DEFAULT_WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url));
 
-export async function startConsole(env: Record<string, string | undefined> = {}): Promise<RunningConsole> {
+export type StartOptions = {
+  /** Where log lines go (default: stdout). Tests pass a stream to read what was logged. */
+  logDestination?: DestinationStream;
+};
+
+export async function startConsole(
+  env: Record<string, string | undefined> = {},
+  options: StartOptions = {},
+): Promise<RunningConsole> {
   const config = loadConfig(env);
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, options.logDestination);
   const db = await openRegistry(resolve(config.databaseFile));
 
   const sim =
@@ -121,6 +131,7 @@ export async function startConsole(env: Record<string, string | undefined> = {})
     throttle: { account: createThrottle(5, 15 * 60_000), address: createThrottle(30, 15 * 60_000) },
     decoyHash: await createDecoyHash(config.scryptLogN),
     closing: closing.signal,
+    agentList: createAgentListCache(db, bus),
   };
 
   const firstAdmin = await ensureFirstAdmin(deps, () => randomBytes(12).toString("base64url"));

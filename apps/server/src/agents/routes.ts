@@ -11,7 +11,7 @@ import type { ConsoleDeps } from "../deps.ts";
 import { HttpError, notFound } from "../http/errors.ts";
 import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
-import { getAgent, listAgents, listRetiredAgentIds } from "../registry/read.ts";
+import { getAgent, listRetiredAgentIds } from "../registry/read.ts";
 import { changeAgentState, createAgent, deleteAgent, updateAgent } from "./service.ts";
 
 const params = z.object({ id: agentIdSchema });
@@ -24,7 +24,8 @@ export function agentRoutes(deps: ConsoleDeps) {
         const self = await getAgent(deps.db, user.agentId ?? "");
         return c.json({ agents: self ? [self] : [] }, 200);
       }
-      return c.json({ agents: await listAgents(deps.db) }, 200);
+      c.header("Content-Type", "application/json");
+      return c.body(await deps.agentList.json(), 200);
     })
     .get("/retired", requireRole("admin", "supervisor"), async (c) =>
       c.json({ agentIds: await listRetiredAgentIds(deps.db) }, 200),
