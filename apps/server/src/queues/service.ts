@@ -1,7 +1,7 @@
 // Queues and assignments: PBX first, then the registry, then the event. Assign and release are idempotent:
 // "already assigned" and "not assigned" are the wanted state reached.
 import type { ConsoleEvent, CreateQueueRequest, Queue, UpdateQueueRequest } from "@crystal-console/api";
-import type { PbxClient } from "@crystal-console/crystal";
+import type { AssignAgentOutcome, PbxClient, ReleaseAgentOutcome } from "@crystal-console/crystal";
 import type { Transaction } from "kysely";
 import { agentEvent } from "../agents/service.ts";
 import { HttpError, notFound } from "../http/errors.ts";
@@ -130,86 +130,63 @@ async function requireAssignable(deps: QueueDeps, queueId: string, agentId: stri
   if (!agent || agent.active !== 1) throw notFound(`Agent ${agentId}`);
 }
 
-async function membershipEvents(trx: Trx, queueId: string, agentId: string) {
-  return [...(await agentEvent(trx, agentId)), ...(await queueEvent(trx, queueId))];
-}
-
-export async function assignAgent(
+/** Assign (`member: true`) or release (`member: false`): both are ensures, so "already" answers succeed. */
+async function ensureMembership(
   deps: QueueDeps,
   actor: string,
   queueId: string,
   agentId: string,
+  member: boolean,
 ): Promise<void> {
   await requireAssignable(deps, queueId, agentId);
   const attempt: PbxAttempt = {
     actor,
-    action: "assign_agent",
+    action: member ? "assign_agent" : "release_agent",
     agentId,
     queueId,
     params: { agent_id: agentId, queue_id: queueId },
   };
-  const outcome = await sendToPbx(
+  const outcome = await sendToPbx<AssignAgentOutcome | ReleaseAgentOutcome>(
     deps,
     attempt,
-    () => deps.pbx.assignAgent({ agentId, queueId }),
-    () => assignAgent(deps, "system:settle", queueId, agentId),
+    () => (member ? deps.pbx.assignAgent({ agentId, queueId }) : deps.pbx.releaseAgent({ agentId, queueId })),
+    () => ensureMembership(deps, "system:settle", queueId, agentId, member),
   );
-  if (outcome.kind === "invalidQueue")
-    throw await refuse(deps, attempt, outcome, { conflict: `The PBX has no queue ${queueId}` });
-  if (outcome.kind === "noSuchAgent")
-    throw await refuse(deps, attempt, outcome, { conflict: `The PBX has no agent ${agentId}` });
-  if (outcome.kind !== "assigned" && outcome.kind !== "alreadyAssigned")
-    throw await refuse(deps, attempt, outcome);
-  await commit(
-    deps,
-    { ...attempt, pbx: outcome.pbx, outcome: outcome.kind === "assigned" ? "ok" : "converged" },
-    async (trx) => {
+  switch (outcome.kind) {
+    case "assigned":
+    case "released":
+    case "alreadyAssigned":
+    case "notAssigned":
+      break;
+    case "invalidQueue":
+      throw await refuse(deps, attempt, outcome, { conflict: `The PBX has no queue ${queueId}` });
+    case "noSuchAgent":
+      throw await refuse(deps, attempt, outcome, { conflict: `The PBX has no agent ${agentId}` });
+    default:
+      throw await refuse(deps, attempt, outcome);
+  }
+  const changed = outcome.kind === "assigned" || outcome.kind === "released";
+  await commit(deps, { ...attempt, pbx: outcome.pbx, outcome: changed ? "ok" : "converged" }, async (trx) => {
+    if (member) {
       await trx
         .insertInto("memberships")
         .values({ agent_id: agentId, queue_id: queueId })
         .onConflict((oc) => oc.doNothing())
         .execute();
-      await trx.updateTable("agents").set({ confirmed: 1 }).where("id", "=", agentId).execute();
-      return membershipEvents(trx, queueId, agentId);
-    },
-  );
-}
-
-export async function releaseAgent(
-  deps: QueueDeps,
-  actor: string,
-  queueId: string,
-  agentId: string,
-): Promise<void> {
-  await requireAssignable(deps, queueId, agentId);
-  const attempt: PbxAttempt = {
-    actor,
-    action: "release_agent",
-    agentId,
-    queueId,
-    params: { agent_id: agentId, queue_id: queueId },
-  };
-  const outcome = await sendToPbx(
-    deps,
-    attempt,
-    () => deps.pbx.releaseAgent({ agentId, queueId }),
-    () => releaseAgent(deps, "system:settle", queueId, agentId),
-  );
-  if (outcome.kind === "invalidQueue")
-    throw await refuse(deps, attempt, outcome, { conflict: `The PBX has no queue ${queueId}` });
-  if (outcome.kind !== "released" && outcome.kind !== "notAssigned")
-    throw await refuse(deps, attempt, outcome);
-  await commit(
-    deps,
-    { ...attempt, pbx: outcome.pbx, outcome: outcome.kind === "released" ? "ok" : "converged" },
-    async (trx) => {
+    } else {
       await trx
         .deleteFrom("memberships")
         .where("agent_id", "=", agentId)
         .where("queue_id", "=", queueId)
         .execute();
-      await trx.updateTable("agents").set({ confirmed: 1 }).where("id", "=", agentId).execute();
-      return membershipEvents(trx, queueId, agentId);
-    },
-  );
+    }
+    await trx.updateTable("agents").set({ confirmed: 1 }).where("id", "=", agentId).execute();
+    return [...(await agentEvent(trx, agentId)), ...(await queueEvent(trx, queueId))];
+  });
 }
+
+export const assignAgent = (deps: QueueDeps, actor: string, queueId: string, agentId: string) =>
+  ensureMembership(deps, actor, queueId, agentId, true);
+
+export const releaseAgent = (deps: QueueDeps, actor: string, queueId: string, agentId: string) =>
+  ensureMembership(deps, actor, queueId, agentId, false);

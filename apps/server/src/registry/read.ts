@@ -8,6 +8,15 @@ type Db = Kysely<Database>;
 const byNumericId = (a: { id: string }, b: { id: string }) =>
   a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
+/** Memberships of active agents (a retired agent belongs to no queue). */
+function activeMemberships(db: Db) {
+  return db
+    .selectFrom("memberships")
+    .innerJoin("agents", "agents.id", "memberships.agent_id")
+    .select(["memberships.agent_id", "memberships.queue_id"])
+    .where("agents.active", "=", 1);
+}
+
 export function toAgent(row: AgentRow, queueIds: string[]): Agent {
   return {
     id: row.id,
@@ -26,11 +35,7 @@ export function toAgent(row: AgentRow, queueIds: string[]): Agent {
 /** Active agents, each with its queues, ordered by id. */
 export async function listAgents(db: Db, onlyId?: string): Promise<Agent[]> {
   let rows = db.selectFrom("agents").selectAll().where("active", "=", 1);
-  let memberships = db
-    .selectFrom("memberships")
-    .innerJoin("agents", "agents.id", "memberships.agent_id")
-    .select(["memberships.agent_id", "memberships.queue_id"])
-    .where("agents.active", "=", 1);
+  let memberships = activeMemberships(db);
   if (onlyId !== undefined) {
     rows = rows.where("id", "=", onlyId);
     memberships = memberships.where("memberships.agent_id", "=", onlyId);
@@ -56,11 +61,7 @@ export async function findAgentRow(db: Db, id: string): Promise<AgentRow | undef
 
 export async function listQueues(db: Db, onlyId?: string): Promise<Queue[]> {
   let rows = db.selectFrom("queues").selectAll();
-  let memberships = db
-    .selectFrom("memberships")
-    .innerJoin("agents", "agents.id", "memberships.agent_id")
-    .select(["memberships.agent_id", "memberships.queue_id"])
-    .where("agents.active", "=", 1);
+  let memberships = activeMemberships(db);
   if (onlyId !== undefined) {
     rows = rows.where("id", "=", onlyId);
     memberships = memberships.where("memberships.queue_id", "=", onlyId);
