@@ -37,25 +37,13 @@ export type DeleteAgentOutcome =
   | Unexpected;
 
 export type NewQueueOutcome =
-  | Outcome<"created">
-  | Outcome<"exists">
-  | Outcome<"notCreated">
-  | InvalidParams
-  | Unexpected;
+  Outcome<"created"> | Outcome<"exists"> | Outcome<"notCreated"> | InvalidParams | Unexpected;
 
 export type EditQueueOutcome =
-  | Outcome<"updated">
-  | Outcome<"noSuchQueue">
-  | Outcome<"notUpdated">
-  | InvalidParams
-  | Unexpected;
+  Outcome<"updated"> | Outcome<"noSuchQueue"> | Outcome<"notUpdated"> | InvalidParams | Unexpected;
 
 export type DeleteQueueOutcome =
-  | Outcome<"deleted">
-  | Outcome<"noSuchQueue">
-  | Outcome<"notDeleted">
-  | InvalidParams
-  | Unexpected;
+  Outcome<"deleted"> | Outcome<"noSuchQueue"> | Outcome<"notDeleted"> | InvalidParams | Unexpected;
 
 export type AssignAgentOutcome =
   | Outcome<"assigned">
@@ -66,11 +54,7 @@ export type AssignAgentOutcome =
   | Unexpected;
 
 export type ReleaseAgentOutcome =
-  | Outcome<"released">
-  | Outcome<"invalidQueue">
-  | Outcome<"notAssigned">
-  | InvalidParams
-  | Unexpected;
+  Outcome<"released"> | Outcome<"invalidQueue"> | Outcome<"notAssigned"> | InvalidParams | Unexpected;
 
 /** `0: OK login,201,501`: `extension` is the one named in the answer. */
 export type LoginOutcome =
@@ -83,10 +67,7 @@ export type LoginOutcome =
 
 /** logoff, pause, online, mission. On `ok`, `extension` is the one the answer names (left, or current). */
 export type AgentCommandOutcome =
-  | Outcome<"ok", { extension: string }>
-  | Outcome<"noSuchAgent">
-  | Outcome<"alreadyLoggedOff">
-  | Unexpected;
+  Outcome<"ok", { extension: string }> | Outcome<"noSuchAgent"> | Outcome<"alreadyLoggedOff"> | Unexpected;
 
 export type ManagementAction =
   | "new_agent"
@@ -118,13 +99,7 @@ export type PbxTimeouts = {
  * never be resent blindly. It is false when the PBX cannot have acted (connect timeout, refused).
  */
 export type PbxFailureKind =
-  | "connectTimeout"
-  | "headersTimeout"
-  | "bodyTimeout"
-  | "refused"
-  | "reset"
-  | "httpStatus"
-  | "protocol";
+  "connectTimeout" | "headersTimeout" | "bodyTimeout" | "refused" | "reset" | "httpStatus" | "protocol";
 
 /** Every call's result as seen by an observer (for health tracking, metrics and logs). */
 export type PbxCallRecord = {
@@ -153,7 +128,12 @@ export type PbxClientOptions = {
 };
 
 export type PbxClient = {
-  newAgent(p: { agentId: string; password: string; name: string; outQueueId: string }): Promise<NewAgentOutcome>;
+  newAgent(p: {
+    agentId: string;
+    password: string;
+    name: string;
+    outQueueId: string;
+  }): Promise<NewAgentOutcome>;
   editAgent(p: {
     agentId: string;
     password?: string;

@@ -1,0 +1,141 @@
+// createPbxClient: validate, build, send once, parse, report.
+import { PbxTransportError } from "./errors.ts";
+import { parseAnswer, SUCCESS_KINDS, type PbxOutcomes } from "./parse.ts";
+import { redact } from "./redact.ts";
+import { buildPath, parseBaseUrl, prepare, type PbxBase, type PreparedCall } from "./request.ts";
+import {
+  createTransport,
+  DEFAULT_CONNECTIONS,
+  DEFAULT_TIMEOUTS,
+  protocolError,
+  type Transport,
+} from "./transport.ts";
+import type {
+  PbxAction,
+  PbxAnswer,
+  PbxCallRecord,
+  PbxClient,
+  PbxClientOptions,
+  PbxTimeouts,
+} from "./types.ts";
+
+function positiveInteger(value: number, what: string): number {
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`The PBX client's ${what} must be a positive whole number.`);
+  return value;
+}
+
+function resolveTimeouts(timeouts: Partial<PbxTimeouts> | undefined): PbxTimeouts {
+  const merged = { ...DEFAULT_TIMEOUTS, ...timeouts };
+  return {
+    connectMs: positiveInteger(merged.connectMs, "connect timeout"),
+    headersMs: positiveInteger(merged.headersMs, "headers timeout"),
+    bodyMs: positiveInteger(merged.bodyMs, "body timeout"),
+  };
+}
+
+/**
+ * The PBX's own message, with the secure code masked when the message is free text (an unexpected
+ * answer, or new_agent's undocumented success text) that might echo it.
+ */
+function maskSecure<O extends { kind: string; pbx: PbxAnswer }>(
+  outcome: O,
+  action: PbxAction,
+  secure: string,
+): O {
+  const freeText = outcome.kind === "unexpected" || action === "new_agent";
+  if (!freeText || secure === "" || !outcome.pbx.message.includes(secure)) return outcome;
+  return { ...outcome, pbx: { ...outcome.pbx, message: outcome.pbx.message.split(secure).join("***") } };
+}
+
+type Observer = (record: PbxCallRecord) => void;
+
+function notify(onCall: Observer, record: PbxCallRecord): void {
+  try {
+    onCall(record);
+  } catch {
+    // An observer's failure must not change the outcome of a call that has already happened.
+  }
+}
+
+/** Takes a thunk so that a PbxInputError from validation rejects the returned promise. */
+type Sender = <A extends PbxAction>(prepareCall: () => PreparedCall<A>) => Promise<PbxOutcomes[A]>;
+
+function createSender(
+  base: PbxBase,
+  secure: string,
+  transport: Transport,
+  onCall: Observer | undefined,
+): Sender {
+  return async function send<A extends PbxAction>(
+    prepareCall: () => PreparedCall<A>,
+  ): Promise<PbxOutcomes[A]> {
+    const call = prepareCall();
+    const path = buildPath(base.basePath, secure, call);
+    const started = onCall ? performance.now() : 0;
+    const report = (result: string, ok: boolean, reachable: boolean): void => {
+      if (!onCall) return;
+      const url = redact(`${base.origin}${path}`);
+      notify(onCall, {
+        action: call.action,
+        url,
+        durationMs: performance.now() - started,
+        result,
+        ok,
+        reachable,
+      });
+    };
+    let text: string;
+    try {
+      text = await transport.get(path, call.action);
+    } catch (error) {
+      const failure = error as PbxTransportError;
+      report(failure.kind, false, false);
+      throw failure;
+    }
+    const parsed = parseAnswer(call.action, text);
+    if ("protocolError" in parsed) {
+      report("protocol", false, false);
+      throw protocolError(call.action, base.origin, text, secure);
+    }
+    const outcome = maskSecure(parsed.outcome, call.action, secure);
+    report(outcome.kind, SUCCESS_KINDS.has(outcome.kind), true);
+    return outcome;
+  };
+}
+
+/**
+ * A client for one PBX: one keep-alive undici Pool, explicit timeouts, no retries. Each method
+ * validates its input (PbxInputError, nothing sent), sends exactly one GET, and returns the typed
+ * outcome of any well-formed answer (refusals included) or throws PbxTransportError.
+ */
+export function createPbxClient(options: PbxClientOptions): PbxClient {
+  const base = parseBaseUrl(options.baseUrl);
+  if (typeof options.secure !== "string" || options.secure === "") {
+    throw new Error("The PBX secure code must be a non-empty string.");
+  }
+  const transport = createTransport(base, {
+    timeouts: resolveTimeouts(options.timeouts),
+    connections: positiveInteger(options.connections ?? DEFAULT_CONNECTIONS, "connections"),
+    secure: options.secure,
+    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+  });
+  const send = createSender(base, options.secure, transport, options.onCall);
+
+  return {
+    newAgent: (p) => send(() => prepare.newAgent(p)),
+    editAgent: (p) => send(() => prepare.editAgent(p)),
+    deleteAgent: (p) => send(() => prepare.deleteAgent(p)),
+    newQueue: (p) => send(() => prepare.newQueue(p)),
+    editQueue: (p) => send(() => prepare.editQueue(p)),
+    deleteQueue: (p) => send(() => prepare.deleteQueue(p)),
+    assignAgent: (p) => send(() => prepare.assignAgent(p)),
+    releaseAgent: (p) => send(() => prepare.releaseAgent(p)),
+    login: (p) => send(() => prepare.login(p)),
+    logoff: (p) => send(() => prepare.logoff(p)),
+    pause: (p) => send(() => prepare.pause(p)),
+    online: (p) => send(() => prepare.online(p)),
+    mission: (p) => send(() => prepare.mission(p)),
+    close: () => transport.close(),
+  };
+}
