@@ -107,6 +107,8 @@ export async function startConsole(
       bus.broadcast(stored);
     }
     // One follow-up "ensure" settles it by reading an answer: the wanted state, or an "already" answer.
+    // A follow-up whose own outcome is unknown is not followed up again (no retry loop): it stays unconfirmed.
+    if (attempt.actor === "system:settle") return;
     const timer = setTimeout(() => {
       settleTimers.delete(timer);
       if (closing.signal.aborted) return;
@@ -157,8 +159,12 @@ export async function startConsole(
       for (const timer of settleTimers) clearTimeout(timer);
       const drained = new Promise<void>((done) => server.close(() => done()));
       server.closeIdleConnections();
+      // Live streams end on `closing`; their keep-alive sockets go idle just after: close those too, rather
+      // than wait for the keep-alive timeout.
+      const idle = setInterval(() => server.closeIdleConnections(), 50);
       const forced = setTimeout(() => server.closeAllConnections(), 10_000);
       await drained;
+      clearInterval(idle);
       clearTimeout(forced);
       await pbx.close();
       await db.destroy();

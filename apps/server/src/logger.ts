@@ -3,8 +3,8 @@
 import pino from "pino";
 import type { Config } from "./config.ts";
 
-export function createLogger(level: Config["logLevel"]) {
-  return pino({
+export function createLogger(level: Config["logLevel"], destination?: pino.DestinationStream) {
+  const options: pino.LoggerOptions = {
     level,
     redact: {
       paths: [
@@ -18,5 +18,6 @@ export function createLogger(level: Config["logLevel"]) {
       ],
       censor: "***",
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

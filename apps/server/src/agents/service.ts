@@ -157,14 +157,12 @@ async function insertAgent(
       confirmed: 1,
     })
     .onConflict((oc) =>
-      oc
-        .column("id")
-        .doUpdateSet({
-          name: input.name,
-          out_queue_id: input.outQueueId,
-          password_hash: passwordHash,
-          active,
-        }),
+      oc.column("id").doUpdateSet({
+        name: input.name,
+        out_queue_id: input.outQueueId,
+        password_hash: passwordHash,
+        active,
+      }),
     )
     .execute();
 }
@@ -210,6 +208,8 @@ export async function updateAgent(
         })
         .where("id", "=", id)
         .execute();
+      // A new password ends the agent's sessions, as a console user's password reset does.
+      if (passwordHash !== undefined) await trx.deleteFrom("sessions").where("agent_id", "=", id).execute();
       return agentEvent(trx, id);
     },
   );
@@ -253,6 +253,8 @@ export async function deleteAgent(deps: AgentDeps, actor: string, id: string): P
         })
         .where("id", "=", id)
         .execute();
+      // A deleted agent is signed out everywhere.
+      await trx.deleteFrom("sessions").where("agent_id", "=", id).execute();
       const events: ConsoleEvent[] = [{ type: "agentDeleted", agentId: id }];
       for (const queueId of queueIds) {
         const queue = await getQueue(trx, queueId);

@@ -1,0 +1,258 @@
+// Sessions (design.md rule 7): cookie attributes, rotation at sign-in, sign-out, idle and absolute expiry,
+// one message for every failed sign-in, and throttling per account and per address.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openRegistry } from "../registry/open.ts";
+import { ADMIN_PASSWORD, Client, type TestConsole, startTestConsole } from "../test-support.ts";
+import { createSessions } from "./sessions.ts";
+
+let t: TestConsole;
+
+beforeAll(async () => {
+  t = await startTestConsole();
+  await t.admin.createQueue("2000");
+  await t.admin.createAgent("1001", "2000", "agent-pw");
+  await t.admin.createSupervisor("sue");
+});
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+const cookieValue = (client: Client) => client.cookie?.split("=").slice(1).join("=") ?? "";
+
+describe("sign-in", () => {
+  it("sets an HttpOnly, SameSite=Strict session cookie (not Secure over plain HTTP)", async () => {
+    const client = t.client();
+    const reply = await client.post("/api/session", { username: "admin", password: ADMIN_PASSWORD });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({ user: { username: "admin", role: "admin" } });
+    const setCookie = reply.headers.get("set-cookie") ?? "";
+    expect(setCookie).toMatch(/^cc_session=[A-Za-z0-9_-]{43,}/);
+    expect(setCookie).toMatch(/;\s*HttpOnly/i);
+    expect(setCookie).toMatch(/;\s*SameSite=Strict/i);
+    expect(setCookie).toMatch(/;\s*Path=\//i);
+    expect(setCookie).not.toMatch(/;\s*Secure/i);
+    expect((await client.get("/api/session")).body).toEqual({ user: { username: "admin", role: "admin" } });
+  });
+
+  it("the session id changes at every sign-in, and the previous one stops working (no fixation)", async () => {
+    const client = t.client();
+    await client.signIn("sue", "supervisor-password-1");
+    const first = client.cookie!;
+    await client.signIn("sue", "supervisor-password-1");
+    const second = client.cookie!;
+    expect(second).not.toBe(first);
+    const old = new Client(t.url);
+    old.cookie = first;
+    expect((await old.get("/api/session")).status).toBe(401);
+    expect((await client.get("/api/session")).status).toBe(200);
+  });
+
+  it("a session id planted by someone else is never adopted", async () => {
+    const client = t.client();
+    client.cookie = "cc_session=planted-by-an-attacker";
+    expect((await client.get("/api/session")).status).toBe(401);
+    await client.signIn("sue", "supervisor-password-1");
+    expect(cookieValue(client)).not.toBe("planted-by-an-attacker");
+  });
+
+  it("sign-out ends the session on the server: the old cookie no longer works", async () => {
+    const client = t.client();
+    await client.signIn("sue", "supervisor-password-1");
+    const cookie = client.cookie!;
+    const reply = await client.delete("/api/session");
+    expect(reply.status).toBe(204);
+    expect(reply.headers.get("set-cookie")).toMatch(/cc_session=;/);
+    const replay = new Client(t.url);
+    replay.cookie = cookie;
+    const after = await replay.get("/api/session");
+    expect(after.status).toBe(401);
+    expect(after.body.error.code).toBe("UNAUTHENTICATED");
+  });
+
+  it("a wrong password and an unknown user get the same 401 and message", async () => {
+    const wrong = await t.client().post("/api/session", { username: "sue", password: "not-her-password" });
+    const unknown = await t.client().post("/api/session", { username: "nobody", password: "whatever-it-is" });
+    const wrongAgent = await t.client().post("/api/session", { username: "1001", password: "nope" });
+    const unknownAgent = await t.client().post("/api/session", { username: "9999", password: "nope" });
+    for (const reply of [wrong, unknown, wrongAgent, unknownAgent]) {
+      expect(reply.status).toBe(401);
+      expect(reply.headers.get("set-cookie")).toBeNull();
+    }
+    expect(unknown.body).toEqual(wrong.body);
+    expect(wrongAgent.body).toEqual(wrong.body);
+    expect(unknownAgent.body).toEqual(wrong.body);
+    expect(wrong.body.error).toEqual({ code: "UNAUTHENTICATED", message: "Wrong username or password." });
+  });
+
+  it("an agent signs in with its agent id and password; a deleted agent can't", async () => {
+    await t.admin.createAgent("1002", "2000", "other-pw");
+    const agent = t.client();
+    const reply = await agent.signIn("1002", "other-pw");
+    expect(reply.body.user).toEqual({ username: "1002", role: "agent", agentId: "1002" });
+    expect((await agent.agents()).map((a) => a.id)).toEqual(["1002"]);
+    expect((await t.admin.delete("/api/agents/1002")).status).toBe(204);
+    // Its session ends with it, and it can't sign in again.
+    expect((await agent.get("/api/session")).status).toBe(401);
+    expect((await agent.get("/api/queues")).status).toBe(401);
+    expect((await t.client().post("/api/session", { username: "1002", password: "other-pw" })).status).toBe(
+      401,
+    );
+  });
+
+  it("a new agent password ends the agent's sessions, as a console user's password reset does", async () => {
+    await t.admin.createAgent("1003", "2000", "first-pw");
+    const agent = t.client();
+    await agent.signIn("1003", "first-pw");
+    expect((await t.admin.patch("/api/agents/1003", { name: "Renamed" })).status).toBe(200);
+    expect((await agent.get("/api/session")).status).toBe(200);
+    expect((await t.admin.patch("/api/agents/1003", { password: "second-pw" })).status).toBe(200);
+    expect((await agent.get("/api/session")).status).toBe(401);
+    await agent.signIn("1003", "second-pw");
+  });
+
+  it("bad sign-in bodies → 400 naming the field", async () => {
+    const noPassword = await t.client().post("/api/session", { username: "admin" });
+    expect(noPassword.status).toBe(400);
+    expect(noPassword.body.error.fields).toHaveProperty("password");
+    const noUser = await t.client().post("/api/session", { password: "x" });
+    expect(noUser.status).toBe(400);
+    expect(noUser.body.error.fields).toHaveProperty("username");
+  });
+});
+
+describe("throttling", () => {
+  it("the 6th failure for one account → 429 with Retry-After, even with the right password", async () => {
+    await t.admin.createSupervisor("tina");
+    for (let i = 0; i < 5; i++) {
+      expect(
+        (await t.client().post("/api/session", { username: "tina", password: `wrong-${i}` })).status,
+      ).toBe(401);
+    }
+    const throttled = await t
+      .client()
+      .post("/api/session", { username: "tina", password: "supervisor-password-1" });
+    expect(throttled.status).toBe(429);
+    expect(throttled.body.error.code).toBe("RATE_LIMITED");
+    const retryAfter = Number(throttled.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+    // The account is throttled whatever the spelling; other accounts are not.
+    expect((await t.client().post("/api/session", { username: "TINA", password: "x" })).status).toBe(429);
+    expect(
+      (await t.client().post("/api/session", { username: "sue", password: "supervisor-password-1" })).status,
+    ).toBe(200);
+  });
+
+  it("a successful sign-in clears the account's failures", async () => {
+    await t.admin.createSupervisor("tom");
+    for (let i = 0; i < 4; i++) await t.client().post("/api/session", { username: "tom", password: "wrong" });
+    await t.client().signIn("tom", "supervisor-password-1");
+    for (let i = 0; i < 4; i++) await t.client().post("/api/session", { username: "tom", password: "wrong" });
+    expect(
+      (await t.client().post("/api/session", { username: "tom", password: "supervisor-password-1" })).status,
+    ).toBe(200);
+  });
+});
+
+describe("behind a trusted proxy", () => {
+  let proxied: TestConsole;
+  beforeAll(async () => {
+    proxied = await startTestConsole({ TRUST_PROXY: "true" });
+  });
+  afterAll(async () => {
+    await proxied?.stop();
+  });
+
+  it("over HTTPS the cookie is __Host- and Secure", async () => {
+    const client = proxied.client();
+    const reply = await client.request(
+      "POST",
+      "/api/session",
+      { username: "admin", password: ADMIN_PASSWORD },
+      { headers: { "x-forwarded-proto": "https" } },
+    );
+    expect(reply.status).toBe(200);
+    const setCookie = reply.headers.get("set-cookie") ?? "";
+    expect(setCookie).toMatch(/^__Host-cc_session=/);
+    expect(setCookie).toMatch(/;\s*Secure/i);
+    expect(setCookie).toMatch(/;\s*HttpOnly/i);
+    expect(setCookie).toMatch(/;\s*SameSite=Strict/i);
+    expect(reply.headers.get("strict-transport-security")).toMatch(/max-age=\d+/);
+  });
+
+  it("more than 30 failures from one address → 429 for every account from it, not from other addresses", async () => {
+    const from = (address: string) => ({ headers: { "x-forwarded-for": address } });
+    for (let i = 0; i < 30; i++) {
+      const reply = await proxied
+        .client()
+        .request("POST", "/api/session", { username: `user${i}`, password: "wrong" }, from("10.0.0.1"));
+      expect(reply.status).toBe(401);
+    }
+    const blocked = await proxied
+      .client()
+      .request("POST", "/api/session", { username: "admin", password: ADMIN_PASSWORD }, from("10.0.0.1"));
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers.get("retry-after")).toMatch(/^\d+$/);
+    const elsewhere = await proxied
+      .client()
+      .request("POST", "/api/session", { username: "admin", password: ADMIN_PASSWORD }, from("10.0.0.2"));
+    expect(elsewhere.status).toBe(200);
+  });
+});
+
+describe("createSessions: idle and absolute timeouts", () => {
+  let dir: string;
+  let db: Awaited<ReturnType<typeof openRegistry>>;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "crystal-sessions-"));
+    db = await openRegistry(join(dir, "sessions.sqlite"));
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const MINUTE = 60_000;
+  const user = { username: "sue", role: "supervisor" as const };
+
+  it("a session idle longer than the idle timeout ends, and its row is gone", async () => {
+    let clock = 1_000_000;
+    const sessions = createSessions(db, { idleMs: 10 * MINUTE, absoluteMs: 60 * MINUTE }, () => clock);
+    const token = await sessions.create(user);
+    clock += 9 * MINUTE;
+    expect(await sessions.lookup(token)).toEqual(user);
+    // Activity keeps it alive: 9 minutes after the last use it is still there.
+    clock += 9 * MINUTE;
+    expect(await sessions.lookup(token)).toEqual(user);
+    clock += 10 * MINUTE + 1;
+    expect(await sessions.lookup(token)).toBeNull();
+    expect(await db.selectFrom("sessions").selectAll().where("username", "=", "sue").execute()).toEqual([]);
+  });
+
+  it("a session in use all along still ends at the absolute timeout", async () => {
+    let clock = 5_000_000;
+    const sessions = createSessions(db, { idleMs: 10 * MINUTE, absoluteMs: 30 * MINUTE }, () => clock);
+    const token = await sessions.create(user);
+    for (let minute = 5; minute < 30; minute += 5) {
+      clock += 5 * MINUTE;
+      expect(await sessions.lookup(token)).toEqual(user);
+    }
+    clock += 5 * MINUTE + 1;
+    expect(await sessions.lookup(token)).toBeNull();
+  });
+
+  it("the registry keeps only a hash of the token; tokens are unique and long", async () => {
+    const sessions = createSessions(db, { idleMs: MINUTE, absoluteMs: MINUTE });
+    const tokens = await Promise.all([1, 2, 3].map(() => sessions.create({ username: "x", role: "admin" })));
+    expect(new Set(tokens).size).toBe(3);
+    for (const token of tokens) expect(Buffer.from(token, "base64url").length).toBeGreaterThanOrEqual(16);
+    const rows = await db.selectFrom("sessions").select("id_hash").where("username", "=", "x").execute();
+    expect(rows.map((row) => row.id_hash)).not.toEqual(expect.arrayContaining([tokens[0]]));
+    await sessions.endAllFor("x");
+    for (const token of tokens) expect(await sessions.lookup(token)).toBeNull();
+  });
+});

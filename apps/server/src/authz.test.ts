@@ -1,0 +1,333 @@
+// The authorization matrix (design.md rule 6): every route of the contract × every role, on the server.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Client, SUPERVISOR_PASSWORD, type TestConsole, startTestConsole } from "./test-support.ts";
+
+type Role = "anon" | "agent" | "supervisor" | "admin";
+const ROLES: Role[] = ["anon", "agent", "supervisor", "admin"];
+
+const AGENT_ID = "1001";
+const OTHER_AGENT_ID = "1002";
+const AGENT_PASSWORD = "pw-1001";
+
+let t: TestConsole;
+const clients = {} as Record<Role, Client>;
+let counter = 0;
+const fresh = () => String(5000 + ++counter);
+
+const credentials: Record<Exclude<Role, "anon">, [string, string]> = {
+  agent: [AGENT_ID, AGENT_PASSWORD],
+  supervisor: ["sue", SUPERVISOR_PASSWORD],
+  admin: ["admin", "admin-password-123"],
+};
+
+async function signedIn(role: Role): Promise<Client> {
+  const client = t.client();
+  if (role !== "anon") await client.signIn(...credentials[role]);
+  return client;
+}
+
+beforeAll(async () => {
+  t = await startTestConsole();
+  await t.admin.createQueue("2000");
+  await t.admin.createQueue("2001");
+  await t.admin.createAgent(AGENT_ID, "2000", AGENT_PASSWORD);
+  await t.admin.createAgent(OTHER_AGENT_ID, "2000");
+  await t.admin.createSupervisor("sue");
+  for (const role of ROLES) clients[role] = await signedIn(role);
+});
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+type Request = { method: string; path: string; body?: unknown; client?: Client };
+type Row = {
+  route: string;
+  /** Builds the request for a role; may create what the request needs (as admin). */
+  request: (role: Role) => Request | Promise<Request>;
+  expect: Record<Role, number>;
+};
+
+const everyone = (status: number) => ({ anon: status, agent: status, supervisor: status, admin: status });
+const signedInOnly = (status: number) => ({ anon: 401, agent: status, supervisor: status, admin: status });
+const staff = (status: number) => ({ anon: 401, agent: 403, supervisor: status, admin: status });
+const adminOnly = (status: number) => ({ anon: 401, agent: 403, supervisor: 403, admin: status });
+
+const rows: Row[] = [
+  {
+    route: "GET /api/health",
+    request: () => ({ method: "GET", path: "/api/health" }),
+    expect: everyone(200),
+  },
+  {
+    route: "POST /api/session",
+    request: async (role) => ({
+      method: "POST",
+      path: "/api/session",
+      body: { username: "sue", password: SUPERVISOR_PASSWORD },
+      client: await signedIn(role),
+    }),
+    expect: everyone(200),
+  },
+  {
+    route: "GET /api/session",
+    request: () => ({ method: "GET", path: "/api/session" }),
+    expect: signedInOnly(200),
+  },
+  {
+    // Signing out without a session is a no-op that clears the cookie (idempotent), so it is 204 for anyone.
+    route: "DELETE /api/session",
+    request: async (role) => ({ method: "DELETE", path: "/api/session", client: await signedIn(role) }),
+    expect: everyone(204),
+  },
+  {
+    route: "GET /api/agents",
+    request: () => ({ method: "GET", path: "/api/agents" }),
+    expect: signedInOnly(200),
+  },
+  {
+    route: "GET /api/agents/retired",
+    request: () => ({ method: "GET", path: "/api/agents/retired" }),
+    expect: staff(200),
+  },
+  {
+    route: "GET /api/agents/:id (the agent's own)",
+    request: () => ({ method: "GET", path: `/api/agents/${AGENT_ID}` }),
+    expect: signedInOnly(200),
+  },
+  {
+    route: "POST /api/agents",
+    request: () => ({
+      method: "POST",
+      path: "/api/agents",
+      body: { id: fresh(), name: "New Agent", password: "secret1", outQueueId: "2000" },
+    }),
+    expect: adminOnly(201),
+  },
+  {
+    route: "PATCH /api/agents/:id",
+    request: () => ({
+      method: "PATCH",
+      path: `/api/agents/${OTHER_AGENT_ID}`,
+      body: { name: `Renamed ${fresh()}` },
+    }),
+    expect: adminOnly(200),
+  },
+  {
+    route: "DELETE /api/agents/:id",
+    request: async () => {
+      const id = fresh();
+      await t.admin.createAgent(id, "2000");
+      return { method: "DELETE", path: `/api/agents/${id}` };
+    },
+    expect: adminOnly(204),
+  },
+  {
+    route: "POST /api/agents/:id/state (the agent's own)",
+    request: () => ({ method: "POST", path: `/api/agents/${AGENT_ID}/state`, body: { action: "logoff" } }),
+    expect: signedInOnly(200),
+  },
+  {
+    route: "GET /api/queues",
+    request: () => ({ method: "GET", path: "/api/queues" }),
+    expect: signedInOnly(200),
+  },
+  {
+    route: "POST /api/queues",
+    request: () => ({ method: "POST", path: "/api/queues", body: { id: fresh(), name: "New Queue" } }),
+    expect: adminOnly(201),
+  },
+  {
+    route: "PATCH /api/queues/:id",
+    request: () => ({ method: "PATCH", path: "/api/queues/2001", body: { name: `Renamed ${fresh()}` } }),
+    expect: adminOnly(200),
+  },
+  {
+    route: "DELETE /api/queues/:id",
+    request: async () => {
+      const id = fresh();
+      await t.admin.createQueue(id);
+      return { method: "DELETE", path: `/api/queues/${id}` };
+    },
+    expect: adminOnly(204),
+  },
+  {
+    route: "PUT /api/queues/:queueId/agents/:agentId",
+    request: () => ({ method: "PUT", path: `/api/queues/2001/agents/${OTHER_AGENT_ID}` }),
+    expect: staff(200),
+  },
+  {
+    route: "DELETE /api/queues/:queueId/agents/:agentId",
+    request: () => ({ method: "DELETE", path: `/api/queues/2001/agents/${OTHER_AGENT_ID}` }),
+    expect: staff(204),
+  },
+  { route: "GET /api/users", request: () => ({ method: "GET", path: "/api/users" }), expect: adminOnly(200) },
+  {
+    route: "POST /api/users",
+    request: () => ({
+      method: "POST",
+      path: "/api/users",
+      body: { username: `user${fresh()}`, role: "supervisor", password: "a-long-password" },
+    }),
+    expect: adminOnly(201),
+  },
+  {
+    route: "PATCH /api/users/:username",
+    request: async () => {
+      const username = `user${fresh()}`;
+      await t.admin.createSupervisor(username);
+      return { method: "PATCH", path: `/api/users/${username}`, body: { role: "admin" } };
+    },
+    expect: adminOnly(200),
+  },
+  {
+    route: "DELETE /api/users/:username",
+    request: async () => {
+      const username = `user${fresh()}`;
+      await t.admin.createSupervisor(username);
+      return { method: "DELETE", path: `/api/users/${username}` };
+    },
+    expect: adminOnly(204),
+  },
+  { route: "GET /api/audit", request: () => ({ method: "GET", path: "/api/audit" }), expect: staff(200) },
+  {
+    route: "GET /api/events",
+    request: () => ({ method: "GET", path: "/api/events" }),
+    expect: signedInOnly(200),
+  },
+  {
+    route: "GET /api/pause-reasons",
+    request: () => ({ method: "GET", path: "/api/pause-reasons" }),
+    expect: signedInOnly(200),
+  },
+];
+
+/** Sends a request; an event stream is only opened, checked and closed. */
+async function send(client: Client, request: Request) {
+  if (request.path === "/api/events") {
+    const controller = new AbortController();
+    const response = await fetch(`${client.baseUrl}${request.path}`, {
+      headers: client.cookie ? { cookie: client.cookie } : {},
+      signal: controller.signal,
+    });
+    const contentType = response.headers.get("content-type") ?? "";
+    const body: unknown = contentType.includes("json") ? await response.json() : undefined;
+    controller.abort();
+    return { status: response.status, body: body as { error?: { code: string } } | undefined };
+  }
+  return client.request<{ error?: { code: string } }>(request.method, request.path, request.body);
+}
+
+describe.each(rows)("$route", (row) => {
+  it.each(ROLES)("as %s", async (role) => {
+    const request = await row.request(role);
+    t.pbx.clearCalls();
+    const reply = await send(request.client ?? clients[role], request);
+    const expected = row.expect[role];
+    expect(reply.status).toBe(expected);
+    if (expected === 401) expect(reply.body?.error?.code).toBe("UNAUTHENTICATED");
+    if (expected === 403) expect(reply.body?.error?.code).toBe("FORBIDDEN");
+    // A refused request reaches no PBX.
+    if (expected >= 400) expect(t.pbx.calls()).toEqual([]);
+  });
+});
+
+describe("direct object references: an agent acting on another agent", () => {
+  it("cannot read another agent", async () => {
+    const reply = await clients.agent.get(`/api/agents/${OTHER_AGENT_ID}`);
+    expect(reply.status).toBe(403);
+    expect(reply.body.error.code).toBe("FORBIDDEN");
+  });
+
+  it("sees only itself in the list", async () => {
+    const agents = await clients.agent.agents();
+    expect(agents.map((agent) => agent.id)).toEqual([AGENT_ID]);
+  });
+
+  it.each([
+    { action: "login", extension: "555" },
+    { action: "logoff" },
+    { action: "pause", reason: "Break" },
+    { action: "online" },
+    { action: "mission" },
+    { action: "nonsense" },
+  ])("cannot change another agent's state ($action), and the PBX hears nothing", async (body) => {
+    const before = await t.admin.agent(OTHER_AGENT_ID);
+    t.pbx.clearCalls();
+    const reply = await clients.agent.state(OTHER_AGENT_ID, body);
+    expect(reply.status).toBe(403);
+    expect(reply.body.error.code).toBe("FORBIDDEN");
+    expect(t.pbx.calls()).toEqual([]);
+    expect(await t.admin.agent(OTHER_AGENT_ID)).toEqual(before);
+  });
+
+  it("cannot assign itself to a queue", async () => {
+    t.pbx.clearCalls();
+    const reply = await clients.agent.put(`/api/queues/2001/agents/${AGENT_ID}`);
+    expect(reply.status).toBe(403);
+    expect(t.pbx.calls()).toEqual([]);
+  });
+});
+
+describe("CSRF: every state-changing request needs X-Requested-With", () => {
+  const writes: Request[] = [
+    { method: "POST", path: "/api/session", body: { username: "admin", password: "admin-password-123" } },
+    { method: "DELETE", path: "/api/session" },
+    {
+      method: "POST",
+      path: "/api/agents",
+      body: { id: "6999", name: "X", password: "p", outQueueId: "2000" },
+    },
+    { method: "PATCH", path: `/api/agents/${OTHER_AGENT_ID}`, body: { name: "CSRF" } },
+    { method: "DELETE", path: `/api/agents/${OTHER_AGENT_ID}` },
+    {
+      method: "POST",
+      path: `/api/agents/${OTHER_AGENT_ID}/state`,
+      body: { action: "login", extension: "510" },
+    },
+    { method: "POST", path: "/api/queues", body: { id: "6998", name: "X" } },
+    { method: "PATCH", path: "/api/queues/2000", body: { name: "CSRF" } },
+    { method: "DELETE", path: "/api/queues/2000" },
+    { method: "PUT", path: `/api/queues/2001/agents/${OTHER_AGENT_ID}` },
+    { method: "DELETE", path: `/api/queues/2000/agents/${OTHER_AGENT_ID}` },
+    {
+      method: "POST",
+      path: "/api/users",
+      body: { username: "csrf", role: "admin", password: "a-long-password" },
+    },
+    { method: "PATCH", path: "/api/users/sue", body: { disabled: true } },
+    { method: "DELETE", path: "/api/users/sue" },
+  ];
+
+  it.each(writes)("$method $path without the header → 403 CSRF, nothing sent or stored", async (request) => {
+    const before = {
+      agents: await t.admin.agents(),
+      queues: await t.admin.queues(),
+      users: (await t.admin.get("/api/users")).body as unknown,
+    };
+    t.pbx.clearCalls();
+    const reply = await t.admin.request(request.method, request.path, request.body, { csrf: false });
+    expect(reply.status).toBe(403);
+    expect(reply.body.error.code).toBe("CSRF");
+    expect(t.pbx.calls()).toEqual([]);
+    expect(await t.admin.agents()).toEqual(before.agents);
+    expect(await t.admin.queues()).toEqual(before.queues);
+    expect((await t.admin.get("/api/users")).body).toEqual(before.users);
+    // The admin's session survived (the sign-out above was refused).
+    expect((await t.admin.get("/api/session")).status).toBe(200);
+  });
+
+  it("a wrong header value is refused too", async () => {
+    const reply = await t.admin.request(
+      "POST",
+      "/api/queues",
+      { id: "6997", name: "X" },
+      {
+        csrf: false,
+        headers: { "x-requested-with": "XMLHttpRequest" },
+      },
+    );
+    expect(reply.status).toBe(403);
+    expect(reply.body.error.code).toBe("CSRF");
+  });
+});

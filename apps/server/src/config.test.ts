@@ -1,0 +1,92 @@
+// Configuration is read and validated in one place; a bad value is named, and nothing starts.
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.ts";
+import { startConsole } from "./index.ts";
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("has working defaults: embedded PBX on loopback, port 8080, the default pause reasons", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 8080,
+      host: "127.0.0.1",
+      pbx: { mode: "embedded" },
+      dataDir: "./data",
+      databaseFile: "./data/console.sqlite",
+      logLevel: "info",
+      trustProxy: false,
+      metrics: false,
+      scryptLogN: 17,
+      pauseReasons: ["Break", "Lunch", "Training", "Meeting", "Other"],
+    });
+    expect(config.sessionIdleMs).toBe(60 * 60_000);
+    expect(config.sessionAbsoluteMs).toBe(12 * 3_600_000);
+  });
+
+  it("PBX_URL and PBX_SECURE together select remote mode", () => {
+    expect(loadConfig({ PBX_URL: "http://pbx.local", PBX_SECURE: "42" }).pbx).toEqual({
+      mode: "remote",
+      url: "http://pbx.local",
+      secure: "42",
+    });
+  });
+
+  it("PBX_URL without PBX_SECURE → ConfigError naming PBX_SECURE", () => {
+    const error = configError({ PBX_URL: "http://pbx.local" });
+    expect(error.message).toMatch(/PBX_SECURE/);
+  });
+
+  it("PBX_SECURE without PBX_URL → ConfigError naming PBX_URL, without the secure code", () => {
+    const error = configError({ PBX_SECURE: "s3cr3t-code" });
+    expect(error.message).toMatch(/PBX_URL/);
+    expect(error.message).not.toContain("s3cr3t-code");
+  });
+
+  it.each(["abc", "70000", "-1", "80.5"])("PORT=%s → ConfigError naming PORT", (port) => {
+    expect(configError({ PORT: port }).message).toMatch(/PORT/);
+  });
+
+  it.each([
+    ["PBX_URL", "ftp://pbx.local"],
+    ["LOG_LEVEL", "loud"],
+    ["TRUST_PROXY", "maybe"],
+    ["ADMIN_PASSWORD", "short"],
+    ["SESSION_IDLE_MINUTES", "0"],
+    ["PBX_HEADERS_TIMEOUT_MS", "soon"],
+    ["DATABASE_URL", "postgres://db/console"],
+    ["SCRYPT_LOG_N", "4"],
+  ])("%s=%s → ConfigError naming it", (name, value) => {
+    const env: Record<string, string> = { [name]: value };
+    if (name === "PBX_URL") env.PBX_SECURE = "x";
+    expect(configError(env).message).toMatch(new RegExp(name));
+  });
+
+  it("names every malformed variable at once", () => {
+    const message = configError({ PORT: "nope", LOG_LEVEL: "loud", METRICS: "perhaps" }).message;
+    expect(message).toMatch(/PORT/);
+    expect(message).toMatch(/LOG_LEVEL/);
+    expect(message).toMatch(/METRICS/);
+  });
+
+  it("empty values count as unset; pause reasons are trimmed", () => {
+    const config = loadConfig({ PORT: "", PBX_URL: "", PBX_SECURE: "", PAUSE_REASONS: " Break , Prayer,, " });
+    expect(config.port).toBe(8080);
+    expect(config.pbx.mode).toBe("embedded");
+    expect(config.pauseReasons).toEqual(["Break", "Prayer"]);
+  });
+
+  it("startConsole refuses a bad configuration before starting anything", async () => {
+    await expect(
+      startConsole({ PBX_URL: "http://127.0.0.1:1", DATA_DIR: "/nonexistent/never" }),
+    ).rejects.toThrow(ConfigError);
+  });
+});
