@@ -20,6 +20,8 @@ import { eventRoutes } from "./events/routes.ts";
 import { HttpError } from "./http/errors.ts";
 import type { AppEnv } from "./http/env.ts";
 import { spaRoutes } from "./http/static.ts";
+import { exportRoutes } from "./import/export.ts";
+import { importRoutes } from "./import/routes.ts";
 import { queueRoutes } from "./queues/routes.ts";
 import { userRoutes } from "./users/routes.ts";
 
@@ -97,6 +99,11 @@ export function createApp(deps: ConsoleDeps, webDist: string) {
 
   const api = new Hono<AppEnv>()
     .use(async (c, next) => {
+      await next();
+      // Agents, users and the audit log belong in no browser or proxy cache; a route may choose otherwise.
+      if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
+    })
+    .use(async (c, next) => {
       // CSV imports set their own, larger limit (import/routes.ts); every other body is small JSON.
       if (c.req.path.startsWith("/api/import/")) return next();
       return jsonBodyLimit(c, next);
@@ -105,7 +112,7 @@ export function createApp(deps: ConsoleDeps, webDist: string) {
     .use(loadSession(deps.sessions, cookie))
     .get("/health", (c) => {
       const pbx = deps.health.current();
-      return c.json({ status: pbx.reachable === false ? "degraded" : "ok", pbx }, 200);
+      return c.json({ status: pbx.reachable === false || pbx.slow === true ? "degraded" : "ok", pbx }, 200);
     })
     .route("/session", sessionRoutes(deps, cookie))
     .use(requireSignedIn)
@@ -113,6 +120,8 @@ export function createApp(deps: ConsoleDeps, webDist: string) {
     .route("/queues", queueRoutes(deps))
     .route("/users", userRoutes(deps))
     .route("/audit", auditRoutes(deps))
+    .route("/import", importRoutes(deps))
+    .route("/export", exportRoutes(deps))
     .route("/events", eventRoutes(deps))
     .get("/pause-reasons", (c) => c.json({ reasons: deps.config.pauseReasons }, 200))
     .all("*", () => {

@@ -94,6 +94,8 @@ export const pbxHealthSchema = z.object({
   reachable: z.boolean().nullable(),
   lastOkAt: z.string().nullable(),
   lastError: z.string().nullable(),
+  /** The PBX answers, but its last answer took longer than the console's threshold (1 s): degraded. */
+  slow: z.boolean().optional(),
 });
 export type PbxHealth = z.infer<typeof pbxHealthSchema>;
 
@@ -272,3 +274,125 @@ export type ImportJobProgress = {
   done: number;
   failed: number;
 };
+
+// ---------------------------------------------------------------- bulk import and export (CSV)
+
+/** The agents CSV's columns, in export order (import reads the header, so any order works). */
+export const agentCsvColumns = ["agent_id", "agent_name", "agent_pass", "agent_out_q", "queues"] as const;
+export type AgentCsvColumn = (typeof agentCsvColumns)[number];
+/** The queues CSV's columns. */
+export const queueCsvColumns = ["queue_id", "queue_name"] as const;
+export type QueueCsvColumn = (typeof queueCsvColumns)[number];
+/** Separator of the queue ids in the agents CSV's `queues` column. */
+export const CSV_QUEUE_SEPARATOR = ";";
+/** Largest CSV body an import accepts (413 above it). */
+export const IMPORT_MAX_BYTES = 5 * 1024 * 1024;
+/** Most data rows one file may have. */
+export const IMPORT_MAX_ROWS = 20_000;
+
+export const importKinds = ["agents", "queues"] as const;
+export type ImportKind = (typeof importKinds)[number];
+
+const queryFlag = z
+  .enum(["true", "false", "1", "0"], { error: "must be true or false" })
+  .transform((value) => value === "true" || value === "1")
+  .default(false);
+
+/** Query of POST /api/import/agents and /api/import/queues (the body is the CSV, sent as text/csv). */
+export const importQuerySchema = z.object({
+  /** Answer the plan (200) instead of starting the import (202). */
+  dryRun: queryFlag,
+  /** Agents only: also release memberships the file does not list (default: add only). */
+  sync: queryFlag,
+  /** Apply the valid rows of a file that has error rows (default: refuse the whole file with 400). */
+  skipErrors: queryFlag,
+});
+export type ImportQuery = z.infer<typeof importQuerySchema>;
+
+/** "adopt" is only ever a result: the PBX's "exists" answer is the only way to learn it (no read API). */
+export const importPlanKinds = ["create", "adopt", "update", "unchanged", "error"] as const;
+export type ImportPlanKind = (typeof importPlanKinds)[number];
+
+/** One field the row sets: CSV column names; passwords are never echoed (from and to are null). */
+export type ImportChange = { field: string; from: string | null; to: string | null };
+
+export type ImportPlanRow = {
+  /** Line in the file where the row starts (the header is line 1). */
+  line: number;
+  id: string;
+  /** The trimmed name from the file (null when missing or invalid). */
+  name: string | null;
+  plan: ImportPlanKind;
+  changes: ImportChange[];
+  /** Every problem of an error row, one sentence, naming the columns; null otherwise. */
+  error: string | null;
+  /** The same problems by column (e.g. `{agent_name: "Name must be 1 to 64 characters"}`); {} otherwise. */
+  fields: Record<string, string>;
+};
+
+export type ImportPlanSummary = Record<"total" | ImportPlanKind, number>;
+
+/** 200 answer of a dry run. */
+export type ImportPlanResponse = {
+  kind: ImportKind;
+  sync: boolean;
+  rows: ImportPlanRow[];
+  summary: ImportPlanSummary;
+};
+
+/** 202 answer of an import that started. */
+export type ImportStartResponse = { jobId: string };
+
+/**
+ * A row's result: pending and running while the job runs; done, adopted (the PBX already had it) and
+ * unchanged ran; failed ran and was refused; skipped never ran (cancelled, or an error row with skipErrors).
+ */
+export const importResultKinds = [
+  "pending",
+  "running",
+  "done",
+  "adopted",
+  "unchanged",
+  "failed",
+  "skipped",
+] as const;
+export type ImportResultKind = (typeof importResultKinds)[number];
+
+export type ImportResultRow = {
+  line: number;
+  id: string;
+  name: string | null;
+  /** The plan the row ran with (an existing agent whose password verified may end "unchanged"). */
+  plan: ImportPlanKind;
+  changes: ImportChange[];
+  result: ImportResultKind;
+  /** Why it failed or was skipped: the console's error message. */
+  error: string | null;
+  /** The console's error code for a failed row (e.g. PBX_REFUSED, CONFLICT, PBX_TIMEOUT). */
+  code: ErrorCode | null;
+  /** The PBX's own answer for a row it refused. */
+  pbx: { code: number; message: string } | null;
+  /** PBX calls this row made. */
+  calls: number;
+};
+
+/**
+ * GET /api/import/jobs/:jobId. `done` counts rows finished (failed included), `total` the rows to run.
+ * `status` ends "done" (every row ran), "cancelled" (DELETE: the rows not started are skipped) or
+ * "failed" (the job stopped after 8 rows in a row got no answer from the PBX; the rest are skipped).
+ */
+export type ImportJob = ImportJobProgress & {
+  by: string;
+  sync: boolean;
+  skipErrors: boolean;
+  startedAt: string;
+  finishedAt: string | null;
+  /** DELETE was received: no new row starts; rows in flight finish, then the status becomes cancelled. */
+  cancelRequested: boolean;
+  counts: Record<ImportResultKind, number>;
+  rows: ImportResultRow[];
+};
+
+export type ImportJobResponse = { job: ImportJob };
+/** GET /api/import/jobs: the jobs kept in memory (the last 20 finished and any running), newest first. */
+export type ImportJobsResponse = { jobs: Omit<ImportJob, "rows">[] };

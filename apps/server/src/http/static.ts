@@ -1,5 +1,5 @@
 // Serves the built SPA: hashed assets cached forever, every other non-API path falls back to index.html.
-// Dotfiles and source maps are never served.
+// Dotfiles and source maps are never served; a missing asset is a 404.
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { serveStatic } from "@hono/node-server/serve-static";
@@ -31,6 +31,8 @@ export function spaRoutes(distDir: string) {
       onFound: (_path, c) => c.header("Cache-Control", "public, max-age=31536000, immutable"),
     }),
   );
+  // A missing asset is a 404, not the SPA's index.html (which a browser would try to run as a script).
+  app.all("/assets/*", (c) => c.notFound());
   app.use("*", serveStatic({ root, onFound: (_path, c) => c.header("Cache-Control", "no-cache") }));
   app.get("*", (c) => {
     c.header("Cache-Control", "no-cache");

@@ -6,20 +6,32 @@ import type { PbxCallRecord } from "@crystal-console/crystal";
 
 export type HealthTracker = ReturnType<typeof createHealthTracker>;
 
+/** An answer slower than this marks the PBX slow (reachable, but the console's health is "degraded"). */
+export const SLOW_ANSWER_MS = 1000;
+
+/** Call failures that happen before a connection is made: a successful TCP probe does clear these. */
+const CONNECT_FAILURES = new Set(["refused", "connectTimeout"]);
+
 export function createHealthTracker(options: {
   mode: PbxHealth["mode"];
   onChange: (health: PbxHealth) => void;
+  slowMs?: number;
 }) {
-  let health: PbxHealth = { mode: options.mode, reachable: null, lastOkAt: null, lastError: null };
+  const slowMs = options.slowMs ?? SLOW_ANSWER_MS;
+  let health: PbxHealth = { mode: options.mode, reachable: null, lastOkAt: null, lastError: null, slow: false };
   let lastCallAt = 0;
+  // The last call connected but got no usable answer (HTTP error, garbage, reset, timeout). A TCP connect
+  // proves nothing about that: only the next answered call clears it.
+  let answerFailing = false;
 
-  function update(reachable: boolean, error: string | null) {
-    const changed = health.reachable !== reachable;
+  function update(reachable: boolean, error: string | null, slow: boolean) {
+    const changed = health.reachable !== reachable || health.slow !== slow;
     health = {
       ...health,
       reachable,
       lastOkAt: reachable ? new Date().toISOString() : health.lastOkAt,
       lastError: reachable ? null : error,
+      slow,
     };
     if (changed) options.onChange(health);
   }
@@ -29,9 +41,11 @@ export function createHealthTracker(options: {
     /** Fed by the PBX client's onCall: any parsed answer, even a refusal, proves the PBX is there. */
     onCall(record: PbxCallRecord) {
       lastCallAt = Date.now();
+      answerFailing = !record.reachable && !CONNECT_FAILURES.has(record.result);
       update(
         record.reachable,
         record.reachable ? null : `The last ${record.action} call failed: ${record.result}`,
+        record.reachable && record.durationMs > slowMs,
       );
     },
     /** Starts probing every `intervalMs` when no call was made in that time. Returns a stop function. */
@@ -43,15 +57,18 @@ export function createHealthTracker(options: {
         const socket = connect({ host: url.hostname, port, timeout: timeoutMs });
         socket.once("connect", () => {
           socket.destroy();
-          update(true, null);
+          // A connect says nothing about a PBX that accepts connections but answers nonsense, or slowly.
+          if (!answerFailing) update(true, null, health.slow === true);
         });
         socket.once("timeout", () => {
           socket.destroy();
-          update(false, "The PBX did not accept a connection in time.");
+          answerFailing = false;
+          update(false, "The PBX did not accept a connection in time.", false);
         });
         socket.once("error", (error: NodeJS.ErrnoException) => {
           socket.destroy();
-          update(false, `The PBX could not be reached (${error.code ?? "connection error"}).`);
+          answerFailing = false;
+          update(false, `The PBX could not be reached (${error.code ?? "connection error"}).`, false);
         });
       };
       probe();

@@ -1,0 +1,186 @@
+import type { ImportKind } from "@crystal-console/api";
+import { beforeAll, describe, expect, it } from "vitest";
+import { hashPassword } from "../auth/passwords.ts";
+import { createLimiter } from "./limit.ts";
+import { parseCsv } from "./parse.ts";
+import { type PlannedRow, type Snapshot, planRows, settlePassword, summarize } from "./plan.ts";
+
+const AGENTS = "agent_id,agent_name,agent_pass,agent_out_q,queues";
+const QUEUES = "queue_id,queue_name";
+
+let snapshot: Snapshot;
+
+beforeAll(async () => {
+  snapshot = {
+    queues: new Map([
+      ["2000", "Sales"],
+      ["2001", "Support"],
+      ["2002", "Billing"],
+    ]),
+    agents: new Map([
+      [
+        "1001",
+        {
+          active: true,
+          name: "Noa Levi",
+          outQueueId: "2000",
+          passwordHash: await hashPassword("noa-pass", 10),
+          queueIds: ["2000", "2001"],
+        },
+      ],
+      ["1003", { active: false, name: "Gone", outQueueId: "2000", passwordHash: null, queueIds: [] }],
+    ]),
+  };
+});
+
+function plan(kind: ImportKind, lines: string[], sync = false): PlannedRow[] {
+  return planRows(kind, parseCsv(kind, lines.join("\n")), snapshot, { sync });
+}
+
+/** The one row planned from a file with this row (line 2). */
+function agentRow(row: string, sync = false) {
+  const [planned] = plan("agents", [AGENTS, row], sync);
+  return planned!.row;
+}
+
+describe("agent rows that are errors name the line and the column", () => {
+  const cases: [string, string, string, RegExp][] = [
+    ["malformed id", "10a1,Noa,pw,2000,", "agent_id", /1 to 10 digits/],
+    ["id of 11 digits", "12345678901,Noa,pw,2000,", "agent_id", /1 to 10 digits/],
+    ["missing id", ",Noa,pw,2000,", "agent_id", /Agent id is required/],
+    ["name too long", `1002,${"א".repeat(65)},pw,2000,`, "agent_name", /1 to 64 characters/],
+    ["missing name", "1002,  ,pw,2000,", "agent_name", /Agent name is required/],
+    ["password with a space", "1002,Eli,my pass,2000,", "agent_pass", /without spaces/],
+    ["password too long", `1002,Eli,${"x".repeat(33)},2000,`, "agent_pass", /1 to 32 characters/],
+    ["missing password for a new agent", "1002,Eli,,2000,", "agent_pass", /required for a new agent/],
+    ["malformed out queue", "1002,Eli,pw,20x0,", "agent_out_q", /1 to 10 digits/],
+    ["missing out queue", "1002,Eli,pw,,", "agent_out_q", /Out queue is required/],
+    ["unknown out queue", "1002,Eli,pw,2999,", "agent_out_q", /Queue 2999 does not exist in the console/],
+    ["unknown queue", "1002,Eli,pw,2000,2000;2998;2999", "queues", /Queues 2998, 2999 do not exist/],
+    ["malformed queue", "1002,Eli,pw,2000,2000;sales", "queues", /"sales" is not a queue id/],
+    ["inactive (deleted) id", "1003,Gone,pw,2000,", "agent_id", /belonged to a deleted agent/],
+    ["too few fields", "1002,Eli,pw", "row", /The row has 3 fields; the header has 5/],
+  ];
+  it.each(cases)("%s", (_, row, field, message) => {
+    const planned = agentRow(row);
+    expect(planned.line).toBe(2);
+    expect(planned.plan).toBe("error");
+    expect(planned.fields[field]).toMatch(message);
+    expect(planned.error).toContain(`${field}: `);
+  });
+
+  it("a duplicate id is an error on every line that has it, naming the lines", () => {
+    const rows = plan("agents", [AGENTS, "1002,Eli,pw,2000,", "1005,Tal,pw,2000,", "1002,Eli B,pw,2001,"]);
+    expect(rows.map(({ row }) => [row.line, row.plan, row.fields.agent_id])).toEqual([
+      [2, "error", "Id 1002 appears more than once in the file (lines 2, 4)"],
+      [3, "create", undefined],
+      [4, "error", "Id 1002 appears more than once in the file (lines 2, 4)"],
+    ]);
+  });
+
+  it("reports every problem of a row, each under its column", () => {
+    const planned = agentRow("1003,,a b,abc,x");
+    expect(Object.keys(planned.fields).sort()).toEqual([
+      "agent_id",
+      "agent_name",
+      "agent_out_q",
+      "agent_pass",
+      "queues",
+    ]);
+  });
+});
+
+describe("queue rows that are errors name the line and the column", () => {
+  const cases: [string, string, string, RegExp][] = [
+    ["malformed id", "20-00,Sales", "queue_id", /1 to 10 digits/],
+    ["missing id", ",Sales", "queue_id", /Queue id is required/],
+    ["name too long", `2005,${"n".repeat(65)}`, "queue_name", /1 to 64 characters/],
+    ["missing name", "2005,", "queue_name", /Queue name is required/],
+    ["control character in the name", "2005,Sa\u0007les", "queue_name", /control characters/],
+  ];
+  it.each(cases)("%s", (_, row, field, message) => {
+    const [planned] = plan("queues", [QUEUES, row]);
+    expect(planned!.row).toMatchObject({ line: 2, plan: "error" });
+    expect(planned!.row.fields[field]).toMatch(message);
+  });
+
+  it("a duplicate queue id", () => {
+    const rows = plan("queues", [QUEUES, "2005,A", "2005,B"]);
+    expect(rows.map(({ row }) => row.fields.queue_id)).toEqual([
+      "Id 2005 appears more than once in the file (lines 2, 3)",
+      "Id 2005 appears more than once in the file (lines 2, 3)",
+    ]);
+  });
+});
+
+describe("plans", () => {
+  it("a new agent is created with its queues; the dry run cannot know the PBX has it (adopt)", () => {
+    const planned = agentRow(" 1002 , Eli Cohen ,pw,2000, 2001 ; 2002 ;;2001");
+    expect(planned).toMatchObject({ line: 2, id: "1002", name: "Eli Cohen", plan: "create", error: null });
+    expect(planned.changes).toEqual([
+      { field: "agent_name", from: null, to: "Eli Cohen" },
+      { field: "agent_out_q", from: null, to: "2000" },
+      { field: "agent_pass", from: null, to: null },
+      { field: "queues", from: null, to: "2001;2002" },
+    ]);
+  });
+
+  it("an existing agent as the registry has it, with an empty password, is unchanged", () => {
+    expect(agentRow("1001,Noa Levi,,2000,2001;2000")).toMatchObject({ plan: "unchanged", changes: [] });
+  });
+
+  it("an existing agent is updated with what differs; memberships are added only, unless sync", () => {
+    const addOnly = plan("agents", [AGENTS, "1001,Noa L,,2002,2002;2001"])[0]!;
+    expect(addOnly.row.plan).toBe("update");
+    expect(addOnly.row.changes).toEqual([
+      { field: "agent_name", from: "Noa Levi", to: "Noa L" },
+      { field: "agent_out_q", from: "2000", to: "2002" },
+      { field: "queues", from: "2000;2001", to: "2000;2001;2002" },
+    ]);
+    expect(addOnly.op).toMatchObject({ kind: "updateAgent", assign: ["2002"], release: [] });
+
+    const synced = plan("agents", [AGENTS, "1001,Noa Levi,,2000,2002;2001"], true)[0]!;
+    expect(synced.row.changes).toEqual([{ field: "queues", from: "2000;2001", to: "2001;2002" }]);
+    expect(synced.op).toMatchObject({ kind: "updateAgent", assign: ["2002"], release: ["2000"] });
+    expect(plan("agents", [AGENTS, "1001,Noa Levi,,2000,2000;2001"], true)[0]!.row.plan).toBe("unchanged");
+  });
+
+  it("a password for an existing agent is a change only if it does not verify against the stored hash", async () => {
+    const limit = createLimiter(2);
+    const same = plan("agents", [AGENTS, "1001,Noa Levi,noa-pass,2000,2000;2001"])[0]!;
+    expect(same.row.plan).toBe("update");
+    await settlePassword(same, limit);
+    expect(same.row).toMatchObject({ plan: "unchanged", changes: [] });
+    expect(same.op).toBeNull();
+
+    const other = plan("agents", [AGENTS, "1001,Noa Levi,new-pass,2000,2000;2001"])[0]!;
+    await settlePassword(other, limit);
+    expect(other.row).toMatchObject({
+      plan: "update",
+      changes: [{ field: "agent_pass", from: null, to: null }],
+    });
+    expect(other.op).toMatchObject({ kind: "updateAgent", edit: { password: "new-pass" } });
+
+    const renamed = plan("agents", [AGENTS, "1001,Noa B,noa-pass,2000,"])[0]!;
+    await settlePassword(renamed, limit);
+    expect(renamed.row.changes.map((change) => change.field)).toEqual(["agent_name"]);
+    expect(renamed.op).toMatchObject({ edit: { name: "Noa B" } });
+  });
+
+  it("queues: create, update the name, unchanged", () => {
+    const rows = plan("queues", [QUEUES, "2000,Sales", "2001,Support Team", "2005,שירות לקוחות"]);
+    expect(rows.map(({ row }) => [row.id, row.plan, row.changes])).toEqual([
+      ["2000", "unchanged", []],
+      ["2001", "update", [{ field: "queue_name", from: "Support", to: "Support Team" }]],
+      ["2005", "create", [{ field: "queue_name", from: null, to: "שירות לקוחות" }]],
+    ]);
+    expect(summarize(rows.map(({ row }) => row))).toEqual({
+      total: 3,
+      create: 1,
+      adopt: 0,
+      update: 1,
+      unchanged: 1,
+      error: 0,
+    });
+  });
+});
