@@ -18,7 +18,13 @@ export function createHealthTracker(options: {
   slowMs?: number;
 }) {
   const slowMs = options.slowMs ?? SLOW_ANSWER_MS;
-  let health: PbxHealth = { mode: options.mode, reachable: null, lastOkAt: null, lastError: null, slow: false };
+  let health: PbxHealth = {
+    mode: options.mode,
+    reachable: null,
+    lastOkAt: null,
+    lastError: null,
+    slow: false,
+  };
   let lastCallAt = 0;
   // The last call connected but got no usable answer (HTTP error, garbage, reset, timeout). A TCP connect
   // proves nothing about that: only the next answered call clears it.
