@@ -1,0 +1,111 @@
+import type { Role } from "@crystal-console/api";
+import type { ReactNode } from "react";
+import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate } from "react-router";
+import { signInPath } from "../lib/api.ts";
+import { ErrorNotice, Spinner, buttonClass } from "../lib/ui.tsx";
+import { ConnectionIndicator, PbxHealthBanner } from "../features/live/LiveStatus.tsx";
+import { useLiveEvents } from "../features/live/useLiveEvents.ts";
+import { homePath, useCurrentUser, useSession, useSignOut } from "../features/session/queries.ts";
+import type { SessionUser } from "@crystal-console/api";
+
+const links: { to: string; label: string; roles: Role[] }[] = [
+  { to: "/board", label: "Board", roles: ["admin", "supervisor"] },
+  { to: "/me", label: "My state", roles: ["agent"] },
+  { to: "/audit", label: "Audit", roles: ["admin", "supervisor"] },
+  { to: "/admin/agents", label: "Agents", roles: ["admin"] },
+  { to: "/admin/queues", label: "Queues", roles: ["admin"] },
+  { to: "/admin/users", label: "Users", roles: ["admin"] },
+];
+
+/** Every page behind sign-in: the session check, the header, live events, the PBX banner. */
+export function SignedInLayout() {
+  const session = useSession();
+  const location = useLocation();
+  if (session.isPending) return <Spinner label="Opening the console" />;
+  if (session.isError)
+    return <ErrorNotice title="The console server could not be reached." error={session.error} />;
+  if (!session.data) return <Navigate to={signInPath(location.pathname + location.search)} replace />;
+  return <Shell user={session.data} />;
+}
+
+function Shell({ user }: { user: SessionUser }) {
+  useLiveEvents(user);
+  const signOut = useSignOut();
+  const navigate = useNavigate();
+  return (
+    <div className="flex h-dvh flex-col bg-slate-100 text-slate-900">
+      <header className="bg-slate-900 text-white">
+        <div className="flex flex-wrap items-center gap-x-4 gap-y-2 px-3 py-2 sm:px-4">
+          <Link to={homePath(user.role)} className="flex items-center gap-2 font-semibold">
+            <img src="/favicon.svg" alt="" className="size-6" />
+            <span>Crystal Console</span>
+          </Link>
+          <nav aria-label="Main" className="order-3 w-full overflow-x-auto sm:order-none sm:w-auto">
+            <ul className="flex gap-1">
+              {links
+                .filter((link) => link.roles.includes(user.role))
+                .map((link) => (
+                  <li key={link.to}>
+                    <NavLink
+                      to={link.to}
+                      className={({ isActive }) =>
+                        `block rounded-md px-3 py-1.5 text-sm whitespace-nowrap ${isActive ? "bg-white/15 font-semibold" : "text-slate-200 hover:bg-white/10"}`
+                      }
+                    >
+                      {link.label}
+                    </NavLink>
+                  </li>
+                ))}
+            </ul>
+          </nav>
+          <div className="ml-auto flex items-center gap-3">
+            <ConnectionIndicator />
+            <span className="hidden text-sm text-slate-300 md:inline">
+              {user.username} <span className="text-slate-400">({user.role})</span>
+            </span>
+            <button
+              type="button"
+              className={buttonClass("ghost", "sm") + " text-white hover:bg-white/10"}
+              disabled={signOut.isPending}
+              onClick={() =>
+                signOut.mutate(undefined, { onSuccess: () => void navigate("/sign-in", { replace: true }) })
+              }
+            >
+              Sign out
+            </button>
+          </div>
+        </div>
+      </header>
+      <PbxHealthBanner />
+      <div className="min-h-0 flex-1 overflow-y-auto">
+        <Outlet />
+      </div>
+    </div>
+  );
+}
+
+/** A page only some roles may open; the others go to their own start page. */
+export function RequireRole({ roles, children }: { roles: Role[]; children: ReactNode }) {
+  const user = useCurrentUser();
+  if (!roles.includes(user.role)) return <Navigate to={homePath(user.role)} replace />;
+  return children;
+}
+
+export function HomeRedirect() {
+  const user = useCurrentUser();
+  return <Navigate to={homePath(user.role)} replace />;
+}
+
+export function NotFoundPage() {
+  const user = useCurrentUser();
+  return (
+    <main className="p-6">
+      <h1 className="text-xl font-semibold">Page not found</h1>
+      <p className="mt-2 text-sm">
+        <Link className="text-cyan-800 underline" to={homePath(user.role)}>
+          Go to your start page
+        </Link>
+      </p>
+    </main>
+  );
+}

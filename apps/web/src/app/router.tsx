@@ -1,0 +1,48 @@
+import { lazy, Suspense, type ReactNode } from "react";
+import { createBrowserRouter } from "react-router";
+import { Spinner } from "../lib/ui.tsx";
+import { BoardPage } from "../features/agents/BoardPage.tsx";
+import { SignInPage } from "../features/session/SignInPage.tsx";
+import { HomeRedirect, NotFoundPage, RequireRole, SignedInLayout } from "./SignedInLayout.tsx";
+
+// Admin, audit and the agent's own page load on demand: the board is what most sessions open.
+const MePage = lazy(() => import("../features/agents/MePage.tsx"));
+const AuditPage = lazy(() => import("../features/audit/AuditPage.tsx"));
+const AdminAgentsPage = lazy(() => import("../features/agents/AdminAgentsPage.tsx"));
+const AdminQueuesPage = lazy(() => import("../features/queues/AdminQueuesPage.tsx"));
+const UsersPage = lazy(() => import("../features/users/UsersPage.tsx"));
+
+const page = (node: ReactNode) => <Suspense fallback={<Spinner />}>{node}</Suspense>;
+
+export const router = createBrowserRouter([
+  { path: "/sign-in", element: <SignInPage /> },
+  {
+    element: <SignedInLayout />,
+    children: [
+      { index: true, element: <HomeRedirect /> },
+      {
+        path: "board",
+        element: (
+          <RequireRole roles={["admin", "supervisor"]}>
+            <BoardPage />
+          </RequireRole>
+        ),
+      },
+      { path: "me", element: <RequireRole roles={["agent"]}>{page(<MePage />)}</RequireRole> },
+      {
+        path: "audit",
+        element: <RequireRole roles={["admin", "supervisor"]}>{page(<AuditPage />)}</RequireRole>,
+      },
+      {
+        path: "admin/agents",
+        element: <RequireRole roles={["admin"]}>{page(<AdminAgentsPage />)}</RequireRole>,
+      },
+      {
+        path: "admin/queues",
+        element: <RequireRole roles={["admin"]}>{page(<AdminQueuesPage />)}</RequireRole>,
+      },
+      { path: "admin/users", element: <RequireRole roles={["admin"]}>{page(<UsersPage />)}</RequireRole> },
+      { path: "*", element: <NotFoundPage /> },
+    ],
+  },
+]);

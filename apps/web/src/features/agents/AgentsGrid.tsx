@@ -1,0 +1,329 @@
+// The board's agents grid: a virtualized table (only the rows in view are in the DOM), so 2,000 agents
+// scroll smoothly. Each row has a drag handle, a selection checkbox, the state pill and the state buttons.
+import type { Agent, AgentStateAction } from "@crystal-console/api";
+import { useDraggable } from "@dnd-kit/core";
+import { defaultRangeExtractor, useVirtualizer, type Range } from "@tanstack/react-virtual";
+import { memo, useCallback, useEffect, useRef, useSyncExternalStore, type ReactNode } from "react";
+import type { DragData } from "../queues/dnd.ts";
+import { StateButtons, StatePill } from "./state.tsx";
+
+export type SortKey = "id" | "name" | "status" | "since" | "extension";
+export type Sort = { key: SortKey; direction: "ascending" | "descending" };
+
+const columns =
+  "md:grid md:grid-cols-[1.5rem_1.5rem_4.5rem_minmax(6rem,1fr)_9.5rem_3rem_minmax(7rem,1.2fr)_23rem] md:items-center md:gap-x-2";
+
+/** On a laptop every row is one fixed height, so scrolling never measures; on a phone rows wrap and are measured. */
+const WIDE_ROW_HEIGHT = 56;
+const NARROW_ROW_ESTIMATE = 150;
+const wideQuery = "(min-width: 768px)";
+
+function subscribeWide(onChange: () => void) {
+  const query = window.matchMedia(wideQuery);
+  query.addEventListener("change", onChange);
+  return () => query.removeEventListener("change", onChange);
+}
+
+function useWide(): boolean {
+  return useSyncExternalStore(subscribeWide, () => window.matchMedia(wideQuery).matches);
+}
+
+export function AgentsGrid({
+  rows,
+  queueNames,
+  selection,
+  onToggle,
+  onToggleAll,
+  onCommand,
+  onAssignMenu,
+  sort,
+  onSort,
+  pinnedAgentId,
+  draggingIds,
+}: {
+  rows: Agent[];
+  queueNames: Map<string, string>;
+  selection: ReadonlySet<string>;
+  onToggle: (agentId: string, selected: boolean) => void;
+  onToggleAll: (selected: boolean) => void;
+  onCommand: (agent: Agent, action: AgentStateAction) => void;
+  onAssignMenu: (agentIds: string[]) => void;
+  sort: Sort;
+  onSort: (key: SortKey) => void;
+  pinnedAgentId: string | null;
+  draggingIds: ReadonlySet<string>;
+}) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const wide = useWide();
+  const pinnedIndex = pinnedAgentId === null ? -1 : rows.findIndex((agent) => agent.id === pinnedAgentId);
+  // A row being dragged stays mounted even when it scrolls out of view.
+  const rangeExtractor = useCallback(
+    (range: Range) => {
+      const indexes = defaultRangeExtractor(range);
+      if (pinnedIndex >= 0 && !indexes.includes(pinnedIndex)) indexes.push(pinnedIndex);
+      return indexes.sort((a, b) => a - b);
+    },
+    [pinnedIndex],
+  );
+  // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; rows re-render by props
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => (wide ? WIDE_ROW_HEIGHT : NARROW_ROW_ESTIMATE),
+    overscan: 6,
+    getItemKey: (index) => rows[index]?.id ?? index,
+    rangeExtractor,
+  });
+
+  // Row sizes differ between the two layouts: forget the old ones when the layout changes.
+  useEffect(() => virtualizer.measure(), [wide, virtualizer]);
+
+  const selectedShown = rows.filter((agent) => selection.has(agent.id)).length;
+  const allRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (allRef.current) allRef.current.indeterminate = selectedShown > 0 && selectedShown < rows.length;
+  }, [selectedShown, rows.length]);
+
+  return (
+    <div
+      role="table"
+      aria-label="Agents"
+      aria-rowcount={rows.length + 1}
+      className="flex min-h-0 flex-1 flex-col"
+    >
+      <div role="rowgroup" className="hidden border-b border-slate-200 bg-slate-50 md:block">
+        <div
+          role="row"
+          aria-rowindex={1}
+          className={`${columns} px-3 py-2 text-xs font-semibold text-slate-700`}
+        >
+          <div role="columnheader">
+            <input
+              ref={allRef}
+              type="checkbox"
+              aria-label="Select all shown agents"
+              checked={rows.length > 0 && selectedShown === rows.length}
+              onChange={(event) => onToggleAll(event.target.checked)}
+              className="size-4 accent-cyan-700"
+            />
+          </div>
+          <div role="columnheader">
+            <span className="sr-only">Drag</span>
+          </div>
+          <SortHeader label="Id" column="id" sort={sort} onSort={onSort} />
+          <SortHeader label="Name" column="name" sort={sort} onSort={onSort} />
+          <SortHeader label="State" column="status" sort={sort} onSort={onSort}>
+            <SortButton label="Time" column="since" sort={sort} onSort={onSort} />
+          </SortHeader>
+          <SortHeader label="Ext." column="extension" sort={sort} onSort={onSort} />
+          <div role="columnheader">Queues</div>
+          <div role="columnheader">Actions</div>
+        </div>
+      </div>
+      <div ref={scrollRef} className="min-h-0 flex-1 overflow-y-auto overscroll-contain">
+        {rows.length === 0 ? (
+          <p className="p-6 text-center text-sm text-slate-600">No agents match.</p>
+        ) : (
+          <div role="rowgroup" className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const agent = rows[item.index];
+              if (!agent) return null;
+              const selected = selection.has(agent.id);
+              return (
+                <AgentRow
+                  key={agent.id}
+                  agent={agent}
+                  rowIndex={item.index + 2}
+                  start={item.start}
+                  measureRef={wide ? undefined : virtualizer.measureElement}
+                  dataIndex={item.index}
+                  selected={selected}
+                  dragCount={selected ? selection.size : 1}
+                  dimmed={draggingIds.has(agent.id)}
+                  queueNames={queueNames}
+                  onToggle={onToggle}
+                  onCommand={onCommand}
+                  onAssignMenu={onAssignMenu}
+                />
+              );
+            })}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function SortButton({
+  label,
+  column,
+  sort,
+  onSort,
+}: {
+  label: string;
+  column: SortKey;
+  sort: Sort;
+  onSort: (key: SortKey) => void;
+}) {
+  const active = sort.key === column;
+  return (
+    <button
+      type="button"
+      onClick={() => onSort(column)}
+      className={`inline-flex items-center gap-0.5 rounded px-1 py-0.5 hover:bg-slate-200 focus-visible:outline-2 focus-visible:outline-cyan-600 ${active ? "text-cyan-900" : ""}`}
+      aria-label={`Sort by ${label.toLowerCase()}${active ? `, now ${sort.direction}` : ""}`}
+    >
+      {label}
+      <span aria-hidden className="w-3 text-[0.65rem]">
+        {active ? (sort.direction === "ascending" ? "▲" : "▼") : ""}
+      </span>
+    </button>
+  );
+}
+
+function SortHeader(props: {
+  label: string;
+  column: SortKey;
+  sort: Sort;
+  onSort: (key: SortKey) => void;
+  children?: ReactNode;
+}) {
+  const active = props.sort.key === props.column;
+  return (
+    <div
+      role="columnheader"
+      aria-sort={active ? props.sort.direction : "none"}
+      className="flex items-center gap-1"
+    >
+      <SortButton {...props} />
+      {props.children}
+    </div>
+  );
+}
+
+const AgentRow = memo(function AgentRow({
+  agent,
+  rowIndex,
+  start,
+  measureRef,
+  dataIndex,
+  selected,
+  dragCount,
+  dimmed,
+  queueNames,
+  onToggle,
+  onCommand,
+  onAssignMenu,
+}: {
+  agent: Agent;
+  rowIndex: number;
+  start: number;
+  measureRef: ((node: Element | null) => void) | undefined;
+  dataIndex: number;
+  selected: boolean;
+  dragCount: number;
+  dimmed: boolean;
+  queueNames: Map<string, string>;
+  onToggle: (agentId: string, selected: boolean) => void;
+  onCommand: (agent: Agent, action: AgentStateAction) => void;
+  onAssignMenu: (agentIds: string[]) => void;
+}) {
+  const data: DragData = {
+    kind: "agents",
+    agentIds: [agent.id],
+    label: dragCount > 1 ? `${dragCount} selected agents` : `agent ${agent.name}`,
+  };
+  const { setNodeRef, listeners, attributes } = useDraggable({ id: `agent:${agent.id}`, data });
+  const queues = agent.queueIds.map((id) => queueNames.get(id) ?? `#${id}`);
+  return (
+    <div
+      role="row"
+      aria-rowindex={rowIndex}
+      aria-selected={selected}
+      ref={measureRef}
+      data-index={dataIndex}
+      style={{ transform: `translateY(${start}px)` }}
+      className={`absolute top-0 left-0 flex w-full flex-wrap items-center gap-x-3 gap-y-1.5 overflow-hidden border-b border-slate-100 px-3 py-2 text-sm md:h-14 md:py-0 ${columns} ${selected ? "bg-cyan-50" : "bg-white hover:bg-slate-50"} ${dimmed ? "opacity-50" : ""}`}
+    >
+      <div role="cell">
+        <input
+          type="checkbox"
+          checked={selected}
+          onChange={(event) => onToggle(agent.id, event.target.checked)}
+          aria-label={`Select ${agent.name}`}
+          className="size-4 accent-cyan-700"
+        />
+      </div>
+      <div role="cell">
+        <button
+          ref={setNodeRef}
+          type="button"
+          {...listeners}
+          {...attributes}
+          aria-label={dragCount > 1 ? `Drag ${dragCount} selected agents` : `Drag ${agent.name}`}
+          className="flex h-7 w-6 cursor-grab touch-none items-center justify-center rounded text-slate-500 hover:bg-slate-200 hover:text-slate-800 focus-visible:outline-2 focus-visible:outline-cyan-600"
+        >
+          <svg viewBox="0 0 10 16" className="h-4 w-2.5" aria-hidden fill="currentColor">
+            <circle cx="2" cy="3" r="1.5" />
+            <circle cx="8" cy="3" r="1.5" />
+            <circle cx="2" cy="8" r="1.5" />
+            <circle cx="8" cy="8" r="1.5" />
+            <circle cx="2" cy="13" r="1.5" />
+            <circle cx="8" cy="13" r="1.5" />
+          </svg>
+        </button>
+      </div>
+      <div role="cell" className="font-mono text-xs text-slate-700 tabular-nums">
+        {agent.id}
+      </div>
+      <div role="cell" className="min-w-0 basis-40 font-medium md:basis-auto">
+        <span className="block truncate" title={agent.name}>
+          <bdi>{agent.name}</bdi>
+        </span>
+      </div>
+      <div role="cell" className="min-w-0">
+        <StatePill agent={agent} />
+        {agent.status === "paused" && agent.pauseReason && (
+          <span className="ml-1 block truncate text-xs text-slate-600 md:ml-0" title={agent.pauseReason}>
+            {agent.pauseReason}
+          </span>
+        )}
+      </div>
+      <div role="cell" className="text-xs text-slate-700 tabular-nums">
+        <span className="md:hidden">Ext. </span>
+        {agent.extension ?? <span aria-label="No extension">—</span>}
+      </div>
+      <div
+        role="cell"
+        className="flex min-w-0 flex-wrap gap-1 md:flex-nowrap md:overflow-hidden"
+        title={queues.join(", ")}
+      >
+        {queues.length === 0 && <span className="text-xs text-slate-500">No queue</span>}
+        {queues.slice(0, 2).map((name, index) => (
+          <span
+            key={`${name}-${index}`}
+            className="max-w-28 min-w-0 shrink truncate rounded bg-slate-100 px-1.5 py-0.5 text-xs"
+          >
+            <bdi>{name}</bdi>
+          </span>
+        ))}
+        {queues.length > 2 && (
+          <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700">
+            +{queues.length - 2}
+          </span>
+        )}
+      </div>
+      <div role="cell" className="flex w-full flex-wrap gap-1 md:w-auto md:flex-nowrap">
+        <StateButtons agent={agent} onCommand={onCommand} />
+        <button
+          type="button"
+          onClick={() => onAssignMenu([agent.id])}
+          aria-label={`Assign ${agent.name} to queue`}
+          className="rounded-md border border-cyan-700 px-2 py-1 text-xs font-medium whitespace-nowrap text-cyan-800 hover:bg-cyan-50 focus-visible:outline-2 focus-visible:outline-cyan-600"
+        >
+          Assign
+        </button>
+      </div>
+    </div>
+  );
+});

@@ -1,0 +1,350 @@
+// The supervisor's board: every agent with its state and queues, the queues as drop targets, and the
+// state buttons. Assign by dragging one agent or a selection onto a queue (mouse, touch or keyboard), or
+// with the "Assign" menu; remove with a member's × or by dragging it out of its queue.
+import type { Agent, AgentStatus, Queue } from "@crystal-console/api";
+import {
+  DndContext,
+  DragOverlay,
+  KeyboardSensor,
+  PointerSensor,
+  useDroppable,
+  useSensor,
+  useSensors,
+  type DragEndEvent,
+  type DragStartEvent,
+} from "@dnd-kit/core";
+import { useCallback, useDeferredValue, useMemo, useState, type ReactNode } from "react";
+import { ErrorNotice, Spinner, buttonClass, inputClass } from "../../lib/ui.tsx";
+import { AssignDialog } from "../queues/AssignDialog.tsx";
+import {
+  RELEASE_ZONE_ID,
+  announcements,
+  boardCollisionDetection,
+  jumpBetweenDropTargets,
+  screenReaderInstructions,
+  type DragData,
+  type DropData,
+} from "../queues/dnd.ts";
+import { useAssignAgents, useReleaseAgents } from "../queues/mutations.ts";
+import { useQueues } from "../queues/queries.ts";
+import { QueuesPanel } from "../queues/QueuesPanel.tsx";
+import { useCurrentUser } from "../session/queries.ts";
+import { AgentsGrid, type Sort, type SortKey } from "./AgentsGrid.tsx";
+import { useAgents } from "./queries.ts";
+import { stateLabels, stateOrder } from "./state.tsx";
+import { useStateCommands } from "./StateDialogs.tsx";
+
+const NO_QUEUE = "none";
+
+function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+function sortAgents(agents: Agent[], sort: Sort): Agent[] {
+  const factor = sort.direction === "ascending" ? 1 : -1;
+  const compare = (a: Agent, b: Agent): number => {
+    switch (sort.key) {
+      case "id":
+        return compareIds(a.id, b.id);
+      case "name":
+        return a.name.localeCompare(b.name) || compareIds(a.id, b.id);
+      case "status":
+        return stateOrder.indexOf(a.status) - stateOrder.indexOf(b.status) || a.name.localeCompare(b.name);
+      case "since":
+        return a.statusSince.localeCompare(b.statusSince) || compareIds(a.id, b.id);
+      case "extension":
+        return compareIds(a.extension ?? "~", b.extension ?? "~") || compareIds(a.id, b.id);
+    }
+  };
+  return agents.slice().sort((a, b) => factor * compare(a, b));
+}
+
+export function BoardPage() {
+  const agents = useAgents();
+  const queues = useQueues();
+  if (agents.isPending || queues.isPending) return <Spinner label="Loading the board" />;
+  if (agents.isError) return <ErrorNotice title="The agents could not be loaded." error={agents.error} />;
+  if (queues.isError) return <ErrorNotice title="The queues could not be loaded." error={queues.error} />;
+  return <Board agents={agents.data} queues={queues.data} />;
+}
+
+function Board({ agents, queues }: { agents: Agent[]; queues: Queue[] }) {
+  const user = useCurrentUser();
+  const { command, dialogs } = useStateCommands({ by: user.username });
+  const { mutate: assign } = useAssignAgents();
+  const { mutate: release } = useReleaseAgents();
+
+  const [search, setSearch] = useState("");
+  const [status, setStatus] = useState<AgentStatus | "">("");
+  const [queueFilter, setQueueFilter] = useState("");
+  const [sort, setSort] = useState<Sort>({ key: "id", direction: "ascending" });
+  const [selection, setSelection] = useState<ReadonlySet<string>>(() => new Set());
+  const [assignFor, setAssignFor] = useState<string[] | null>(null);
+  const [dragging, setDragging] = useState<DragData | null>(null);
+  const deferredSearch = useDeferredValue(search);
+
+  const agentsById = useMemo(() => new Map(agents.map((agent) => [agent.id, agent])), [agents]);
+  const queueNames = useMemo(() => new Map(queues.map((queue) => [queue.id, queue.name])), [queues]);
+
+  const rows = useMemo(() => {
+    const needle = deferredSearch.trim().toLocaleLowerCase();
+    const shown = agents.filter(
+      (agent) =>
+        (!needle || agent.id.startsWith(needle) || agent.name.toLocaleLowerCase().includes(needle)) &&
+        (!status || agent.status === status) &&
+        (!queueFilter ||
+          (queueFilter === NO_QUEUE ? agent.queueIds.length === 0 : agent.queueIds.includes(queueFilter))),
+    );
+    return sortAgents(shown, sort);
+  }, [agents, deferredSearch, status, queueFilter, sort]);
+
+  const counts = useMemo(() => {
+    const result: Record<AgentStatus, number> = { online: 0, paused: 0, mission: 0, logged_off: 0 };
+    for (const agent of agents) result[agent.status] += 1;
+    return result;
+  }, [agents]);
+
+  // Selected agents that no longer exist drop out of the selection.
+  const selected = useMemo(() => [...selection].filter((id) => agentsById.has(id)), [selection, agentsById]);
+
+  const onToggle = useCallback((agentId: string, on: boolean) => {
+    setSelection((current) => {
+      const next = new Set(current);
+      if (on) next.add(agentId);
+      else next.delete(agentId);
+      return next;
+    });
+  }, []);
+  const onToggleAll = useCallback(
+    (on: boolean) => {
+      setSelection((current) => {
+        const next = new Set(current);
+        for (const agent of rows) {
+          if (on) next.add(agent.id);
+          else next.delete(agent.id);
+        }
+        return next;
+      });
+    },
+    [rows],
+  );
+  const onSort = useCallback((key: SortKey) => {
+    setSort((current) => ({
+      key,
+      direction: current.key === key && current.direction === "ascending" ? "descending" : "ascending",
+    }));
+  }, []);
+  const onAssign = useCallback(
+    (queueId: string, agentIds: string[]) => assign({ queueId, agentIds }),
+    [assign],
+  );
+  const onRelease = useCallback(
+    (queueId: string, agentIds: string[]) => release({ queueId, agentIds }),
+    [release],
+  );
+  const onAssignMenu = useCallback((agentIds: string[]) => setAssignFor(agentIds), []);
+
+  /** The agents a drag carries: a selected agent brings the whole selection with it. */
+  const draggedAgentIds = useCallback(
+    (data: DragData): string[] => {
+      if (data.kind !== "agents") return [data.agentId];
+      const [first] = data.agentIds;
+      if (first && selection.has(first) && selected.length > 1) return selected;
+      return data.agentIds;
+    },
+    [selection, selected],
+  );
+
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: jumpBetweenDropTargets }),
+  );
+
+  function onDragStart(event: DragStartEvent) {
+    setDragging((event.active.data.current as DragData | undefined) ?? null);
+  }
+
+  function onDragEnd(event: DragEndEvent) {
+    setDragging(null);
+    const data = event.active.data.current as DragData | undefined;
+    const target = event.over?.data.current as DropData | undefined;
+    if (!data) return;
+    const agentIds = draggedAgentIds(data);
+    if (data.kind === "agents") {
+      if (target?.kind === "queue") onAssign(target.queueId, agentIds);
+      return;
+    }
+    // A member dragged onto another queue joins it too; dragged out of every queue, it leaves its own.
+    if (target?.kind === "queue") {
+      if (target.queueId !== data.queueId) onAssign(target.queueId, agentIds);
+      return;
+    }
+    onRelease(data.queueId, agentIds);
+  }
+
+  const draggingIds = useMemo(
+    () => new Set(dragging ? draggedAgentIds(dragging) : []),
+    [dragging, draggedAgentIds],
+  );
+  const pinnedAgentId = dragging?.kind === "agents" ? (dragging.agentIds[0] ?? null) : null;
+
+  return (
+    <DndContext
+      sensors={sensors}
+      collisionDetection={boardCollisionDetection}
+      accessibility={{ announcements, screenReaderInstructions }}
+      onDragStart={onDragStart}
+      onDragEnd={onDragEnd}
+      onDragCancel={() => setDragging(null)}
+    >
+      <main className="flex flex-col gap-3 p-2 sm:p-3 lg:h-full lg:flex-row">
+        <AgentsSection dropEnabled={dragging?.kind === "member"}>
+          <div className="flex flex-wrap items-end gap-2 border-b border-slate-200 px-3 py-3">
+            <div className="mr-auto">
+              <h1 className="font-semibold">
+                Agents{" "}
+                <span className="text-sm font-normal text-slate-600">
+                  ({rows.length === agents.length ? agents.length : `${rows.length} of ${agents.length}`})
+                </span>
+              </h1>
+              <p className="text-xs text-slate-600" aria-label="Agents by state">
+                {stateOrder.map((each) => `${counts[each]} ${stateLabels[each].toLowerCase()}`).join(" · ")}
+              </p>
+            </div>
+            <label className="block w-full text-xs font-medium text-slate-700 sm:w-52">
+              Search
+              <input
+                type="search"
+                value={search}
+                onChange={(event) => setSearch(event.target.value)}
+                placeholder="Name or id"
+                className={`${inputClass} mt-0.5`}
+              />
+            </label>
+            <label className="block text-xs font-medium text-slate-700">
+              State
+              <select
+                value={status}
+                onChange={(event) => setStatus(event.target.value as AgentStatus | "")}
+                className={`${inputClass} mt-0.5`}
+              >
+                <option value="">All states</option>
+                {stateOrder.map((each) => (
+                  <option key={each} value={each}>
+                    {stateLabels[each]}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="block text-xs font-medium text-slate-700">
+              Queue
+              <select
+                value={queueFilter}
+                onChange={(event) => setQueueFilter(event.target.value)}
+                className={`${inputClass} mt-0.5 max-w-48`}
+              >
+                <option value="">All queues</option>
+                <option value={NO_QUEUE}>In no queue</option>
+                {[...queues]
+                  .sort((a, b) => a.name.localeCompare(b.name))
+                  .map((queue) => (
+                    <option key={queue.id} value={queue.id}>
+                      {`\u2068${queue.name}\u2069`}
+                    </option>
+                  ))}
+              </select>
+            </label>
+            <label className="block text-xs font-medium text-slate-700 md:hidden">
+              Sort by
+              <select
+                value={`${sort.key}:${sort.direction}`}
+                onChange={(event) => {
+                  const [key, direction] = event.target.value.split(":") as [SortKey, Sort["direction"]];
+                  setSort({ key, direction });
+                }}
+                className={`${inputClass} mt-0.5`}
+              >
+                <option value="id:ascending">Id</option>
+                <option value="name:ascending">Name</option>
+                <option value="status:ascending">State</option>
+                <option value="since:ascending">Longest in state</option>
+              </select>
+            </label>
+          </div>
+          {selected.length > 0 && (
+            <div
+              role="region"
+              aria-label="Selection"
+              className="flex flex-wrap items-center gap-2 border-b border-cyan-200 bg-cyan-50 px-3 py-2 text-sm"
+            >
+              <span className="font-medium">{selected.length} selected</span>
+              <button
+                type="button"
+                className={buttonClass("primary", "sm")}
+                onClick={() => setAssignFor(selected)}
+              >
+                Assign selected to queue
+              </button>
+              <button
+                type="button"
+                className={buttonClass("ghost", "sm")}
+                onClick={() => setSelection(new Set())}
+              >
+                Clear selection
+              </button>
+              <span className="text-xs text-slate-600">or drag any selected agent onto a queue.</span>
+            </div>
+          )}
+          <AgentsGrid
+            rows={rows}
+            queueNames={queueNames}
+            selection={selection}
+            onToggle={onToggle}
+            onToggleAll={onToggleAll}
+            onCommand={command}
+            onAssignMenu={onAssignMenu}
+            sort={sort}
+            onSort={onSort}
+            pinnedAgentId={pinnedAgentId}
+            draggingIds={draggingIds}
+          />
+        </AgentsSection>
+        <QueuesPanel queues={queues} agentsById={agentsById} onRelease={onRelease} dragging={dragging} />
+      </main>
+      <DragOverlay dropAnimation={null}>
+        {dragging && (
+          <div className="pointer-events-none inline-flex items-center gap-2 rounded-lg bg-cyan-800 px-3 py-1.5 text-sm font-medium whitespace-nowrap text-white shadow-xl">
+            {dragging.kind === "agents" && draggingIds.size > 1
+              ? `${draggingIds.size} agents`
+              : (agentsById.get(dragging.kind === "agents" ? (dragging.agentIds[0] ?? "") : dragging.agentId)
+                  ?.name ?? "Agent")}
+          </div>
+        )}
+      </DragOverlay>
+      <AssignDialog
+        agentIds={assignFor}
+        agentsById={agentsById}
+        queues={queues}
+        onAssign={onAssign}
+        onRelease={onRelease}
+        onClose={() => setAssignFor(null)}
+      />
+      {dialogs}
+    </DndContext>
+  );
+}
+
+/** The agents list doubles as the place to drop a member dragged out of its queue. */
+function AgentsSection({ dropEnabled, children }: { dropEnabled: boolean; children: ReactNode }) {
+  const data: DropData = { kind: "release", label: "the agents list, outside every queue" };
+  const { setNodeRef, isOver } = useDroppable({ id: RELEASE_ZONE_ID, data, disabled: !dropEnabled });
+  return (
+    <section
+      ref={setNodeRef}
+      aria-label="Agents"
+      className={`flex h-[75dvh] min-h-0 min-w-0 flex-1 flex-col rounded-xl bg-white shadow-sm ring-1 ring-slate-200 lg:h-auto ${isOver ? "ring-2 ring-red-400" : ""}`}
+    >
+      {children}
+    </section>
+  );
+}

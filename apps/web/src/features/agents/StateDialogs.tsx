@@ -1,0 +1,266 @@
+// The two state commands that need a word from the person: the extension to log in at, and the reason for
+// a pause. One pair of dialogs per page, opened for whichever agent's button was pressed.
+import type { Agent, AgentStateAction } from "@crystal-console/api";
+import { useCallback, useEffect, useState, type ReactNode } from "react";
+import { ApiRequestError, describeError } from "../../lib/api.ts";
+import { loadSchemas } from "../../lib/contract.ts";
+import { Dialog, Field, buttonClass, inputClass } from "../../lib/ui.tsx";
+import { useChangeAgentState } from "./mutations.ts";
+import { usePauseReasons } from "./queries.ts";
+
+const LAST_EXTENSION = "crystal-console:last-extension";
+
+export function rememberedExtension(): string {
+  try {
+    return window.localStorage.getItem(LAST_EXTENSION) ?? "";
+  } catch {
+    return "";
+  }
+}
+
+export function rememberExtension(extension: string): void {
+  try {
+    window.localStorage.setItem(LAST_EXTENSION, extension);
+  } catch {
+    // Private mode: nothing to remember.
+  }
+}
+
+type Pending = { kind: "login" | "pause"; agent: Agent } | null;
+
+/**
+ * State commands for a page: `command(agent, action)` sends Online, Mission and Log off at once, and opens a
+ * dialog for Log in and Pause. Render `dialogs` once on the page.
+ */
+export function useStateCommands({ by, rememberLogin = false }: { by: string; rememberLogin?: boolean }): {
+  command: (agent: Agent, action: AgentStateAction) => void;
+  dialogs: ReactNode;
+} {
+  const change = useChangeAgentState({ by });
+  const [pending, setPending] = useState<Pending>(null);
+  const { mutate } = change;
+  const command = useCallback(
+    (agent: Agent, action: AgentStateAction) => {
+      if (action === "login" || action === "pause") {
+        setPending({ kind: action, agent });
+        return;
+      }
+      mutate({ agentId: agent.id, request: { action } });
+    },
+    [mutate],
+  );
+  const close = useCallback(() => setPending(null), []);
+  const dialogs = (
+    <>
+      <LoginDialog
+        agent={pending?.kind === "login" ? pending.agent : null}
+        by={by}
+        remember={rememberLogin}
+        onClose={close}
+      />
+      <PauseDialog
+        agent={pending?.kind === "pause" ? pending.agent : null}
+        onPause={(agent, reason) => {
+          mutate({ agentId: agent.id, request: reason ? { action: "pause", reason } : { action: "pause" } });
+          close();
+        }}
+        onClose={close}
+      />
+    </>
+  );
+  return { command, dialogs };
+}
+
+function LoginDialog({
+  agent,
+  by,
+  remember,
+  onClose,
+}: {
+  agent: Agent | null;
+  by: string;
+  remember: boolean;
+  onClose: () => void;
+}) {
+  return (
+    <Dialog open={agent !== null} onClose={onClose} title={agent ? `Log in ${agent.name}` : "Log in"}>
+      {agent && <LoginForm agent={agent} by={by} remember={remember} onDone={onClose} />}
+    </Dialog>
+  );
+}
+
+export function LoginForm({
+  agent,
+  by,
+  remember,
+  onDone,
+  large = false,
+}: {
+  agent: Agent;
+  by: string;
+  remember: boolean;
+  onDone?: () => void;
+  large?: boolean;
+}) {
+  // Errors show here, next to the extension, rather than in a toast.
+  const change = useChangeAgentState({ by, toast: false });
+  const [extension, setExtension] = useState(
+    () => agent.extension ?? (remember ? rememberedExtension() : ""),
+  );
+  const [error, setError] = useState<string | undefined>();
+  const [pbx, setPbx] = useState<string | null>(null);
+  // Fetch the validation rules while the person types, so submitting does not wait for them.
+  useEffect(() => {
+    void loadSchemas();
+  }, []);
+
+  async function submit() {
+    const { extensionSchema } = await loadSchemas();
+    const parsed = extensionSchema.safeParse(extension.trim());
+    if (!parsed.success) {
+      setError(parsed.error.issues[0]?.message ?? "Extension must be 1 to 10 digits");
+      return;
+    }
+    setError(undefined);
+    setPbx(null);
+    change.mutate(
+      { agentId: agent.id, request: { action: "login", extension: parsed.data } },
+      {
+        onSuccess: () => {
+          if (remember) rememberExtension(parsed.data);
+          onDone?.();
+        },
+        onError: (failure) => {
+          const described = describeError(failure);
+          setError(
+            failure instanceof ApiRequestError
+              ? (failure.fields.extension ?? described.title)
+              : described.title,
+          );
+          setPbx(described.pbx);
+        },
+      },
+    );
+  }
+
+  return (
+    <form
+      onSubmit={(event) => {
+        event.preventDefault();
+        void submit();
+      }}
+      noValidate
+      className={large ? "space-y-3" : "space-y-4"}
+    >
+      <Field
+        label="Extension"
+        error={error}
+        hint={
+          pbx ? (
+            <span className="text-red-800">PBX answered: {pbx}</span>
+          ) : (
+            "The phone extension to take calls on."
+          )
+        }
+      >
+        {(props) => (
+          <input
+            {...props}
+            name="extension"
+            inputMode="numeric"
+            autoComplete="off"
+            value={extension}
+            onChange={(event) => setExtension(event.target.value)}
+            className={`${inputClass} ${large ? "py-3 text-lg" : ""}`}
+          />
+        )}
+      </Field>
+      <div className={large ? "" : "flex justify-end gap-2"}>
+        {!large && onDone && (
+          <button type="button" className={buttonClass("secondary")} onClick={onDone}>
+            Cancel
+          </button>
+        )}
+        <button
+          type="submit"
+          disabled={change.isPending}
+          className={large ? `${buttonClass("primary", "lg")} w-full rounded-xl` : buttonClass("primary")}
+        >
+          Log in
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function PauseDialog({
+  agent,
+  onPause,
+  onClose,
+}: {
+  agent: Agent | null;
+  onPause: (agent: Agent, reason: string | undefined) => void;
+  onClose: () => void;
+}) {
+  return (
+    <Dialog open={agent !== null} onClose={onClose} title={agent ? `Pause ${agent.name}` : "Pause"}>
+      {agent && <PauseForm onPause={(reason) => onPause(agent, reason)} onCancel={onClose} />}
+    </Dialog>
+  );
+}
+
+function PauseForm({
+  onPause,
+  onCancel,
+}: {
+  onPause: (reason: string | undefined) => void;
+  onCancel: () => void;
+}) {
+  const reasons = usePauseReasons();
+  const [reason, setReason] = useState<string | null>(null);
+  const options = reasons.data ?? [];
+  const chosen = reason ?? options[0] ?? "";
+  return (
+    <form
+      onSubmit={(event) => {
+        event.preventDefault();
+        onPause(chosen || undefined);
+      }}
+      className="space-y-4"
+    >
+      <fieldset>
+        <legend className="mb-2 text-sm font-medium text-slate-800">Reason</legend>
+        {reasons.isPending && <p className="text-sm text-slate-600">Loading reasons…</p>}
+        {reasons.isError && (
+          <p className="text-sm text-red-700">The reasons could not be loaded: {reasons.error.message}</p>
+        )}
+        <div className="grid gap-2 sm:grid-cols-2">
+          {options.map((option) => (
+            <label
+              key={option}
+              className="flex cursor-pointer items-center gap-2 rounded-lg border border-slate-200 px-3 py-2 text-sm has-checked:border-amber-500 has-checked:bg-amber-50"
+            >
+              <input
+                type="radio"
+                name="reason"
+                value={option}
+                checked={chosen === option}
+                onChange={() => setReason(option)}
+                className="accent-amber-600"
+              />
+              {option}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <div className="flex justify-end gap-2">
+        <button type="button" className={buttonClass("secondary")} onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" className={buttonClass("primary")} disabled={reasons.isPending}>
+          Pause
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,27 @@
+// The PBX's health as the server sees it: fetched once, then kept current by `health` events.
+import type { Health, PbxHealth } from "@crystal-console/api";
+import { queryOptions, useQuery, type QueryClient } from "@tanstack/react-query";
+import { api } from "../../lib/api.ts";
+
+export const healthKeys = {
+  all: ["health"] as const,
+  current: () => [...healthKeys.all, "current"] as const,
+};
+
+export const healthQueryOptions = () =>
+  queryOptions({
+    queryKey: healthKeys.current(),
+    queryFn: ({ signal }) => api<Health>("/health", { signal }),
+    staleTime: 60_000,
+  });
+
+export function useHealth() {
+  return useQuery(healthQueryOptions());
+}
+
+export function setPbxHealth(queryClient: QueryClient, pbx: PbxHealth): void {
+  queryClient.setQueryData<Health>(healthKeys.current(), (health) => ({
+    status: pbx.reachable === false ? ("degraded" as const) : (health?.status ?? ("ok" as const)),
+    pbx,
+  }));
+}

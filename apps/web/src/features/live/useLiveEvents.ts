@@ -1,0 +1,166 @@
+// One SSE subscription per tab: every committed change arrives as an event and is written into the query
+// cache, so every open screen shows it without a refetch. The browser's EventSource reconnects by itself
+// and resumes with Last-Event-ID; when the server refuses the stream (e.g. the session ended) we check the
+// session, which sends the person to sign in, or try again a little later.
+import type { Agent, ConsoleEvent, Queue, SessionUser } from "@crystal-console/api";
+import { notifyManager, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { api } from "../../lib/api.ts";
+import { consoleEventTypes } from "../../lib/contract.ts";
+import { agentKeys, forgetQueueInAgents, removeAgent, updateAgents, upsertAgent } from "../agents/queries.ts";
+import { forgetAgentInQueues, queueKeys, removeQueue, upsertQueue } from "../queues/queries.ts";
+import { setConnectionState } from "./connection.ts";
+import { healthKeys, setPbxHealth } from "./health.ts";
+
+export function applyEvent(queryClient: QueryClient, event: ConsoleEvent, user: SessionUser): void {
+  switch (event.type) {
+    case "agent": {
+      // An agent's page knows nothing of other agents.
+      if (user.role === "agent" && event.agent.id !== user.agentId) return;
+      const { agent } = event;
+      upsertAgent(queryClient, agent);
+      // Keep the queues' member lists in step with the agent's own list.
+      queryClient.setQueryData<Queue[]>(queueKeys.list(), (queues) =>
+        queues?.map((queue) => {
+          const listed = queue.agentIds.includes(agent.id);
+          const member = agent.queueIds.includes(queue.id);
+          if (listed === member) return queue;
+          return {
+            ...queue,
+            agentIds: member ? [...queue.agentIds, agent.id] : queue.agentIds.filter((id) => id !== agent.id),
+          };
+        }),
+      );
+      return;
+    }
+    case "agentDeleted":
+      removeAgent(queryClient, event.agentId);
+      forgetAgentInQueues(queryClient, event.agentId);
+      void queryClient.invalidateQueries({ queryKey: agentKeys.retired() });
+      return;
+    case "queue": {
+      const { queue } = event;
+      upsertQueue(queryClient, queue);
+      const members = new Set(queue.agentIds);
+      const agents = queryClient.getQueryData<Agent[]>(agentKeys.list()) ?? [];
+      const outOfStep = agents
+        .filter((agent) => agent.queueIds.includes(queue.id) !== members.has(agent.id))
+        .map((agent) => agent.id);
+      if (outOfStep.length > 0) {
+        updateAgents(queryClient, outOfStep, (agent) => ({
+          ...agent,
+          queueIds: members.has(agent.id)
+            ? [...agent.queueIds, queue.id]
+            : agent.queueIds.filter((id) => id !== queue.id),
+        }));
+      }
+      return;
+    }
+    case "queueDeleted":
+      removeQueue(queryClient, event.queueId);
+      forgetQueueInAgents(queryClient, event.queueId);
+      return;
+    case "health":
+      setPbxHealth(queryClient, event.pbx);
+      return;
+    case "import":
+      if (event.job.status !== "running") {
+        void queryClient.invalidateQueries({ queryKey: agentKeys.all });
+        void queryClient.invalidateQueries({ queryKey: queueKeys.all });
+      }
+      return;
+  }
+}
+
+export function useLiveEvents(user: SessionUser): void {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    let source: EventSource | null = null;
+    let retryTimer: number | undefined;
+    let opened = false;
+    let failures = 0;
+    let disposed = false;
+
+    // A single event is applied at once; a burst (an import, a reconnect's replay) is applied in batches
+    // of at most one render per 100 ms, so 2,000 changes cost a few renders, not 2,000.
+    let pending: ConsoleEvent[] = [];
+    let flushTimer: number | undefined;
+    let lastFlush = 0;
+    function flush() {
+      flushTimer = undefined;
+      lastFlush = performance.now();
+      const batch = pending;
+      pending = [];
+      notifyManager.batch(() => {
+        for (const event of batch) applyEvent(queryClient, event, user);
+      });
+    }
+    function enqueue(event: ConsoleEvent) {
+      pending.push(event);
+      if (flushTimer !== undefined) return;
+      const wait = lastFlush + 100 - performance.now();
+      if (wait <= 0) flush();
+      else flushTimer = window.setTimeout(flush, wait);
+    }
+
+    // The browser resumes by itself after a dropped connection; a stream we reopen ourselves says where
+    // it left off in the query (the server reads Last-Event-ID or ?lastEventId=).
+    let lastEventId = "";
+
+    function connect() {
+      source = new EventSource(
+        lastEventId ? `/api/events?lastEventId=${encodeURIComponent(lastEventId)}` : "/api/events",
+      );
+      setConnectionState(opened ? "reconnecting" : "connecting");
+      source.onopen = () => {
+        setConnectionState("live");
+        failures = 0;
+        // After a gap, make sure nothing was missed (the server replays, but a refetch is cheap insurance).
+        if (opened) {
+          void queryClient.invalidateQueries({ queryKey: agentKeys.list() });
+          void queryClient.invalidateQueries({ queryKey: queueKeys.list() });
+          void queryClient.invalidateQueries({ queryKey: healthKeys.all });
+        }
+        opened = true;
+      };
+      source.onerror = () => {
+        if (!source || source.readyState !== EventSource.CLOSED) {
+          setConnectionState("reconnecting");
+          return;
+        }
+        // The server refused the stream: find out whether the session ended, then try again.
+        source.close();
+        source = null;
+        setConnectionState("reconnecting");
+        failures += 1;
+        api<unknown>("/session")
+          .catch(() => undefined)
+          .finally(() => {
+            if (disposed) return;
+            retryTimer = window.setTimeout(connect, Math.min(30_000, 1000 * 2 ** Math.min(failures, 5)));
+          });
+      };
+      for (const type of consoleEventTypes) {
+        source.addEventListener(type, (message: MessageEvent<string>) => {
+          let event: ConsoleEvent;
+          try {
+            event = JSON.parse(message.data) as ConsoleEvent;
+          } catch {
+            return;
+          }
+          if (message.lastEventId) lastEventId = message.lastEventId;
+          enqueue(event);
+        });
+      }
+    }
+
+    connect();
+    return () => {
+      disposed = true;
+      window.clearTimeout(retryTimer);
+      window.clearTimeout(flushTimer);
+      source?.close();
+      setConnectionState("connecting");
+    };
+  }, [queryClient, user]);
+}

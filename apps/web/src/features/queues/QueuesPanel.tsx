@@ -1,0 +1,177 @@
+// The board's queues: each one a drop target with its members and how many are in each state.
+import type { Agent, Queue } from "@crystal-console/api";
+import { useDraggable, useDroppable } from "@dnd-kit/core";
+import { memo, useId, useState } from "react";
+import { stateLabels, stateOrder, stateStyles } from "../agents/state.tsx";
+import type { DragData, DropData } from "./dnd.ts";
+
+const MEMBERS_SHOWN = 12;
+
+export function QueuesPanel({
+  queues,
+  agentsById,
+  onRelease,
+  dragging,
+}: {
+  queues: Queue[];
+  agentsById: Map<string, Agent>;
+  onRelease: (queueId: string, agentIds: string[]) => void;
+  dragging: DragData | null;
+}) {
+  const sorted = [...queues].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  return (
+    <aside
+      aria-labelledby="queues-heading"
+      className="flex min-h-0 flex-col rounded-xl bg-white shadow-sm ring-1 ring-slate-200 lg:w-72 2xl:w-96"
+    >
+      <div className="border-b border-slate-200 px-4 py-3">
+        <h2 id="queues-heading" className="font-semibold">
+          Queues <span className="text-sm font-normal text-slate-600">({queues.length})</span>
+        </h2>
+        <p className="text-xs text-slate-600">
+          {dragging?.kind === "member"
+            ? "Drop on another queue to add, or outside any queue to remove."
+            : "Drag agents onto a queue to assign them."}
+        </p>
+      </div>
+      {sorted.length === 0 ? (
+        <p className="p-4 text-sm text-slate-600">No queues yet. An admin creates them on the Queues page.</p>
+      ) : (
+        <ul className="min-h-0 flex-1 space-y-3 overflow-y-auto p-3">
+          {sorted.map((queue) => (
+            <QueueCard
+              key={queue.id}
+              queue={queue}
+              agentsById={agentsById}
+              onRelease={onRelease}
+              dragging={dragging}
+            />
+          ))}
+        </ul>
+      )}
+    </aside>
+  );
+}
+
+const QueueCard = memo(function QueueCard({
+  queue,
+  agentsById,
+  onRelease,
+  dragging,
+}: {
+  queue: Queue;
+  agentsById: Map<string, Agent>;
+  onRelease: (queueId: string, agentIds: string[]) => void;
+  dragging: DragData | null;
+}) {
+  const headingId = useId();
+  const [showAll, setShowAll] = useState(false);
+  const data: DropData = { kind: "queue", queueId: queue.id, label: `queue ${queue.name}` };
+  const { setNodeRef, isOver } = useDroppable({ id: `queue:${queue.id}`, data });
+  const members = queue.agentIds
+    .map((id) => agentsById.get(id))
+    .filter((agent): agent is Agent => agent !== undefined)
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const counts = Object.fromEntries(
+    stateOrder.map((status) => [status, members.filter((agent) => agent.status === status).length]),
+  );
+  const shown = showAll ? members : members.slice(0, MEMBERS_SHOWN);
+  const isSource = dragging?.kind === "member" && dragging.queueId === queue.id;
+  const highlight =
+    isOver && !isSource ? "ring-2 ring-cyan-600 bg-cyan-50" : dragging ? "ring-1 ring-cyan-300" : "";
+
+  return (
+    <li>
+      <article
+        ref={setNodeRef}
+        aria-labelledby={headingId}
+        className={`rounded-lg border border-slate-200 p-3 transition-colors ${highlight}`}
+      >
+        <header className="flex items-baseline justify-between gap-2">
+          <h3 id={headingId} className="truncate font-medium" title={queue.name}>
+            <bdi>{queue.name}</bdi>
+          </h3>
+          <span className="shrink-0 text-xs text-slate-600">
+            #{queue.id} · {members.length} {members.length === 1 ? "agent" : "agents"}
+          </span>
+        </header>
+        <ul
+          aria-label={`${queue.name} agents by state`}
+          className="mt-1.5 flex flex-wrap gap-x-3 gap-y-1 text-xs"
+        >
+          {stateOrder.map((status) => (
+            <li key={status} className="flex items-center gap-1 text-slate-700">
+              <span className={`size-2 rounded-full ${stateStyles[status].dot}`} aria-hidden />
+              <span className="font-semibold tabular-nums">{counts[status]}</span>{" "}
+              {stateLabels[status].toLowerCase()}
+            </li>
+          ))}
+        </ul>
+        {members.length > 0 && (
+          <ul aria-label={`Members of ${queue.name}`} className="mt-2 flex flex-wrap gap-1.5">
+            {shown.map((agent) => (
+              <Member key={agent.id} agent={agent} queue={queue} onRelease={onRelease} />
+            ))}
+          </ul>
+        )}
+        {members.length > MEMBERS_SHOWN && (
+          <button
+            type="button"
+            className="mt-2 text-xs font-medium text-cyan-800 underline"
+            onClick={() => setShowAll((value) => !value)}
+            aria-expanded={showAll}
+          >
+            {showAll ? "Show fewer" : `Show all ${members.length} members of ${queue.name}`}
+          </button>
+        )}
+      </article>
+    </li>
+  );
+});
+
+function Member({
+  agent,
+  queue,
+  onRelease,
+}: {
+  agent: Agent;
+  queue: Queue;
+  onRelease: (queueId: string, agentIds: string[]) => void;
+}) {
+  const data: DragData = {
+    kind: "member",
+    agentId: agent.id,
+    queueId: queue.id,
+    label: `${agent.name} from queue ${queue.name}`,
+  };
+  const { setNodeRef, listeners, attributes, isDragging } = useDraggable({
+    id: `member:${queue.id}:${agent.id}`,
+    data,
+  });
+  return (
+    <li
+      className={`flex items-center rounded-full bg-slate-100 text-xs ring-1 ring-slate-200 ${isDragging ? "opacity-40" : ""}`}
+    >
+      <button
+        ref={setNodeRef}
+        type="button"
+        {...listeners}
+        {...attributes}
+        aria-label={`Drag ${agent.name} out of ${queue.name}`}
+        className="flex cursor-grab touch-none items-center gap-1 rounded-l-full py-0.5 pr-1 pl-2 focus-visible:outline-2 focus-visible:outline-cyan-600"
+      >
+        <span className={`size-1.5 rounded-full ${stateStyles[agent.status].dot}`} aria-hidden />
+        <bdi className="max-w-32 truncate">{agent.name}</bdi>
+      </button>
+      <button
+        type="button"
+        onClick={() => onRelease(queue.id, [agent.id])}
+        aria-label={`Remove ${agent.name} from ${queue.name}`}
+        title={`Remove from ${queue.name}`}
+        className="rounded-r-full px-1.5 py-0.5 text-slate-600 hover:bg-red-100 hover:text-red-800 focus-visible:outline-2 focus-visible:outline-cyan-600"
+      >
+        ×
+      </button>
+    </li>
+  );
+}

@@ -1,0 +1,43 @@
+// The audit page: what was done, by whom, to which agent, and what the PBX answered; filters and paging.
+import { expect, test, uniqueExtension } from "./fixtures.ts";
+
+test("the audit page filters by agent and by person, and pages backwards", async ({
+  page,
+  signIn,
+  adminApi,
+}) => {
+  const supervisor = await signIn("supervisor");
+  const agent = await adminApi.createAgent();
+  await adminApi.setState(agent.id, { action: "login", extension: uniqueExtension() });
+  await adminApi.setState(agent.id, { action: "mission" });
+  await adminApi.setState(agent.id, { action: "logoff" });
+
+  await page.goto("/audit");
+  const table = page.getByRole("table", { name: /Audit entries/ });
+  await expect(table.getByRole("row").nth(1)).toBeVisible();
+
+  const filters = page.getByRole("form", { name: "Audit filters" });
+  await filters.getByLabel("Agent id").fill(agent.id);
+  await filters.getByRole("button", { name: "Apply filters" }).click();
+  const rows = table.getByRole("row").filter({ hasText: agent.id });
+  // new_agent, login, mission, logoff
+  await expect(rows).toHaveCount(4);
+  await expect(table.getByRole("row").filter({ hasText: "mission" })).toContainText("admin");
+
+  await filters.getByLabel("Person").fill(supervisor.username);
+  await filters.getByRole("button", { name: "Apply filters" }).click();
+  await expect(table.getByRole("row").filter({ hasText: "No entries match." })).toBeVisible();
+
+  await filters.getByLabel("Agent id").fill("abc");
+  await filters.getByRole("button", { name: "Apply filters" }).click();
+  await expect(filters.getByText("Agent id must be 1 to 10 digits")).toBeVisible();
+
+  await filters.getByRole("button", { name: "Clear filters" }).click();
+  await expect(table.getByRole("row")).toHaveCount(51);
+  const firstOnPageOne = await table.getByRole("row").nth(1).textContent();
+  await page.getByRole("button", { name: "Older" }).click();
+  await expect(page.getByText("Page 2")).toBeVisible();
+  await expect(table.getByRole("row").nth(1)).not.toHaveText(firstOnPageOne ?? "");
+  await page.getByRole("button", { name: "Newer" }).click();
+  await expect(page.getByText("Page 1")).toBeVisible();
+});

@@ -1,0 +1,32 @@
+// Starts one console for the whole run, with the embedded PBX simulator and its demo call centre, in a
+// fresh data directory. Workers find it through CONSOLE_URL, SIM_URL and ADMIN_PASSWORD.
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startConsole } from "@crystal-console/server";
+
+export const ADMIN_PASSWORD = "e2e-admin-password-0001";
+
+export type RunningConsole = Awaited<ReturnType<typeof startConsole>>;
+
+declare global {
+  var crystalConsole: { app: RunningConsole; dataDir: string } | undefined;
+}
+
+export default async function globalSetup(): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), "crystal-console-e2e-"));
+  const app = await startConsole({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DATA_DIR: dataDir,
+    ADMIN_PASSWORD,
+    LOG_LEVEL: "silent",
+    // Fast password hashing for the many sign-ins of a test run (production uses 17).
+    SCRYPT_LOG_N: "12",
+  });
+  if (!app.sim) throw new Error("The e2e run needs the embedded simulator (no PBX_URL).");
+  globalThis.crystalConsole = { app, dataDir };
+  process.env.CONSOLE_URL = app.url;
+  process.env.SIM_URL = app.sim.url;
+  process.env.ADMIN_PASSWORD = ADMIN_PASSWORD;
+}

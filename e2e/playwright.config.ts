@@ -1,0 +1,38 @@
+// Browser specs in Debian's Chromium against a console started in-process with its embedded PBX simulator
+// (global-setup.ts). `playwright install` cannot download browsers here, so the executable is given.
+import { defineConfig, devices } from "@playwright/test";
+
+export default defineConfig({
+  testDir: ".",
+  testMatch: "*.spec.ts",
+  outputDir: "../test-results",
+  fullyParallel: false,
+  workers: 2,
+  retries: 0,
+  reporter: "list",
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  globalSetup: "./global-setup.ts",
+  globalTeardown: "./global-teardown.ts",
+  use: {
+    ...devices["Desktop Chrome"],
+    viewport: { width: 1366, height: 768 },
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    },
+  },
+  projects: [
+    { name: "chromium", testIgnore: "faults.spec.ts" },
+    // Faults are injected into the one shared PBX, so those specs run alone, after all the others.
+    { name: "pbx-faults", testMatch: "faults.spec.ts", dependencies: ["chromium"] },
+  ],
+});

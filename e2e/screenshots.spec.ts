@@ -1,0 +1,31 @@
+// Screenshots for the README, taken by the test run so they stay current: the board at laptop size, the
+// agent's page at phone size, and an admin page.
+import { fileURLToPath } from "node:url";
+import { expect, test, uniqueExtension } from "./fixtures.ts";
+
+const shots = (name: string) => fileURLToPath(new URL(`../docs/screenshots/${name}.png`, import.meta.url));
+
+test("the board at 1366x768", async ({ page, signIn }) => {
+  await signIn("supervisor");
+  await page.goto("/board");
+  await expect(page.getByRole("heading", { name: /Agents/ })).toBeVisible();
+  await expect(page.getByRole("row").nth(5)).toBeVisible();
+  await page.screenshot({ path: shots("board") });
+});
+
+test("the agent's page on a phone", async ({ page, signIn, adminApi }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const agent = await signIn("agent");
+  await adminApi.setState(agent.agentId!, { action: "login", extension: uniqueExtension() });
+  await adminApi.setState(agent.agentId!, { action: "pause", reason: "Lunch" });
+  await page.goto("/me");
+  await expect(page.getByText("Paused", { exact: true })).toBeVisible();
+  await page.screenshot({ path: shots("agent"), fullPage: true });
+});
+
+test("the admin's agents page", async ({ page, signIn }) => {
+  await signIn("admin");
+  await page.goto("/admin/agents");
+  await expect(page.getByRole("table", { name: "Agents" })).toBeVisible();
+  await page.screenshot({ path: shots("admin-agents") });
+});
