@@ -12,6 +12,21 @@ export const SLOW_ANSWER_MS = 1000;
 /** Call failures that happen before a connection is made: a successful TCP probe does clear these. */
 const CONNECT_FAILURES = new Set(["refused", "connectTimeout"]);
 
+const FAILURE_SENTENCES: Record<string, string> = {
+  refused: "The PBX refused the connection.",
+  connectTimeout: "The PBX did not accept a connection in time.",
+  headersTimeout: "The PBX did not answer in time.",
+  bodyTimeout: "The PBX did not finish its answer in time.",
+  reset: "The PBX dropped the connection without answering.",
+  httpStatus: "The PBX answered with an HTTP error instead of a Crystal answer.",
+  protocol: "The PBX answered with text that is not a Crystal answer.",
+};
+
+function failureSentence(record: PbxCallRecord): string {
+  const what = FAILURE_SENTENCES[record.result] ?? "The PBX did not give a usable answer.";
+  return `${what} (last call: ${record.action.replace("_", " ")})`;
+}
+
 export function createHealthTracker(options: {
   mode: PbxHealth["mode"];
   onChange: (health: PbxHealth) => void;
@@ -50,7 +65,7 @@ export function createHealthTracker(options: {
       answerFailing = !record.reachable && !CONNECT_FAILURES.has(record.result);
       update(
         record.reachable,
-        record.reachable ? null : `The last ${record.action} call failed: ${record.result}`,
+        record.reachable ? null : failureSentence(record),
         record.reachable && record.durationMs > slowMs,
       );
     },
