@@ -21,7 +21,11 @@ export default tseslint.config(
       // Configuration is read and validated in one module; nothing else reads process.env.
       "no-restricted-properties": [
         "error",
-        { object: "process", property: "env", message: "Read configuration through apps/server/src/config.ts." },
+        {
+          object: "process",
+          property: "env",
+          message: "Read configuration through apps/server/src/config.ts.",
+        },
       ],
     },
   },
