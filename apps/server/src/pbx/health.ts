@@ -13,8 +13,8 @@ export const SLOW_ANSWER_MS = 1000;
 const CONNECT_FAILURES = new Set(["refused", "connectTimeout"]);
 
 const FAILURE_SENTENCES: Record<string, string> = {
-  refused: "The PBX refused the connection.",
-  connectTimeout: "The PBX did not accept a connection in time.",
+  refused: "The PBX could not be reached: it refused the connection.",
+  connectTimeout: "The PBX could not be reached: it did not accept a connection in time.",
   headersTimeout: "The PBX did not answer in time.",
   bodyTimeout: "The PBX did not finish its answer in time.",
   reset: "The PBX dropped the connection without answering.",
