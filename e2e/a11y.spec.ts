@@ -96,3 +96,25 @@ test("the admin pages and the audit page", async ({ page, signIn }) => {
   await expect(page.getByRole("table", { name: /Audit entries/ })).toBeVisible();
   await expectAccessible(page, "audit");
 });
+
+test("the import page, its plan with an error row, and its results", async ({ page, signIn }) => {
+  await signIn("admin");
+  const stamp = String(Date.now()).slice(-7);
+  await page.goto("/admin/import");
+  await expect(page.getByRole("heading", { name: "Import", level: 1 })).toBeVisible();
+  await expectAccessible(page, "import page");
+
+  await page.getByRole("radio", { name: "Queues" }).check();
+  await page
+    .getByLabel("Or paste CSV text")
+    .fill(["queue_id,queue_name", `86${stamp}1,Axe queue`, "12ab,Bad id"].join("\n"));
+  await page.getByRole("button", { name: "Preview" }).click();
+  await expect(page.getByRole("table", { name: "Import plan" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Apply" })).toBeDisabled();
+  await expectAccessible(page, "import plan with an error row");
+
+  await page.getByLabel("Skip error rows").check();
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page.getByRole("table", { name: "Import results" })).toBeVisible();
+  await expectAccessible(page, "import results");
+});

@@ -7,7 +7,7 @@ test("an admin signs in and sees every page in the navigation", async ({ page })
   await signInWithForm(page, "admin", adminPassword());
   await expect(page).toHaveURL(/\/board$/);
   const nav = page.getByRole("navigation", { name: "Main" });
-  for (const name of ["Board", "Audit", "Agents", "Queues", "Users"]) {
+  for (const name of ["Board", "Audit", "Agents", "Queues", "Users", "Import"]) {
     await expect(nav.getByRole("link", { name })).toBeVisible();
   }
   await expect(page.getByRole("status", { name: "Live updates: Live" })).toBeVisible();
@@ -26,9 +26,13 @@ test("a supervisor signs in to the board and sees no admin pages", async ({ page
   await expect(nav.getByRole("link", { name: "Board" })).toBeVisible();
   await expect(nav.getByRole("link", { name: "Audit" })).toBeVisible();
   await expect(nav.getByRole("link", { name: "Users" })).toHaveCount(0);
+  await expect(nav.getByRole("link", { name: "Import" })).toHaveCount(0);
   await page.goto("/admin/users");
   await expect(page).toHaveURL(/\/board$/);
   expect((await page.request.get("/api/users")).status()).toBe(403);
+  await page.goto("/admin/import");
+  await expect(page).toHaveURL(/\/board$/);
+  expect((await page.request.get("/api/export/agents.csv")).status()).toBe(403);
 });
 
 test("an agent signs in with its agent id and lands on its own page", async ({ page, adminApi }) => {

@@ -90,3 +90,95 @@ test("a connection reset shows the PBX banner and an unconfirmed state until the
   await expect(banner).toBeHidden();
   expect((await sim.agent(agent.id)).login?.state).toBe("mission");
 });
+
+test("a slow PBX shows the milder 'PBX is slow' notice until it answers quickly again", async ({
+  page,
+  signIn,
+  adminApi,
+  sim,
+}) => {
+  await signIn("supervisor");
+  await page.goto("/board");
+  await expect(page.getByRole("status", { name: "Live updates: Live" })).toBeVisible();
+  const notice = page.getByRole("status").filter({ hasText: "The PBX is slow." });
+  await expect(notice).toBeHidden();
+  // An answer slower than the console's threshold (1 s) marks the PBX slow, not unreachable.
+  await sim.setLatency(1_200);
+  await adminApi.createQueue();
+  await expect(notice).toBeVisible();
+  await expect(notice).toContainText("changes to agents and queues may take a while");
+  await expect(page.getByRole("alert").filter({ hasText: "The PBX cannot be reached." })).toHaveCount(0);
+  const health = (await (await page.request.get("/api/health")).json()) as { status: string };
+  expect(health.status).toBe("degraded");
+  await sim.setLatency(0);
+  await adminApi.createQueue();
+  await expect(notice).toBeHidden();
+});
+
+test("an import shows the PBX's answer on the rows it refused, and the others done", async ({
+  page,
+  signIn,
+  sim,
+}) => {
+  await signIn("admin");
+  const stamp = String(Date.now()).slice(-7);
+  const queueIds = [1, 2, 3].map((n) => `84${stamp}${n}`);
+  await page.goto("/admin/import");
+  await page.getByRole("radio", { name: "Queues" }).check();
+  await page
+    .getByLabel("Or paste CSV text")
+    .fill(["queue_id,queue_name", ...queueIds.map((id) => `${id},Refused maybe ${id}`)].join("\n"));
+  await page.getByRole("button", { name: "Preview" }).click();
+  await expect(page.getByRole("status", { name: "Plan summary" })).toContainText("3 to create");
+  await sim.injectFault({ kind: "storageFailure", actions: ["new_queue"], count: 1 });
+  await page.getByRole("button", { name: "Apply" }).click();
+
+  await expect(page.getByRole("progressbar", { name: "Import progress" })).toHaveAttribute(
+    "aria-valuenow",
+    "100",
+  );
+  const results = page.getByRole("table", { name: "Import results" });
+  const failed = results.locator("tbody tr[data-result=failed]");
+  await expect(failed).toHaveCount(1);
+  await expect(failed).toHaveClass(/bg-red-50/);
+  await expect(failed).toContainText(/PBX answered: queue not created \(PBX code \d+\)/);
+  await expect(results.locator("tbody tr[data-result=done]")).toHaveCount(2);
+  await expect(page.getByLabel("Results summary")).toContainText("1 failed");
+  const simQueues = new Set((await sim.state()).queues.map((queue) => queue.id));
+  expect(queueIds.filter((id) => simQueues.has(id))).toHaveLength(2);
+});
+
+test("an import cancelled while it runs stops new rows and reports the ones that ran", async ({
+  page,
+  signIn,
+  sim,
+}) => {
+  await signIn("admin");
+  const stamp = String(Date.now()).slice(-7);
+  // 40 queues at 300 ms a call, 4 at a time: three seconds at least, time enough to cancel.
+  const queueIds = Array.from({ length: 40 }, (_, n) => `5${stamp}${String(n).padStart(2, "0")}`);
+  await page.goto("/admin/import");
+  await page.getByRole("radio", { name: "Queues" }).check();
+  await page
+    .getByLabel("Or paste CSV text")
+    .fill(["queue_id,queue_name", ...queueIds.map((id) => `${id},Cancelled maybe ${id}`)].join("\n"));
+  await page.getByRole("button", { name: "Preview" }).click();
+  await expect(page.getByRole("status", { name: "Plan summary" })).toContainText("40 to create");
+  await sim.setLatency(300);
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page.getByRole("heading", { name: "Importing queues" })).toBeVisible();
+  await page.getByRole("button", { name: "Cancel import" }).click();
+
+  await expect(page.getByRole("status").filter({ hasText: "The import was cancelled" })).toBeVisible({
+    timeout: 15_000,
+  });
+  const results = page.getByRole("table", { name: "Import results" });
+  await expect(results).toBeVisible();
+  const skipped = await results.locator("tbody tr[data-result=skipped]").count();
+  const done = await results.locator("tbody tr[data-result=done]").count();
+  expect(skipped).toBeGreaterThan(0);
+  expect(done + skipped).toBe(40);
+  await sim.setLatency(0);
+  const simQueues = new Set((await sim.state()).queues.map((queue) => queue.id));
+  expect(queueIds.filter((id) => simQueues.has(id))).toHaveLength(done);
+});

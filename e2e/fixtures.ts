@@ -55,6 +55,8 @@ export type Sim = {
   ): Promise<{ active: boolean; queueIds: string[]; login: SimState["logins"][number] | null }>;
   injectFault(fault: { kind: string; count?: number; actions?: string[] }): Promise<void>;
   clearFaults(): Promise<void>;
+  /** Delays every PBX answer by at least `fixedMs` (reset to 0 at the end of the test). */
+  setLatency(fixedMs: number): Promise<void>;
 };
 
 export type AdminApi = {
@@ -203,8 +205,12 @@ export const test = base.extend<Fixtures>({
       async clearFaults() {
         await ok(await context.delete("/__sim/faults"), "clear faults");
       },
+      async setLatency(fixedMs) {
+        await ok(await context.post("/__sim/latency", { data: { fixedMs, jitterMs: 0 } }), "set latency");
+      },
     });
     await context.delete("/__sim/faults");
+    await context.post("/__sim/latency", { data: { fixedMs: 0, jitterMs: 0 } });
     await context.dispose();
   },
 

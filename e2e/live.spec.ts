@@ -68,15 +68,13 @@ test("a change in one browser appears in a second one within a second", async ({
   // browser's DOM showing it; the click-to-paint time, which adds the PBX's round trip, is noted too.
   const timing = response.request().timing();
   const committedAt = timing.startTime + timing.responseStart;
-  test
-    .info()
-    .annotations.push(
-      {
-        type: "commit to paint in the other browser",
-        description: `${Math.round(shownAt - committedAt)} ms`,
-      },
-      { type: "click to paint in the other browser", description: `${shownAt - clickedAt} ms` },
-    );
+  test.info().annotations.push(
+    {
+      type: "commit to paint in the other browser",
+      description: `${Math.round(shownAt - committedAt)} ms`,
+    },
+    { type: "click to paint in the other browser", description: `${shownAt - clickedAt} ms` },
+  );
   expect(shownAt - committedAt).toBeLessThan(1_000);
 
   // And an assignment, the other way round.

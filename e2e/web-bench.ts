@@ -3,7 +3,7 @@
 // times while that board scrolls, and the delay from a state change in one browser to its paint in another,
 // all in Debian's Chromium against a console with its embedded simulator.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,7 +15,30 @@ import { fmt, percentile } from "../bench/stats.ts";
 const AGENTS = 2000;
 const ADMIN_PASSWORD = "bench-admin-password";
 const CSRF = { "X-Requested-With": "crystal-console" };
-const dist = fileURLToPath(new URL("../apps/web/dist/", import.meta.url));
+const web = fileURLToPath(new URL("../apps/web/", import.meta.url));
+const dist = join(web, "dist");
+
+/** The newest modification time of the SPA's sources (src, public, index.html, vite.config.ts). */
+function newestSourceMs(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(path).reduce((newest, name) => Math.max(newest, newestSourceMs(join(path, name))), 0);
+}
+
+/**
+ * The figures are the current SPA's: build it when there is no build or a source is newer than it. (Not
+ * on every run: a build empties dist/, which a console started from this checkout may be serving.)
+ */
+function ensureBuilt(): void {
+  const built = join(dist, "index.html");
+  const sources = ["src", "public", "index.html", "vite.config.ts"]
+    .map((name) => join(web, name))
+    .filter((path) => existsSync(path));
+  const stale = !existsSync(built) || Math.max(...sources.map(newestSourceMs)) > statSync(built).mtimeMs;
+  if (!stale) return;
+  console.log("building the SPA (apps/web/dist is missing or older than its sources)");
+  execFileSync("pnpm", ["--filter", "@crystal-console/web", "build"], { cwd: web, stdio: "inherit" });
+}
 
 /** The JS that index.html loads before anything else: the entry script and its modulepreloads. */
 function initialJsGzipBytes(): number {
@@ -73,9 +96,7 @@ const median = (values: number[]) =>
   );
 
 export async function run(): Promise<void> {
-  if (!existsSync(join(dist, "index.html"))) {
-    execFileSync("pnpm", ["--filter", "@crystal-console/web", "build"], { stdio: "inherit" });
-  }
+  ensureBuilt();
   console.log(`initial JS: ${fmt(initialJsGzipBytes() / 1024, 1)} KB gzip (aim: under 170)`);
 
   const dataDir = mkdtempSync(join(tmpdir(), "cc-web-bench-"));

@@ -15,6 +15,7 @@ const links: { to: string; label: string; roles: Role[] }[] = [
   { to: "/admin/agents", label: "Agents", roles: ["admin"] },
   { to: "/admin/queues", label: "Queues", roles: ["admin"] },
   { to: "/admin/users", label: "Users", roles: ["admin"] },
+  { to: "/admin/import", label: "Import", roles: ["admin"] },
 ];
 
 /** Every page behind sign-in: the session check, the header, live events, the PBX banner. */

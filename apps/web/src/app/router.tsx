@@ -11,6 +11,7 @@ const AuditPage = lazy(() => import("../features/audit/AuditPage.tsx"));
 const AdminAgentsPage = lazy(() => import("../features/agents/AdminAgentsPage.tsx"));
 const AdminQueuesPage = lazy(() => import("../features/queues/AdminQueuesPage.tsx"));
 const UsersPage = lazy(() => import("../features/users/UsersPage.tsx"));
+const ImportPage = lazy(() => import("../features/import/ImportPage.tsx"));
 
 const page = (node: ReactNode) => <Suspense fallback={<Spinner />}>{node}</Suspense>;
 
@@ -42,6 +43,10 @@ export const router = createBrowserRouter([
         element: <RequireRole roles={["admin"]}>{page(<AdminQueuesPage />)}</RequireRole>,
       },
       { path: "admin/users", element: <RequireRole roles={["admin"]}>{page(<UsersPage />)}</RequireRole> },
+      {
+        path: "admin/import",
+        element: <RequireRole roles={["admin"]}>{page(<ImportPage />)}</RequireRole>,
+      },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

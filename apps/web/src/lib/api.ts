@@ -24,6 +24,8 @@ type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type RequestOptions = {
   method?: Method;
   body?: unknown;
+  /** A CSV file or text sent as is (text/csv), instead of a JSON body. */
+  csv?: Blob | string;
   query?: Record<string, string | number | undefined>;
   signal?: AbortSignal;
   /** False for requests that expect a 401 (reading the session, signing in). */
@@ -55,6 +57,7 @@ function fallbackError(status: number): ApiError["error"] {
   if (status === 401) return { code: "UNAUTHENTICATED", message: "Your session has ended. Sign in again." };
   if (status === 403) return { code: "FORBIDDEN", message: "You are not allowed to do that." };
   if (status === 404) return { code: "NOT_FOUND", message: "That was not found." };
+  if (status === 413) return { code: "PAYLOAD_TOO_LARGE", message: "That is too large to send." };
   if (status === 429)
     return { code: "RATE_LIMITED", message: "Too many attempts. Wait a moment and try again." };
   if (status === 503) return { code: "PBX_UNREACHABLE", message: "The server is not reachable right now." };
@@ -62,7 +65,7 @@ function fallbackError(status: number): ApiError["error"] {
 }
 
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const { method = "GET", body, query, signal, redirectOnUnauthenticated = true } = options;
+  const { method = "GET", body, csv, query, signal, redirectOnUnauthenticated = true } = options;
   let url = `/api${path}`;
   if (query) {
     const params = new URLSearchParams();
@@ -73,7 +76,8 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
     if (search) url += `?${search}`;
   }
   const headers: Record<string, string> = { Accept: "application/json", [CSRF_HEADER]: CSRF_VALUE };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (csv !== undefined) headers["Content-Type"] = "text/csv; charset=utf-8";
+  else if (body !== undefined) headers["Content-Type"] = "application/json";
 
   let response: Response;
   try {
@@ -81,7 +85,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
       method,
       headers,
       credentials: "same-origin",
-      body: body === undefined ? null : JSON.stringify(body),
+      body: csv ?? (body === undefined ? null : JSON.stringify(body)),
       signal: signal ?? null,
     });
   } catch (error) {

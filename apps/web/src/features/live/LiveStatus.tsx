@@ -24,17 +24,31 @@ export function ConnectionIndicator() {
   );
 }
 
-/** Shown while the server cannot reach the PBX: changes will fail until it is back. */
+/**
+ * Shown while the server cannot reach the PBX (changes will fail until it is back), and, milder, while the
+ * PBX answers but slowly (changes work, but take a while). The server's `lastError` is already a sentence.
+ */
 export function PbxHealthBanner() {
   const { data } = useHealth();
-  if (data?.pbx.reachable !== false) return null;
-  const { lastOkAt, lastError } = data.pbx;
-  return (
-    <div role="alert" className="border-b border-red-300 bg-red-50 px-4 py-2 text-sm text-red-900">
-      <strong className="font-semibold">The PBX cannot be reached.</strong> Changes to agents and queues will
-      fail until it answers again.
-      {lastError && <span> {/[.!?]$/.test(lastError) ? lastError : `${lastError}.`}</span>}
-      {lastOkAt && <span> Last answer at {formatClock(lastOkAt)}.</span>}
-    </div>
-  );
+  if (!data) return null;
+  const { reachable, slow, lastOkAt, lastError } = data.pbx;
+  if (reachable === false) {
+    return (
+      <div role="alert" className="border-b border-red-300 bg-red-50 px-4 py-2 text-sm text-red-900">
+        <strong className="font-semibold">The PBX cannot be reached.</strong> Changes to agents and queues
+        will fail until it answers again.
+        {lastError && <span> {lastError}</span>}
+        {lastOkAt && <span> Its last answer came at {formatClock(lastOkAt)}.</span>}
+      </div>
+    );
+  }
+  if (slow === true) {
+    return (
+      <div role="status" className="border-b border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-950">
+        <strong className="font-semibold">The PBX is slow.</strong> It answers, but slowly, so changes to
+        agents and queues may take a while to show.
+      </div>
+    );
+  }
+  return null;
 }

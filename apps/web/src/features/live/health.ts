@@ -20,8 +20,9 @@ export function useHealth() {
 }
 
 export function setPbxHealth(queryClient: QueryClient, pbx: PbxHealth): void {
-  queryClient.setQueryData<Health>(healthKeys.current(), (health) => ({
-    status: pbx.reachable === false ? ("degraded" as const) : (health?.status ?? ("ok" as const)),
+  // The same rule as the server's GET /api/health: unreachable or slow is "degraded".
+  queryClient.setQueryData<Health>(healthKeys.current(), {
+    status: pbx.reachable === false || pbx.slow === true ? "degraded" : "ok",
     pbx,
-  }));
+  });
 }

@@ -8,6 +8,7 @@ import { useEffect } from "react";
 import { api } from "../../lib/api.ts";
 import { consoleEventTypes } from "../../lib/contract.ts";
 import { agentKeys, forgetQueueInAgents, removeAgent, updateAgents, upsertAgent } from "../agents/queries.ts";
+import { applyImportProgress } from "../import/queries.ts";
 import { forgetAgentInQueues, queueKeys, removeQueue, upsertQueue } from "../queues/queries.ts";
 import { setConnectionState } from "./connection.ts";
 import { healthKeys, setPbxHealth } from "./health.ts";
@@ -64,6 +65,7 @@ export function applyEvent(queryClient: QueryClient, event: ConsoleEvent, user: 
       setPbxHealth(queryClient, event.pbx);
       return;
     case "import":
+      applyImportProgress(queryClient, event.job);
       if (event.job.status !== "running") {
         void queryClient.invalidateQueries({ queryKey: agentKeys.all });
         void queryClient.invalidateQueries({ queryKey: queueKeys.all });

@@ -1,0 +1,144 @@
+// CSV imports in the query cache: the plan (a dry run) and the start are mutations; a running job's progress
+// is polled from the job list (no rows: small, however big the file) and kept current between polls by
+// `import` live events; once the job has ended, its per-row results are fetched once.
+import type {
+  ImportJobProgress,
+  ImportJobResponse,
+  ImportJobsResponse,
+  ImportKind,
+  ImportPlanResponse,
+  ImportStartResponse,
+} from "@crystal-console/api";
+import { queryOptions, useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { api } from "../../lib/api.ts";
+
+/** A job as the list answers it: everything but the rows. */
+export type ImportJobSummary = ImportJobsResponse["jobs"][number];
+
+export const importKeys = {
+  all: ["import"] as const,
+  jobs: () => [...importKeys.all, "jobs"] as const,
+  progress: (jobId: string) => [...importKeys.jobs(), jobId, "progress"] as const,
+  results: (jobId: string) => [...importKeys.jobs(), jobId, "results"] as const,
+};
+
+export const POLL_MS = 500;
+
+const isRunning = (job: Pick<ImportJobProgress, "status"> | undefined) => !job || job.status === "running";
+
+export const importJobsQueryOptions = () =>
+  queryOptions({
+    queryKey: importKeys.jobs(),
+    queryFn: async ({ signal }) => (await api<ImportJobsResponse>("/import/jobs", { signal })).jobs,
+  });
+
+export const importProgressQueryOptions = (jobId: string) =>
+  queryOptions({
+    queryKey: importKeys.progress(jobId),
+    queryFn: async ({ signal }): Promise<ImportJobSummary> => {
+      const { jobs } = await api<ImportJobsResponse>("/import/jobs", { signal });
+      const listed = jobs.find((job) => job.jobId === jobId);
+      if (listed) return listed;
+      // Only the last 20 finished jobs are listed: ask for this one by its id.
+      const { rows: _rows, ...job } = (await api<ImportJobResponse>(`/import/jobs/${jobId}`, { signal })).job;
+      return job;
+    },
+    refetchInterval: (query) => (isRunning(query.state.data) ? POLL_MS : false),
+    staleTime: (query) => (isRunning(query.state.data) ? 0 : Infinity),
+  });
+
+export const importResultsQueryOptions = (jobId: string) =>
+  queryOptions({
+    queryKey: importKeys.results(jobId),
+    queryFn: async ({ signal }) => (await api<ImportJobResponse>(`/import/jobs/${jobId}`, { signal })).job,
+    staleTime: Infinity,
+  });
+
+/** The import jobs the server keeps (the last 20 finished and any running). */
+export function useImportJobs() {
+  return useQuery(importJobsQueryOptions());
+}
+
+export function useImportProgress(jobId: string) {
+  return useQuery(importProgressQueryOptions(jobId));
+}
+
+/** The per-row results, fetched once the job has ended. */
+export function useImportResults(jobId: string, ended: boolean) {
+  return useQuery({ ...importResultsQueryOptions(jobId), enabled: ended });
+}
+
+/** An `import` live event: the progress moves on between polls; the end is fetched with the job's counts. */
+export function applyImportProgress(queryClient: QueryClient, progress: ImportJobProgress): void {
+  const key = importKeys.progress(progress.jobId);
+  const cached = queryClient.getQueryData<ImportJobSummary>(key);
+  if (cached && cached.status === "running") {
+    // Events and polls can cross: progress only moves forward.
+    queryClient.setQueryData<ImportJobSummary>(key, {
+      ...cached,
+      total: progress.total,
+      done: Math.max(cached.done, progress.done),
+      failed: Math.max(cached.failed, progress.failed),
+    });
+  }
+  if (progress.status !== "running") {
+    void queryClient.invalidateQueries({ queryKey: key });
+    void queryClient.invalidateQueries({ queryKey: importKeys.jobs(), exact: true });
+  }
+}
+
+export type ImportRequest = {
+  kind: ImportKind;
+  /** The chosen file (sent byte for byte) or the pasted text. */
+  csv: Blob | string;
+  sync: boolean;
+  skipErrors: boolean;
+};
+
+const importQuery = (request: ImportRequest, dryRun: boolean) => ({
+  dryRun: dryRun ? "true" : undefined,
+  sync: request.kind === "agents" && request.sync ? "true" : undefined,
+  skipErrors: !dryRun && request.skipErrors ? "true" : undefined,
+});
+
+/** A dry run: every row validated and planned, nothing sent to the PBX. */
+export function usePlanImport() {
+  return useMutation({
+    meta: { toast: false },
+    mutationFn: (request: ImportRequest) =>
+      api<ImportPlanResponse>(`/import/${request.kind}`, {
+        method: "POST",
+        csv: request.csv,
+        query: importQuery(request, true),
+      }),
+  });
+}
+
+export function useStartImport() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    meta: { toast: false },
+    mutationFn: (request: ImportRequest) =>
+      api<ImportStartResponse>(`/import/${request.kind}`, {
+        method: "POST",
+        csv: request.csv,
+        query: importQuery(request, false),
+      }),
+    // Started, or refused because another import runs (409): either way the list of jobs changed.
+    onSettled: () => queryClient.invalidateQueries({ queryKey: importKeys.jobs(), exact: true }),
+  });
+}
+
+export function useCancelImport() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    meta: { errorContext: "Not cancelled" },
+    mutationFn: (jobId: string) => api<ImportJobResponse>(`/import/jobs/${jobId}`, { method: "DELETE" }),
+    onSuccess: ({ job }) => {
+      const { rows: _rows, ...summary } = job;
+      queryClient.setQueryData<ImportJobSummary>(importKeys.progress(job.jobId), (cached) =>
+        cached ? { ...cached, ...summary, done: Math.max(cached.done, summary.done) } : summary,
+      );
+    },
+  });
+}
