@@ -23,6 +23,9 @@ export default async function globalSetup(): Promise<void> {
     LOG_LEVEL: "silent",
     // Fast password hashing for the many sign-ins of a test run (production uses 17).
     SCRYPT_LOG_N: "12",
+    // The follow-up that settles an unknown outcome comes 6 s later, so a spec can see the state in between
+    // even on a loaded machine (production: 3 s).
+    PBX_SETTLE_DELAY_MS: "6000",
   });
   if (!app.sim) throw new Error("The e2e run needs the embedded simulator (no PBX_URL).");
   globalThis.crystalConsole = { app, dataDir };
