@@ -71,7 +71,13 @@ describe("loadConfig", () => {
   });
 
   it("names every malformed variable at once", () => {
-    const message = configError({ PORT: "nope", LOG_LEVEL: "loud", METRICS: "perhaps" }).message;
+    const message = configError({
+      PORT: "nope",
+      LOG_LEVEL: "loud",
+      METRICS: "perhaps",
+      PBX_URL: "http://pbx",
+    }).message;
+    expect(message).toMatch(/PBX_SECURE: is required when PBX_URL is set/);
     expect(message).toMatch(/PORT/);
     expect(message).toMatch(/LOG_LEVEL/);
     expect(message).toMatch(/METRICS/);

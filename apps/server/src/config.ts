@@ -38,21 +38,25 @@ const envSchema = z
     WEB_DIST: z.string().optional(),
     IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   })
-  .superRefine((env, ctx) => {
-    if (env.PBX_URL && !env.PBX_SECURE) {
-      ctx.addIssue({ code: "custom", path: ["PBX_SECURE"], message: "is required when PBX_URL is set" });
-    }
-    if (env.PBX_SECURE && !env.PBX_URL) {
-      ctx.addIssue({ code: "custom", path: ["PBX_URL"], message: "is required when PBX_SECURE is set" });
-    }
-    if (env.DATABASE_URL && !env.DATABASE_URL.startsWith("sqlite:")) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["DATABASE_URL"],
-        message: "only sqlite:<path> is supported in this version (see docs/decisions/004-registry.md)",
-      });
-    }
-  });
+  .superRefine(
+    (env, ctx) => {
+      if (env.PBX_URL && !env.PBX_SECURE) {
+        ctx.addIssue({ code: "custom", path: ["PBX_SECURE"], message: "is required when PBX_URL is set" });
+      }
+      if (env.PBX_SECURE && !env.PBX_URL) {
+        ctx.addIssue({ code: "custom", path: ["PBX_URL"], message: "is required when PBX_SECURE is set" });
+      }
+      if (env.DATABASE_URL && !env.DATABASE_URL.startsWith("sqlite:")) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["DATABASE_URL"],
+          message: "only sqlite:<path> is supported in this version (see docs/decisions/004-registry.md)",
+        });
+      }
+      // Runs even when other variables are malformed, so every problem is named in one go.
+    },
+    { when: () => true },
+  );
 
 export type Config = {
   port: number;
