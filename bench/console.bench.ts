@@ -1,5 +1,8 @@
 // The console's own cost: overhead per PBX-backed request (BFF round trip minus a direct PBX call to the
 // same simulator, in the same run), and GET /api/agents throughput with 2,000 agents.
+// Here the console, the simulator and autocannon share one process (and one event loop), so these figures
+// understate what the console does on its own; load.bench.ts measures the same with the console in its
+// own process, and its figures are the ones docs/performance.md holds against the aims.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

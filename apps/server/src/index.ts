@@ -1,6 +1,7 @@
 // Starts the console: configuration, registry, PBX client (embedded simulator or a real PBX), the Hono app
 // on @hono/node-server, and a close() that shuts down in order.
 import { randomBytes } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import type { Server } from "node:http";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -89,6 +90,8 @@ export async function startConsole(
     },
   });
   const closing = new AbortController();
+  // Every open event stream listens for shutdown on this signal: hundreds are normal, not a leak.
+  setMaxListeners(0, closing.signal);
   const settleTimers = new Set<NodeJS.Timeout>();
 
   async function onUnknownOutcome(attempt: PbxAttempt, settle: () => Promise<unknown>) {

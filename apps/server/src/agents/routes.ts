@@ -16,6 +16,17 @@ import { changeAgentState, createAgent, deleteAgent, updateAgent } from "./servi
 
 const params = z.object({ id: agentIdSchema });
 
+/** Whether an Accept-Encoding header accepts gzip (listed, and not with q=0). */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  return header.split(",").some((part) => {
+    const [coding, ...options] = part.split(";").map((piece) => piece.trim().toLowerCase());
+    if (coding !== "gzip") return false;
+    const q = options.find((option) => option.startsWith("q="));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
+}
+
 export function agentRoutes(deps: ConsoleDeps) {
   return new Hono<AppEnv>()
     .get("/", async (c) => {
@@ -24,8 +35,11 @@ export function agentRoutes(deps: ConsoleDeps) {
         const self = await getAgent(deps.db, user.agentId ?? "");
         return c.json({ agents: self ? [self] : [] }, 200);
       }
+      const gzipped = acceptsGzip(c.req.header("accept-encoding"));
       c.header("Content-Type", "application/json");
-      return c.body(await deps.agentList.json(), 200);
+      c.header("Vary", "Accept-Encoding");
+      if (gzipped) c.header("Content-Encoding", "gzip");
+      return c.body(await deps.agentList.body(gzipped), 200);
     })
     .get("/retired", requireRole("admin", "supervisor"), async (c) =>
       c.json({ agentIds: await listRetiredAgentIds(deps.db) }, 200),
