@@ -8,9 +8,16 @@ import {
   type UpdateAgentRequest,
 } from "@crystal-console/api";
 import { useQuery } from "@tanstack/react-query";
-import { useDeferredValue, useMemo, useState, type FormEvent } from "react";
+import { useDeferredValue, useMemo, useState } from "react";
 import { Link } from "react-router";
-import { FormError } from "../../lib/FormError.tsx";
+import {
+  AdminTable,
+  DialogForm,
+  EmptyTableRow,
+  ItemDialog,
+  RowActions,
+  RowButton,
+} from "../../lib/admin.tsx";
 import { formString, serverErrors, zodErrors, type FormErrors } from "../../lib/forms.ts";
 import { Dialog, ErrorNotice, Field, PageHeader, Spinner, buttonClass, inputClass } from "../../lib/ui.tsx";
 import { showToast } from "../../lib/toast.tsx";
@@ -82,76 +89,33 @@ export default function AdminAgentsPage() {
           </p>
         </div>
         <div className="overflow-x-auto">
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">Agents</caption>
-            <thead className="bg-slate-50 text-xs text-slate-700">
-              <tr>
-                <th scope="col" className="px-3 py-2">
-                  Id
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Name
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Out queue
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  State
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Queues
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  <span className="sr-only">Actions</span>
-                </th>
+          <AdminTable caption="Agents" columns={["Id", "Name", "Out queue", "State", "Queues"]}>
+            {shown.map((agent) => (
+              <tr key={agent.id} className="border-t border-slate-100">
+                <td className="px-3 py-2 font-mono text-xs">{agent.id}</td>
+                <td className="px-3 py-2 font-medium">
+                  <bdi>{agent.name}</bdi>
+                </td>
+                <td className="px-3 py-2 text-slate-700">
+                  <bdi>{queueNames.get(agent.outQueueId) ?? "—"}</bdi>{" "}
+                  <span className="text-xs">#{agent.outQueueId}</span>
+                </td>
+                <td className="px-3 py-2">
+                  <StatePill agent={agent} />
+                </td>
+                <td className="px-3 py-2 text-slate-700">{agent.queueIds.length}</td>
+                <RowActions>
+                  <RowButton label={`Edit ${agent.name}`} onClick={() => setEditing(agent)}>
+                    Edit
+                  </RowButton>
+                  <RowButton label={`Delete ${agent.name}`} onClick={() => setDeleting(agent)} danger>
+                    Delete
+                  </RowButton>
+                </RowActions>
               </tr>
-            </thead>
-            <tbody>
-              {shown.map((agent) => (
-                <tr key={agent.id} className="border-t border-slate-100">
-                  <td className="px-3 py-2 font-mono text-xs">{agent.id}</td>
-                  <td className="px-3 py-2 font-medium">
-                    <bdi>{agent.name}</bdi>
-                  </td>
-                  <td className="px-3 py-2 text-slate-700">
-                    <bdi>{queueNames.get(agent.outQueueId) ?? "—"}</bdi>{" "}
-                    <span className="text-xs">#{agent.outQueueId}</span>
-                  </td>
-                  <td className="px-3 py-2">
-                    <StatePill agent={agent} />
-                  </td>
-                  <td className="px-3 py-2 text-slate-700">{agent.queueIds.length}</td>
-                  <td className="px-3 py-2">
-                    <div className="flex justify-end gap-2">
-                      <button
-                        type="button"
-                        className={buttonClass("secondary", "sm")}
-                        onClick={() => setEditing(agent)}
-                        aria-label={`Edit ${agent.name}`}
-                      >
-                        Edit
-                      </button>
-                      <button
-                        type="button"
-                        className={buttonClass("danger", "sm")}
-                        onClick={() => setDeleting(agent)}
-                        aria-label={`Delete ${agent.name}`}
-                      >
-                        Delete
-                      </button>
-                    </div>
-                  </td>
-                </tr>
-              ))}
-              {shown.length === 0 && (
-                <tr>
-                  <td colSpan={6} className="px-3 py-6 text-center text-slate-600">
-                    No agents match.
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
+            ))}
+            {shown.length === 0 && <EmptyTableRow colSpan={6}>No agents match.</EmptyTableRow>}
+          </AdminTable>
         </div>
         {pages > 1 && (
           <nav
@@ -183,20 +147,16 @@ export default function AdminAgentsPage() {
       <Dialog open={creating} onClose={() => setCreating(false)} title="New agent">
         <CreateAgentForm queues={queues.data} existingIds={agents.data} onDone={() => setCreating(false)} />
       </Dialog>
-      <Dialog
-        open={editing !== null}
-        onClose={() => setEditing(null)}
-        title={`Edit ${editing?.name ?? "agent"}`}
-      >
-        {editing && <EditAgentForm agent={editing} queues={queues.data} onDone={() => setEditing(null)} />}
-      </Dialog>
-      <Dialog
-        open={deleting !== null}
+      <ItemDialog item={editing} onClose={() => setEditing(null)} title={(agent) => `Edit ${agent.name}`}>
+        {(agent) => <EditAgentForm agent={agent} queues={queues.data} onDone={() => setEditing(null)} />}
+      </ItemDialog>
+      <ItemDialog
+        item={deleting}
         onClose={() => setDeleting(null)}
-        title={`Delete ${deleting?.name ?? "agent"}?`}
+        title={(agent) => `Delete ${agent.name}?`}
       >
-        {deleting && <DeleteAgentForm agent={deleting} onDone={() => setDeleting(null)} />}
-      </Dialog>
+        {(agent) => <DeleteAgentForm agent={agent} onDone={() => setDeleting(null)} />}
+      </ItemDialog>
     </main>
   );
 }
@@ -256,9 +216,8 @@ function CreateAgentForm({
   const isRetired = typedId !== "" && (retired.data ?? []).includes(typedId);
   const isTaken = typedId !== "" && existingIds.some((agent) => agent.id === typedId);
 
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
+  function onSubmit(formElement: HTMLFormElement) {
+    const form = new FormData(formElement);
     const parsed = createAgentRequestSchema.safeParse({
       id: formString(form, "id").trim(),
       name: formString(form, "name"),
@@ -301,7 +260,13 @@ function CreateAgentForm({
       : undefined;
 
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-4">
+    <DialogForm
+      onSubmit={onSubmit}
+      onCancel={onDone}
+      errors={errors}
+      submitLabel={create.isPending ? "Creating…" : "Create agent"}
+      submitDisabled={create.isPending || isRetired}
+    >
       <Field
         label="Agent id"
         error={errors.id}
@@ -346,16 +311,7 @@ function CreateAgentForm({
         )}
       </Field>
       <OutQueueField queues={queues} error={errors.outQueueId} />
-      <FormError errors={errors} />
-      <div className="flex justify-end gap-2">
-        <button type="button" className={buttonClass("secondary")} onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className={buttonClass("primary")} disabled={create.isPending || isRetired}>
-          {create.isPending ? "Creating…" : "Create agent"}
-        </button>
-      </div>
-    </form>
+    </DialogForm>
   );
 }
 
@@ -363,9 +319,8 @@ function EditAgentForm({ agent, queues, onDone }: { agent: Agent; queues: Queue[
   const update = useUpdateAgent();
   const [errors, setErrors] = useState<FormErrors>({});
 
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
+  function onSubmit(formElement: HTMLFormElement) {
+    const form = new FormData(formElement);
     const name = formString(form, "name");
     const password = formString(form, "password");
     const outQueueId = formString(form, "outQueueId");
@@ -396,7 +351,13 @@ function EditAgentForm({ agent, queues, onDone }: { agent: Agent; queues: Queue[
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-4">
+    <DialogForm
+      onSubmit={onSubmit}
+      onCancel={onDone}
+      errors={errors}
+      submitLabel={update.isPending ? "Saving…" : "Save"}
+      submitDisabled={update.isPending}
+    >
       <p className="text-sm text-slate-600">Agent id {agent.id} (an id cannot change).</p>
       <Field label="Name" error={errors.name}>
         {(props) => (
@@ -415,16 +376,7 @@ function EditAgentForm({ agent, queues, onDone }: { agent: Agent; queues: Queue[
         )}
       </Field>
       <OutQueueField queues={queues} defaultValue={agent.outQueueId} error={errors.outQueueId} />
-      <FormError errors={errors} />
-      <div className="flex justify-end gap-2">
-        <button type="button" className={buttonClass("secondary")} onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className={buttonClass("primary")} disabled={update.isPending}>
-          {update.isPending ? "Saving…" : "Save"}
-        </button>
-      </div>
-    </form>
+    </DialogForm>
   );
 }
 
@@ -432,18 +384,21 @@ function DeleteAgentForm({ agent, onDone }: { agent: Agent; onDone: () => void }
   const remove = useDeleteAgent();
   const [errors, setErrors] = useState<FormErrors>({});
   return (
-    <form
-      onSubmit={(event) => {
-        event.preventDefault();
+    <DialogForm
+      onSubmit={() =>
         remove.mutate(agent.id, {
           onSuccess: () => {
             showToast("success", `Agent ${agent.name} (${agent.id}) deleted.`);
             onDone();
           },
           onError: (error) => setErrors(serverErrors(error)),
-        });
-      }}
-      className="space-y-4"
+        })
+      }
+      onCancel={onDone}
+      errors={errors}
+      submitLabel={remove.isPending ? "Deleting…" : `Delete agent ${agent.id}`}
+      submitDisabled={remove.isPending}
+      danger
     >
       <div className="rounded-lg border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-950">
         <p className="font-semibold">This cannot be undone.</p>
@@ -456,15 +411,6 @@ function DeleteAgentForm({ agent, onDone }: { agent: Agent; onDone: () => void }
           <p className="mt-1 font-medium">This agent is logged in: log it off first, or the PBX refuses.</p>
         )}
       </div>
-      <FormError errors={errors} />
-      <div className="flex justify-end gap-2">
-        <button type="button" className={buttonClass("secondary")} onClick={onDone} data-autofocus>
-          Cancel
-        </button>
-        <button type="submit" className={buttonClass("danger")} disabled={remove.isPending}>
-          {remove.isPending ? "Deleting…" : `Delete agent ${agent.id}`}
-        </button>
-      </div>
-    </form>
+    </DialogForm>
   );
 }

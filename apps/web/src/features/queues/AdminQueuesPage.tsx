@@ -1,10 +1,19 @@
 // The admin's queues: create, rename and delete.
 import { createQueueRequestSchema, updateQueueRequestSchema, type Queue } from "@crystal-console/api";
 import { useState, type FormEvent } from "react";
+import {
+  AdminTable,
+  DialogForm,
+  EmptyTableRow,
+  ItemDialog,
+  NewItemSection,
+  RowActions,
+  RowButton,
+} from "../../lib/admin.tsx";
 import { FormError } from "../../lib/FormError.tsx";
 import { formString, serverErrors, zodErrors, type FormErrors } from "../../lib/forms.ts";
 import { showToast } from "../../lib/toast.tsx";
-import { Dialog, ErrorNotice, Field, PageHeader, Spinner, buttonClass, inputClass } from "../../lib/ui.tsx";
+import { ErrorNotice, Field, PageHeader, Spinner, buttonClass, inputClass } from "../../lib/ui.tsx";
 import { useCreateQueue, useDeleteQueue, useUpdateQueue } from "./mutations.ts";
 import { useQueues } from "./queries.ts";
 
@@ -19,88 +28,41 @@ export default function AdminQueuesPage() {
   return (
     <main className="mx-auto w-full max-w-4xl p-3 sm:p-6">
       <PageHeader title="Queues" />
-      <section
-        aria-labelledby="new-queue"
-        className="mb-6 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200"
-      >
-        <h2 id="new-queue" className="mb-3 font-semibold">
-          New queue
-        </h2>
+      <NewItemSection id="new-queue" title="New queue">
         <CreateQueueForm />
-      </section>
+      </NewItemSection>
       <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">Queues</caption>
-          <thead className="bg-slate-50 text-xs text-slate-700">
-            <tr>
-              <th scope="col" className="px-3 py-2">
-                Id
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Name
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Agents
-              </th>
-              <th scope="col" className="px-3 py-2">
-                <span className="sr-only">Actions</span>
-              </th>
+        <AdminTable caption="Queues" columns={["Id", "Name", "Agents"]}>
+          {sorted.map((queue) => (
+            <tr key={queue.id} className="border-t border-slate-100">
+              <td className="px-3 py-2 font-mono text-xs">{queue.id}</td>
+              <td className="px-3 py-2 font-medium">
+                <bdi>{queue.name}</bdi>
+              </td>
+              <td className="px-3 py-2">{queue.agentIds.length}</td>
+              <RowActions>
+                <RowButton label={`Rename ${queue.name}`} onClick={() => setEditing(queue)}>
+                  Rename
+                </RowButton>
+                <RowButton label={`Delete ${queue.name}`} onClick={() => setDeleting(queue)} danger>
+                  Delete
+                </RowButton>
+              </RowActions>
             </tr>
-          </thead>
-          <tbody>
-            {sorted.map((queue) => (
-              <tr key={queue.id} className="border-t border-slate-100">
-                <td className="px-3 py-2 font-mono text-xs">{queue.id}</td>
-                <td className="px-3 py-2 font-medium">
-                  <bdi>{queue.name}</bdi>
-                </td>
-                <td className="px-3 py-2">{queue.agentIds.length}</td>
-                <td className="px-3 py-2">
-                  <div className="flex justify-end gap-2">
-                    <button
-                      type="button"
-                      className={buttonClass("secondary", "sm")}
-                      onClick={() => setEditing(queue)}
-                      aria-label={`Rename ${queue.name}`}
-                    >
-                      Rename
-                    </button>
-                    <button
-                      type="button"
-                      className={buttonClass("danger", "sm")}
-                      onClick={() => setDeleting(queue)}
-                      aria-label={`Delete ${queue.name}`}
-                    >
-                      Delete
-                    </button>
-                  </div>
-                </td>
-              </tr>
-            ))}
-            {sorted.length === 0 && (
-              <tr>
-                <td colSpan={4} className="px-3 py-6 text-center text-slate-600">
-                  No queues yet.
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
+          ))}
+          {sorted.length === 0 && <EmptyTableRow colSpan={4}>No queues yet.</EmptyTableRow>}
+        </AdminTable>
       </div>
-      <Dialog
-        open={editing !== null}
-        onClose={() => setEditing(null)}
-        title={`Rename ${editing?.name ?? "queue"}`}
-      >
-        {editing && <RenameQueueForm queue={editing} onDone={() => setEditing(null)} />}
-      </Dialog>
-      <Dialog
-        open={deleting !== null}
+      <ItemDialog item={editing} onClose={() => setEditing(null)} title={(queue) => `Rename ${queue.name}`}>
+        {(queue) => <RenameQueueForm queue={queue} onDone={() => setEditing(null)} />}
+      </ItemDialog>
+      <ItemDialog
+        item={deleting}
         onClose={() => setDeleting(null)}
-        title={`Delete ${deleting?.name ?? "queue"}?`}
+        title={(queue) => `Delete ${queue.name}?`}
       >
-        {deleting && <DeleteQueueForm queue={deleting} onDone={() => setDeleting(null)} />}
-      </Dialog>
+        {(queue) => <DeleteQueueForm queue={queue} onDone={() => setDeleting(null)} />}
+      </ItemDialog>
     </main>
   );
 }
@@ -152,11 +114,8 @@ function CreateQueueForm() {
 function RenameQueueForm({ queue, onDone }: { queue: Queue; onDone: () => void }) {
   const update = useUpdateQueue();
   const [errors, setErrors] = useState<FormErrors>({});
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const parsed = updateQueueRequestSchema.safeParse({
-      name: formString(new FormData(event.currentTarget), "name"),
-    });
+  function onSubmit(form: HTMLFormElement) {
+    const parsed = updateQueueRequestSchema.safeParse({ name: formString(new FormData(form), "name") });
     if (!parsed.success) {
       setErrors(zodErrors(parsed.error));
       return;
@@ -174,22 +133,19 @@ function RenameQueueForm({ queue, onDone }: { queue: Queue; onDone: () => void }
     );
   }
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-4">
+    <DialogForm
+      onSubmit={onSubmit}
+      onCancel={onDone}
+      errors={errors}
+      submitLabel="Save"
+      submitDisabled={update.isPending}
+    >
       <Field label="Queue name" error={errors.name}>
         {(props) => (
           <input {...props} name="name" defaultValue={queue.name} autoComplete="off" className={inputClass} />
         )}
       </Field>
-      <FormError errors={errors} />
-      <div className="flex justify-end gap-2">
-        <button type="button" className={buttonClass("secondary")} onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className={buttonClass("primary")} disabled={update.isPending}>
-          Save
-        </button>
-      </div>
-    </form>
+    </DialogForm>
   );
 }
 
@@ -197,32 +153,26 @@ function DeleteQueueForm({ queue, onDone }: { queue: Queue; onDone: () => void }
   const remove = useDeleteQueue();
   const [errors, setErrors] = useState<FormErrors>({});
   return (
-    <form
-      onSubmit={(event) => {
-        event.preventDefault();
+    <DialogForm
+      onSubmit={() =>
         remove.mutate(queue.id, {
           onSuccess: () => {
             showToast("success", `Queue ${queue.name} deleted.`);
             onDone();
           },
           onError: (error) => setErrors(serverErrors(error)),
-        });
-      }}
-      className="space-y-4"
+        })
+      }
+      onCancel={onDone}
+      errors={errors}
+      submitLabel={`Delete queue ${queue.id}`}
+      submitDisabled={remove.isPending}
+      danger
     >
       <p className="text-sm">
         Queue {queue.name} (#{queue.id}) is deleted on the PBX, and its {queue.agentIds.length}{" "}
         {queue.agentIds.length === 1 ? "agent leaves" : "agents leave"} it.
       </p>
-      <FormError errors={errors} />
-      <div className="flex justify-end gap-2">
-        <button type="button" className={buttonClass("secondary")} onClick={onDone} data-autofocus>
-          Cancel
-        </button>
-        <button type="submit" className={buttonClass("danger")} disabled={remove.isPending}>
-          Delete queue {queue.id}
-        </button>
-      </div>
-    </form>
+    </DialogForm>
   );
 }

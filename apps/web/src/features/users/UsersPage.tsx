@@ -7,10 +7,18 @@ import {
   type ConsoleUser,
 } from "@crystal-console/api";
 import { useState, type FormEvent } from "react";
+import {
+  AdminTable,
+  DialogForm,
+  ItemDialog,
+  NewItemSection,
+  RowActions,
+  RowButton,
+} from "../../lib/admin.tsx";
 import { FormError } from "../../lib/FormError.tsx";
 import { formString, serverErrors, zodErrors, type FormErrors } from "../../lib/forms.ts";
 import { showToast } from "../../lib/toast.tsx";
-import { Dialog, ErrorNotice, Field, PageHeader, Spinner, buttonClass, inputClass } from "../../lib/ui.tsx";
+import { ErrorNotice, Field, PageHeader, Spinner, buttonClass, inputClass } from "../../lib/ui.tsx";
 import { useCurrentUser } from "../session/queries.ts";
 import { useCreateUser, useDeleteUser, useUpdateUser, useUsers } from "./queries.ts";
 
@@ -31,119 +39,78 @@ export default function UsersPage() {
         Admins and supervisors sign in with a username. Agents sign in with their agent id and agent password,
         and are managed on the Agents page.
       </p>
-      <section
-        aria-labelledby="new-user"
-        className="mb-6 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200"
-      >
-        <h2 id="new-user" className="mb-3 font-semibold">
-          New user
-        </h2>
+      <NewItemSection id="new-user" title="New user">
         <CreateUserForm />
-      </section>
+      </NewItemSection>
       <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">Console users</caption>
-          <thead className="bg-slate-50 text-xs text-slate-700">
-            <tr>
-              <th scope="col" className="px-3 py-2">
-                Username
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Role
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Status
-              </th>
-              <th scope="col" className="px-3 py-2">
-                <span className="sr-only">Actions</span>
-              </th>
+        <AdminTable caption="Console users" columns={["Username", "Role", "Status"]}>
+          {sorted.map((user) => (
+            <tr key={user.username} className="border-t border-slate-100">
+              <td className="px-3 py-2 font-medium">
+                {user.username}
+                {user.username === me.username && <span className="ml-1 text-xs text-slate-600">(you)</span>}
+              </td>
+              <td className="px-3 py-2">
+                <select
+                  aria-label={`Role of ${user.username}`}
+                  value={user.role}
+                  onChange={(event) =>
+                    update.mutate({
+                      username: user.username,
+                      changes: { role: consoleRoleSchema.parse(event.target.value) },
+                    })
+                  }
+                  className={`${inputClass} w-36 py-1`}
+                >
+                  <option value="admin">Admin</option>
+                  <option value="supervisor">Supervisor</option>
+                </select>
+              </td>
+              <td className="px-3 py-2">
+                {user.disabled ? (
+                  <span className="rounded-full bg-slate-200 px-2 py-0.5 text-xs font-medium text-slate-800">
+                    Disabled
+                  </span>
+                ) : (
+                  <span className="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-900">
+                    Active
+                  </span>
+                )}
+              </td>
+              <RowActions wrap>
+                <RowButton label={`Reset password of ${user.username}`} onClick={() => setResetting(user)}>
+                  Reset password
+                </RowButton>
+                <RowButton
+                  label={`${user.disabled ? "Enable" : "Disable"} ${user.username}`}
+                  onClick={() =>
+                    update.mutate({ username: user.username, changes: { disabled: !user.disabled } })
+                  }
+                >
+                  {user.disabled ? "Enable" : "Disable"}
+                </RowButton>
+                <RowButton label={`Delete ${user.username}`} onClick={() => setDeleting(user)} danger>
+                  Delete
+                </RowButton>
+              </RowActions>
             </tr>
-          </thead>
-          <tbody>
-            {sorted.map((user) => (
-              <tr key={user.username} className="border-t border-slate-100">
-                <td className="px-3 py-2 font-medium">
-                  {user.username}
-                  {user.username === me.username && (
-                    <span className="ml-1 text-xs text-slate-600">(you)</span>
-                  )}
-                </td>
-                <td className="px-3 py-2">
-                  <select
-                    aria-label={`Role of ${user.username}`}
-                    value={user.role}
-                    onChange={(event) =>
-                      update.mutate({
-                        username: user.username,
-                        changes: { role: consoleRoleSchema.parse(event.target.value) },
-                      })
-                    }
-                    className={`${inputClass} w-36 py-1`}
-                  >
-                    <option value="admin">Admin</option>
-                    <option value="supervisor">Supervisor</option>
-                  </select>
-                </td>
-                <td className="px-3 py-2">
-                  {user.disabled ? (
-                    <span className="rounded-full bg-slate-200 px-2 py-0.5 text-xs font-medium text-slate-800">
-                      Disabled
-                    </span>
-                  ) : (
-                    <span className="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-900">
-                      Active
-                    </span>
-                  )}
-                </td>
-                <td className="px-3 py-2">
-                  <div className="flex flex-wrap justify-end gap-2">
-                    <button
-                      type="button"
-                      className={buttonClass("secondary", "sm")}
-                      onClick={() => setResetting(user)}
-                      aria-label={`Reset password of ${user.username}`}
-                    >
-                      Reset password
-                    </button>
-                    <button
-                      type="button"
-                      className={buttonClass("secondary", "sm")}
-                      onClick={() =>
-                        update.mutate({ username: user.username, changes: { disabled: !user.disabled } })
-                      }
-                      aria-label={`${user.disabled ? "Enable" : "Disable"} ${user.username}`}
-                    >
-                      {user.disabled ? "Enable" : "Disable"}
-                    </button>
-                    <button
-                      type="button"
-                      className={buttonClass("danger", "sm")}
-                      onClick={() => setDeleting(user)}
-                      aria-label={`Delete ${user.username}`}
-                    >
-                      Delete
-                    </button>
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </AdminTable>
       </div>
-      <Dialog
-        open={resetting !== null}
+      <ItemDialog
+        item={resetting}
         onClose={() => setResetting(null)}
-        title={`Reset the password of ${resetting?.username ?? "user"}`}
+        title={(user) => `Reset the password of ${user.username}`}
       >
-        {resetting && <ResetPasswordForm user={resetting} onDone={() => setResetting(null)} />}
-      </Dialog>
-      <Dialog
-        open={deleting !== null}
+        {(user) => <ResetPasswordForm user={user} onDone={() => setResetting(null)} />}
+      </ItemDialog>
+      <ItemDialog
+        item={deleting}
         onClose={() => setDeleting(null)}
-        title={`Delete ${deleting?.username ?? "user"}?`}
+        title={(user) => `Delete ${user.username}?`}
       >
-        {deleting && <DeleteUserForm user={deleting} onDone={() => setDeleting(null)} />}
-      </Dialog>
+        {(user) => <DeleteUserForm user={user} onDone={() => setDeleting(null)} />}
+      </ItemDialog>
     </main>
   );
 }
@@ -218,9 +185,8 @@ function CreateUserForm() {
 function ResetPasswordForm({ user, onDone }: { user: ConsoleUser; onDone: () => void }) {
   const update = useUpdateUser();
   const [errors, setErrors] = useState<FormErrors>({});
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const parsed = userPasswordSchema.safeParse(formString(new FormData(event.currentTarget), "password"));
+  function onSubmit(form: HTMLFormElement) {
+    const parsed = userPasswordSchema.safeParse(formString(new FormData(form), "password"));
     if (!parsed.success) {
       setErrors({ password: parsed.error.issues[0]?.message });
       return;
@@ -237,7 +203,13 @@ function ResetPasswordForm({ user, onDone }: { user: ConsoleUser; onDone: () => 
     );
   }
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-4">
+    <DialogForm
+      onSubmit={onSubmit}
+      onCancel={onDone}
+      errors={errors}
+      submitLabel="Reset password"
+      submitDisabled={update.isPending}
+    >
       <Field label="New password" error={errors.password} hint={`At least ${USER_PASSWORD_MIN} characters`}>
         {(props) => (
           <input
@@ -249,41 +221,24 @@ function ResetPasswordForm({ user, onDone }: { user: ConsoleUser; onDone: () => 
           />
         )}
       </Field>
-      <FormError errors={errors} />
-      <div className="flex justify-end gap-2">
-        <button type="button" className={buttonClass("secondary")} onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className={buttonClass("primary")} disabled={update.isPending}>
-          Reset password
-        </button>
-      </div>
-    </form>
+    </DialogForm>
   );
 }
 
 function DeleteUserForm({ user, onDone }: { user: ConsoleUser; onDone: () => void }) {
   const remove = useDeleteUser();
   return (
-    <form
-      onSubmit={(event) => {
-        event.preventDefault();
-        remove.mutate(user.username, { onSuccess: onDone });
-      }}
-      className="space-y-4"
+    <DialogForm
+      onSubmit={() => remove.mutate(user.username, { onSuccess: onDone })}
+      onCancel={onDone}
+      submitLabel={`Delete ${user.username}`}
+      submitDisabled={remove.isPending}
+      danger
     >
       <p className="text-sm">
         {user.username} can no longer sign in, and any open session of theirs ends. Disabling keeps the
         account for later instead.
       </p>
-      <div className="flex justify-end gap-2">
-        <button type="button" className={buttonClass("secondary")} onClick={onDone} data-autofocus>
-          Cancel
-        </button>
-        <button type="submit" className={buttonClass("danger")} disabled={remove.isPending}>
-          Delete {user.username}
-        </button>
-      </div>
-    </form>
+    </DialogForm>
   );
 }
