@@ -12,7 +12,7 @@ import type { Transaction } from "kysely";
 import { hashPassword } from "../auth/passwords.ts";
 import { HttpError, notFound, validationError } from "../http/errors.ts";
 import { type PbxAttempt, type WriteDeps, commit, refuse, sendToPbx } from "../pbx/writes.ts";
-import { findAgentRow, getAgent, getQueue } from "../registry/read.ts";
+import { findAgentRow, getAgent, getQueue, queueExists } from "../registry/read.ts";
 import type { AgentRow, Database } from "../registry/schema.ts";
 
 export type AgentDeps = WriteDeps & { pbx: PbxClient; scryptLogN: number };
@@ -32,7 +32,7 @@ async function requireActiveAgent(deps: AgentDeps, id: string): Promise<AgentRow
 }
 
 async function requireKnownQueue(deps: AgentDeps, queueId: string, field: string): Promise<void> {
-  if (!(await getQueue(deps.db, queueId))) {
+  if (!(await queueExists(deps.db, queueId))) {
     throw validationError({ [field]: `Queue ${queueId} does not exist in the console` });
   }
 }

@@ -6,7 +6,7 @@ import type { Transaction } from "kysely";
 import { agentEvent } from "../agents/service.ts";
 import { HttpError, notFound } from "../http/errors.ts";
 import { type PbxAttempt, type WriteDeps, commit, refuse, sendToPbx } from "../pbx/writes.ts";
-import { findAgentRow, getQueue } from "../registry/read.ts";
+import { findAgentRow, getQueue, queueExists } from "../registry/read.ts";
 import type { Database } from "../registry/schema.ts";
 
 export type QueueDeps = WriteDeps & { pbx: PbxClient };
@@ -25,7 +25,7 @@ async function requireQueue(deps: QueueDeps, id: string): Promise<Queue> {
 }
 
 export async function createQueue(deps: QueueDeps, actor: string, input: CreateQueueRequest): Promise<Queue> {
-  if (await getQueue(deps.db, input.id)) {
+  if (await queueExists(deps.db, input.id)) {
     throw new HttpError(409, "CONFLICT", `Queue ${input.id} already exists.`, {
       fields: { id: "A queue with this id already exists" },
     });
@@ -125,7 +125,7 @@ export async function deleteQueue(deps: QueueDeps, actor: string, id: string): P
 }
 
 async function requireAssignable(deps: QueueDeps, queueId: string, agentId: string) {
-  await requireQueue(deps, queueId);
+  if (!(await queueExists(deps.db, queueId))) throw notFound(`Queue ${queueId}`);
   const agent = await findAgentRow(deps.db, agentId);
   if (!agent || agent.active !== 1) throw notFound(`Agent ${agentId}`);
 }

@@ -77,6 +77,11 @@ export async function listQueues(db: Db, onlyId?: string): Promise<Queue[]> {
     .sort(byNumericId);
 }
 
+/** Whether the queue exists, without reading its members. */
+export async function queueExists(db: Db, id: string): Promise<boolean> {
+  return (await db.selectFrom("queues").select("id").where("id", "=", id).executeTakeFirst()) !== undefined;
+}
+
 export async function getQueue(db: Db, id: string): Promise<Queue | undefined> {
   const [queue] = await listQueues(db, id);
   return queue;
