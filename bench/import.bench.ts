@@ -8,16 +8,14 @@
 // Agent passwords are hashed with SCRYPT_LOG_N=10 here, so the figure is the import machinery; the
 // production cost (N=2^17) is measured separately on a sample and printed beside it, because at that cost
 // hashing, not the PBX, is what an import of 1,000 new agents waits for.
-import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { ImportJob } from "../packages/api/src/index.ts";
 import { startConsole } from "../apps/server/src/index.ts";
 import { hashPassword } from "../apps/server/src/auth/passwords.ts";
 import type { SimCall } from "../packages/pbx-sim/src/index.ts";
+import { spawnSim, stopProcess } from "./processes.ts";
 import { fmt } from "./stats.ts";
 
 const AGENTS = 1000;
@@ -29,7 +27,6 @@ const PRODUCTION_LOG_N = 17;
 const HASH_SAMPLE = 8;
 const HASH_CORES = 2;
 const ADMIN_PASSWORD = "bench-admin-password";
-const SIM_CLI = fileURLToPath(new URL("../packages/pbx-sim/src/cli.ts", import.meta.url));
 
 type Figures = { label: string; calls: number; wallMs: number; cpuMs: number };
 
@@ -162,55 +159,9 @@ export async function run(): Promise<void> {
   } finally {
     clearInterval(sampler);
     await console_.close();
-    await sim.stop();
+    await stopProcess(sim.child);
     rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-type RunningSim = {
-  url: string;
-  secure: string;
-  control: (method: string, route: string, body?: unknown) => Promise<unknown>;
-  stop: () => Promise<void>;
-};
-
-/** The simulator's CLI in a child process on a free loopback port. */
-async function spawnSim(): Promise<RunningSim> {
-  const secure = randomBytes(8).toString("hex");
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ["--import", "tsx", SIM_CLI, "--port", "0", "--secure", secure],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once("exit", (code) => reject(new Error(`the simulator exited with code ${code}: ${output}`)));
-  });
-  return {
-    url,
-    secure,
-    async control(method, route, body) {
-      const response = await fetch(`${url}/__sim/${route}`, {
-        method,
-        ...(body === undefined
-          ? {}
-          : { body: JSON.stringify(body), headers: { "Content-Type": "application/json" } }),
-      });
-      if (!response.ok) throw new Error(`simulator ${method} ${route}: HTTP ${response.status}`);
-      return response.status === 204 ? undefined : ((await response.json()) as unknown);
-    },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
 }
 
 async function signIn(url: string): Promise<string> {

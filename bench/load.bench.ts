@@ -15,15 +15,14 @@
 // LOAD_CPU_PROF=<dir> starts the console with `--cpu-prof --cpu-prof-dir <dir>` (written when it exits);
 // LOAD_ONLY=a,c runs only those phases (setup always runs).
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { type IncomingMessage, Agent as HttpAgent, request as httpRequest } from "node:http";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createPbxClient } from "@crystal-console/crystal";
 import autocannon from "autocannon";
 import { Pool } from "undici";
+import { ROOT, type SpawnedSim, killOnExit, spawnSim, stopProcess, waitForLine } from "./processes.ts";
 import { fmt, measure, percentile } from "./stats.ts";
 
 const AGENTS = 2000;
@@ -35,8 +34,6 @@ const SSE_SESSIONS = 10;
 const CHANGES_PER_SECOND = 50;
 const CHANGE_SECONDS = 10;
 const ADMIN_PASSWORD = "bench-admin-password";
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const SIM_CLI = join(ROOT, "packages/pbx-sim/src/cli.ts");
 const MAIN = join(ROOT, "apps/server/src/main.ts");
 const CSRF = { "x-requested-with": "crystal-console" };
 const ONLY = new Set((process.env.LOAD_ONLY ?? "a,b,c,d").split(",").map((phase) => phase.trim()));
@@ -63,7 +60,8 @@ export async function run(): Promise<void> {
   const processes: ChildProcess[] = [];
   const pools: Pool[] = [];
   try {
-    const sim = await spawnSim(processes);
+    const sim = await spawnSim();
+    processes.push(sim.child);
     const app = await spawnConsole(processes, dataDir, sim);
     const watch = new ProcessWatch(app.pid);
     const admin = await signIn(app.url);
@@ -539,24 +537,10 @@ class ProcessWatch {
   }
 }
 
-type Sim = { url: string; secure: string };
-
-async function spawnSim(processes: ChildProcess[]): Promise<Sim> {
-  const secure = randomBytes(8).toString("hex");
-  const child = spawn(process.execPath, ["--import", "tsx", SIM_CLI, "--port", "0", "--secure", secure], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  processes.push(child);
-  killOnExit(child);
-  const url = await waitForLine(child, /listening on (http:\/\/\S+)/, "the simulator");
-  return { url, secure };
-}
-
 async function spawnConsole(
   processes: ChildProcess[],
   dataDir: string,
-  sim: Sim,
+  sim: SpawnedSim,
 ): Promise<{ url: string; pid: number }> {
   const profileDir = process.env.LOAD_CPU_PROF;
   const child = spawn(
@@ -585,46 +569,6 @@ async function spawnConsole(
   killOnExit(child);
   const url = await waitForLine(child, /Crystal Console is running at (http:\/\/\S+)/, "the console");
   return { url, pid: child.pid! };
-}
-
-/** Should this process die early (an uncaught error), its children go with it rather than linger. */
-function killOnExit(child: ChildProcess): void {
-  const kill = () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  };
-  process.once("exit", kill);
-  child.once("exit", () => process.off("exit", kill));
-}
-
-function waitForLine(child: ChildProcess, pattern: RegExp, what: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let output = "";
-    const timer = setTimeout(() => reject(new Error(`${what} did not start within 60 s: ${output}`)), 60_000);
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = pattern.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${what} exited with code ${code}: ${output}`));
-    });
-  });
-}
-
-function stopProcess(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const forced = setTimeout(() => child.kill("SIGKILL"), 15_000);
-    child.once("exit", () => {
-      clearTimeout(forced);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
 }
 
 async function signIn(url: string): Promise<string> {
