@@ -19,9 +19,11 @@ test("the audit page filters by agent and by person, and pages backwards", async
   const filters = page.getByRole("form", { name: "Audit filters" });
   await filters.getByLabel("Agent id").fill(agent.id);
   await filters.getByRole("button", { name: "Apply filters" }).click();
-  const rows = table.getByRole("row").filter({ hasText: agent.id });
+  // The unfiltered page already shows this agent's four entries at the top, so wait until the filter
+  // has applied (the header row and exactly these four) before looking at any one of them.
+  await expect(table.getByRole("row")).toHaveCount(5);
   // new_agent, login, mission, logoff
-  await expect(rows).toHaveCount(4);
+  await expect(table.getByRole("row").filter({ hasText: agent.id })).toHaveCount(4);
   await expect(table.getByRole("row").filter({ hasText: "mission" })).toContainText("admin");
 
   await filters.getByLabel("Person").fill(supervisor.username);

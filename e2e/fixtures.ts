@@ -38,12 +38,16 @@ export function uniqueNumber(): string {
   return String(700_000_000 + worker * 100_000 + counter);
 }
 
-/** An extension no other test uses at the same time: each parallel slot has its own 50 (600 to 699). */
+/**
+ * An extension no other test holds: each worker process of the run (TEST_WORKER_INDEX is never reused,
+ * unlike the parallel slot, whose new process would start its count again while the extensions it gave
+ * out before are still logged in) has its own 20 of 100 to 499. The demo call centre holds 501 and up.
+ */
 let extensions = 0;
 export function uniqueExtension(): string {
-  const slot = Number(process.env.TEST_PARALLEL_INDEX ?? "0") % 2;
+  const block = Number(process.env.TEST_WORKER_INDEX ?? "0") % 20;
   extensions += 1;
-  return String(600 + slot * 50 + (extensions % 50));
+  return String(100 + block * 20 + (extensions % 20));
 }
 
 export type Person = { username: string; password: string; role: SessionUser["role"]; agentId?: string };

@@ -32,7 +32,8 @@ export default defineConfig({
   },
   projects: [
     { name: "chromium", testIgnore: "faults.spec.ts" },
-    // Faults are injected into the one shared PBX, so those specs run alone, after all the others.
-    { name: "pbx-faults", testMatch: "faults.spec.ts", dependencies: ["chromium"] },
+    // Faults are injected into the one shared PBX, so those specs run alone, after all the others, one at a
+    // time (a fault one test injects must not be met by another's call, even under --repeat-each).
+    { name: "pbx-faults", testMatch: "faults.spec.ts", dependencies: ["chromium"], workers: 1 },
   ],
 });
