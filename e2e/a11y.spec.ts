@@ -1,24 +1,10 @@
-// axe on every page (and the dialogs that matter): no serious or critical violation.
-import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
+// axe on every page (and the dialogs that matter): no serious or critical violation. The import page is
+// checked in import.spec.ts, whose project runs its imports one at a time.
+import { expectAccessible } from "./axe.ts";
 import { boardRow, expect, test, uniqueExtension } from "./fixtures.ts";
 
 // axe over the board takes seconds on a busy machine.
 test.describe.configure({ timeout: 90_000 });
-
-/** Checks the page, or only the open dialog (the rest of the page is inert behind it). */
-async function expectAccessible(page: Page, what: string, only?: "dialog") {
-  let builder = new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]);
-  if (only) builder = builder.include("dialog[open]");
-  const results = await builder.analyze();
-  const serious = results.violations
-    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-    .map(
-      (violation) =>
-        `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(" ")).join(", ")})`,
-    );
-  expect(serious, `${what}: serious or critical axe violations`).toEqual([]);
-}
 
 test("the sign-in page", async ({ page }) => {
   await page.goto("/sign-in");
@@ -95,26 +81,4 @@ test("the admin pages and the audit page", async ({ page, signIn }) => {
   await page.goto("/audit");
   await expect(page.getByRole("table", { name: /Audit entries/ })).toBeVisible();
   await expectAccessible(page, "audit");
-});
-
-test("the import page, its plan with an error row, and its results", async ({ page, signIn }) => {
-  await signIn("admin");
-  const stamp = String(Date.now()).slice(-7);
-  await page.goto("/admin/import");
-  await expect(page.getByRole("heading", { name: "Import", level: 1 })).toBeVisible();
-  await expectAccessible(page, "import page");
-
-  await page.getByRole("radio", { name: "Queues" }).check();
-  await page
-    .getByLabel("Or paste CSV text")
-    .fill(["queue_id,queue_name", `86${stamp}1,Axe queue`, "12ab,Bad id"].join("\n"));
-  await page.getByRole("button", { name: "Preview" }).click();
-  await expect(page.getByRole("table", { name: "Import plan" })).toBeVisible();
-  await expect(page.getByRole("button", { name: "Apply" })).toBeDisabled();
-  await expectAccessible(page, "import plan with an error row");
-
-  await page.getByLabel("Skip error rows").check();
-  await page.getByRole("button", { name: "Apply" }).click();
-  await expect(page.getByRole("table", { name: "Import results" })).toBeVisible();
-  await expectAccessible(page, "import results");
 });

@@ -11,7 +11,10 @@ function queueCard(page: Page, name: string) {
 async function keyboardMoveTo(page: Page, target: string) {
   const liveRegion = page.locator('[id^="DndLiveRegion"]');
   for (let step = 0; step < 200; step += 1) {
+    const before = (await liveRegion.textContent()) ?? "";
     await page.keyboard.press("ArrowRight");
+    // The announcement follows a render: read it once it has changed, or an old one names the last target.
+    await expect(liveRegion).not.toHaveText(before);
     const said = (await liveRegion.textContent()) ?? "";
     if (said.includes(`is over ${target}.`)) return;
   }
@@ -37,7 +40,7 @@ test("a supervisor assigns an agent by dragging it onto a queue, and the PBX agr
   ).toBeVisible();
   await expect(row.getByRole("cell").filter({ hasText: queue.name })).toBeVisible();
   await expect.poll(async () => (await sim.agent(agent.id)).queueIds).toContain(queue.id);
-  expect((await adminApi.agent(agent.id)).queueIds).toContain(queue.id);
+  await expect.poll(async () => (await adminApi.agent(agent.id)).queueIds).toContain(queue.id);
 });
 
 test("a supervisor drags a multi-selection onto a queue", async ({ page, signIn, adminApi, sim }) => {
@@ -128,7 +131,7 @@ test("a supervisor releases an agent with the remove button and by dragging it o
   );
   await expect(queueCard(page, second.name)).toContainText("0 agents");
   await expect.poll(async () => (await sim.agent(agent.id)).queueIds).toEqual([]);
-  expect((await adminApi.agent(agent.id)).queueIds).toEqual([]);
+  await expect.poll(async () => (await adminApi.agent(agent.id)).queueIds).toEqual([]);
 });
 
 test("a supervisor changes an agent's state with each button, and the PBX agrees", async ({
@@ -175,7 +178,7 @@ test("a supervisor changes an agent's state with each button, and the PBX agrees
   await expect(state).toContainText("Paused");
   await expect(state).toContainText("Training");
   await expect.poll(async () => (await sim.agent(agent.id)).login?.state).toBe("paused");
-  expect((await adminApi.agent(agent.id)).pauseReason).toBe("Training");
+  await expect.poll(async () => (await adminApi.agent(agent.id)).pauseReason).toBe("Training");
   await expectEnabled(["Online", "Mission", "Log off"]);
 
   await button("Mission").click();

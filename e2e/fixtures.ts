@@ -41,13 +41,14 @@ export function uniqueNumber(): string {
 /**
  * An extension no other test holds: each worker process of the run (TEST_WORKER_INDEX is never reused,
  * unlike the parallel slot, whose new process would start its count again while the extensions it gave
- * out before are still logged in) has its own 20 of 100 to 499. The demo call centre holds 501 and up.
+ * out before are still logged in) has its own 40 of 100 to 499; the demo call centre holds 501 and up.
+ * A run starts a handful of worker processes, and tests log their agents off when they are done.
  */
 let extensions = 0;
 export function uniqueExtension(): string {
-  const block = Number(process.env.TEST_WORKER_INDEX ?? "0") % 20;
+  const block = Number(process.env.TEST_WORKER_INDEX ?? "0") % 10;
   extensions += 1;
-  return String(100 + block * 20 + (extensions % 20));
+  return String(100 + block * 40 + (extensions % 40));
 }
 
 export type Person = { username: string; password: string; role: SessionUser["role"]; agentId?: string };
@@ -273,5 +274,9 @@ export async function dragTo(page: Page, from: Locator, to: Locator) {
   const end = await to.boundingBox();
   if (!end) throw new Error("drop target is not visible");
   await page.mouse.move(end.x + end.width / 2, end.y + Math.min(end.height / 2, 20), { steps: 12 });
+  // Other tests add and remove queues meanwhile, which can move the target: aim again before the drop.
+  const now = await to.boundingBox();
+  if (!now) throw new Error("drop target vanished");
+  await page.mouse.move(now.x + now.width / 2, now.y + Math.min(now.height / 2, 20));
   await page.mouse.up();
 }

@@ -3,6 +3,7 @@
 // downloads the report; then an export of the agents, imported as is, plans nothing but "unchanged".
 import { readFile } from "node:fs/promises";
 import type { Locator, Page } from "@playwright/test";
+import { expectAccessible } from "./axe.ts";
 import { expect, test } from "./fixtures.ts";
 
 // Imports of a few rows are quick, but the PBX calls share the machine with the other specs.
@@ -211,4 +212,28 @@ test("a file the server cannot read or take is refused with the reason", async (
   await expect(
     page.getByRole("alert").filter({ hasText: "Choose a CSV file or paste its text first." }),
   ).toBeVisible();
+});
+
+// axe over the import page (in this file, whose project runs one import at a time: the console runs one
+// import at a time and answers 409 to a second).
+test("the import page, its plan with an error row, and its results", async ({ page, signIn }) => {
+  await signIn("admin");
+  const stamp = String(Date.now()).slice(-7);
+  await page.goto("/admin/import");
+  await expect(page.getByRole("heading", { name: "Import", level: 1 })).toBeVisible();
+  await expectAccessible(page, "import page");
+
+  await page.getByRole("radio", { name: "Queues" }).check();
+  await page
+    .getByLabel("Or paste CSV text")
+    .fill(["queue_id,queue_name", `86${stamp}1,Axe queue`, "12ab,Bad id"].join("\n"));
+  await page.getByRole("button", { name: "Preview" }).click();
+  await expect(page.getByRole("table", { name: "Import plan" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Apply" })).toBeDisabled();
+  await expectAccessible(page, "import plan with an error row");
+
+  await page.getByLabel("Skip error rows").check();
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page.getByRole("table", { name: "Import results" })).toBeVisible({ timeout: 20_000 });
+  await expectAccessible(page, "import results");
 });

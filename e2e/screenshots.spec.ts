@@ -21,6 +21,7 @@ test("the agent's page on a phone", async ({ page, signIn, adminApi }) => {
   await page.goto("/me");
   await expect(page.getByText("Paused", { exact: true })).toBeVisible();
   await page.screenshot({ path: shots("agent"), fullPage: true });
+  await adminApi.setState(agent.agentId!, { action: "logoff" });
 });
 
 test("the admin's agents page", async ({ page, signIn }) => {

@@ -120,7 +120,7 @@ export default function AuditPage() {
       ) : (
         <div className="rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
           <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
+            <table className="w-full text-left text-sm" aria-busy={audit.isFetching}>
               <caption className="sr-only">Audit entries, newest first</caption>
               <thead className="bg-slate-50 text-xs text-slate-700">
                 <tr>
