@@ -5,9 +5,12 @@ import { AGENT_COMMAND_PATH, createPbxClient, DEFAULT_CONNECTIONS } from "@cryst
 import { startPbxSim } from "@crystal-console/pbx-sim";
 import { fmt, measure, type LatencySummary } from "./stats.ts";
 
-const WARMUP = 300;
-const COUNT = 3000;
-const ROUNDS = 10;
+// Rounds of 1000 calls (about 50 ms each): long enough that one GC pause or a neighbour's burst moves
+// a round's figure little, and the median of 20 alternating rounds drops the rounds that it did move.
+// The warm-up lets both sides reach optimized code before anything is measured.
+const WARMUP = 2000;
+const COUNT = 20000;
+const ROUNDS = 20;
 const CONCURRENCIES = [1, 8];
 const AGENT_ID = "201";
 
@@ -48,6 +51,9 @@ export async function run(): Promise<void> {
       const outcome = await client.pause({ agentId: AGENT_ID });
       if (outcome.kind !== "ok") throw new Error(`pause answered ${outcome.kind}`);
     };
+    // The baseline any real caller of undici must pay: `request` on the same Pool, then the body read
+    // as text. The client instead dispatches with its own handler (no response stream), so it may
+    // come out slightly faster than this baseline while still building, validating and parsing.
     const viaRaw = async () => {
       const { statusCode, body } = await raw.request({ path: rawPath, method: "GET" });
       const text = await body.text();
@@ -82,7 +88,8 @@ export async function run(): Promise<void> {
           fmt(c.perSecond / r.perSecond, 3),
           fmt(c.p50 / r.p50, 3),
           fmt(c.p99 / r.p99, 3),
-          Math.abs(1 - c.perSecond / r.perSecond) <= 0.1 ? "within 10%" : "OUTSIDE 10%",
+          // The aim is the client's cost: at most 10 % fewer calls/s than raw undici (faster is fine).
+          c.perSecond / r.perSecond >= 0.9 ? "within 10%" : "OUTSIDE 10%",
         ],
       );
     }

@@ -244,6 +244,18 @@ describe("transport faults through MockAgent: typed errors, exactly one request"
     expect(caught.raw).toBe("wrong code ***!");
   });
 
+  it("an over-long body of an HTTP error is still httpStatus", async () => {
+    const { client, mockAgent, dispatched } = mockHarness();
+    mockAgent
+      .get(ORIGIN)
+      .intercept({ path: /agent_command/, method: "GET" })
+      .reply(503, "x".repeat(70_000))
+      .times(1);
+    const caught = await failure(client.pause({ agentId: "1" }));
+    expect(caught).toMatchObject({ kind: "httpStatus", status: 503, outcomeUnknown: true });
+    expect(dispatched()).toBe(1);
+  });
+
   it("an over-long body (more than 64 KiB) is a protocol error", async () => {
     const { client, mockAgent } = mockHarness();
     mockAgent
@@ -328,13 +340,61 @@ describe("transport faults against a real loopback server", () => {
   });
 
   it("body timeout also bounds a slow trickle (the whole body)", async () => {
-    const { origin } = await realServer((_req, res) => {
+    const { origin, requests } = await realServer((_req, res) => {
       res.writeHead(200);
       const timer = setInterval(() => res.write(" "), 40);
       res.on("close", () => clearInterval(timer));
     });
     const caught = await failure(realClient(origin).online({ agentId: "1" }));
     expect(caught).toMatchObject({ kind: "bodyTimeout", outcomeUnknown: true });
+    await settle(300);
+    expect(requests()).toBe(1);
+  });
+
+  it("the whole-body limit holds for bodies read at once, and later calls still succeed", async () => {
+    // One timer serves every body in flight: each trickling body times out on its own deadline.
+    let n = 0;
+    const { origin, requests } = await realServer((_req, res) => {
+      n += 1;
+      if (n > 3) {
+        res.end("0: OK online,1,100");
+        return;
+      }
+      res.writeHead(200);
+      const timer = setInterval(() => res.write(" "), 40);
+      res.on("close", () => clearInterval(timer));
+    });
+    const client = realClient(origin);
+    const started = performance.now();
+    const results = await Promise.allSettled([
+      client.online({ agentId: "1" }),
+      client.online({ agentId: "2" }),
+      client.online({ agentId: "3" }),
+    ]);
+    expect(performance.now() - started).toBeLessThan(2000);
+    for (const result of results) {
+      expect(result.status).toBe("rejected");
+      const reason: unknown = result.status === "rejected" ? result.reason : undefined;
+      expect(reason).toBeInstanceOf(PbxTransportError);
+      expect(reason).toMatchObject({ kind: "bodyTimeout", outcomeUnknown: true, action: "online" });
+    }
+    await settle(300);
+    expect(requests()).toBe(3);
+    expect(await client.online({ agentId: "1" })).toMatchObject({ kind: "ok", extension: "100" });
+    expect(requests()).toBe(4);
+  });
+
+  it("a non-200 whose body never ends is still httpStatus, within the body timeout", async () => {
+    const { origin, requests } = await realServer((_req, res) => {
+      res.writeHead(502);
+      res.write("Bad gateway");
+    });
+    const started = performance.now();
+    const caught = await failure(realClient(origin).pause({ agentId: "1" }));
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(caught).toMatchObject({ kind: "httpStatus", status: 502, outcomeUnknown: true });
+    await settle(300);
+    expect(requests()).toBe(1);
   });
 
   it("reset: the PBX drops the connection after reading the request; one request, no retry", async () => {

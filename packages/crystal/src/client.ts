@@ -2,7 +2,7 @@
 import { PbxTransportError } from "./errors.ts";
 import { parseAnswer, SUCCESS_KINDS, type PbxOutcomes } from "./parse.ts";
 import { redact } from "./redact.ts";
-import { buildPath, parseBaseUrl, prepare, type PbxBase, type PreparedCall } from "./request.ts";
+import { parseBaseUrl, pathBuilder, prepare, type PbxBase, type PreparedCall } from "./request.ts";
 import {
   createTransport,
   DEFAULT_CONNECTIONS,
@@ -58,8 +58,29 @@ function notify(onCall: Observer, record: PbxCallRecord): void {
   }
 }
 
-/** Takes a thunk so that a PbxInputError from validation rejects the returned promise. */
-type Sender = <A extends PbxAction>(prepareCall: () => PreparedCall<A>) => Promise<PbxOutcomes[A]>;
+/** What a call reports to `onCall` (when one is given) once it has settled. */
+type CallReport = { onCall: Observer; origin: string; path: string; action: PbxAction; started: number };
+
+function report(call: CallReport | null, result: string, ok: boolean, reachable: boolean): void {
+  if (call === null) return;
+  notify(call.onCall, {
+    action: call.action,
+    url: redact(`${call.origin}${call.path}`),
+    durationMs: performance.now() - call.started,
+    result,
+    ok,
+    reachable,
+  });
+}
+
+/**
+ * Validates with `prepareCall(params)` (a PbxInputError rejects the returned promise, nothing is
+ * sent), then sends once and parses. No closure is made per call: this is the hot path.
+ */
+type Sender = <A extends PbxAction, P>(
+  prepareCall: (params: P) => PreparedCall<A>,
+  params: P,
+) => Promise<PbxOutcomes[A]>;
 
 function createSender(
   base: PbxBase,
@@ -67,39 +88,32 @@ function createSender(
   transport: Transport,
   onCall: Observer | undefined,
 ): Sender {
-  return async function send<A extends PbxAction>(
-    prepareCall: () => PreparedCall<A>,
+  const buildPath = pathBuilder(base.basePath, secure);
+  return async function send<A extends PbxAction, P>(
+    prepareCall: (params: P) => PreparedCall<A>,
+    params: P,
   ): Promise<PbxOutcomes[A]> {
-    const call = prepareCall();
-    const path = buildPath(base.basePath, secure, call);
-    const started = onCall ? performance.now() : 0;
-    const report = (result: string, ok: boolean, reachable: boolean): void => {
-      if (!onCall) return;
-      const url = redact(`${base.origin}${path}`);
-      notify(onCall, {
-        action: call.action,
-        url,
-        durationMs: performance.now() - started,
-        result,
-        ok,
-        reachable,
-      });
-    };
+    const call = prepareCall(params);
+    const path = buildPath(call);
+    const { action } = call;
+    const observed: CallReport | null = onCall
+      ? { onCall, origin: base.origin, path, action, started: performance.now() }
+      : null;
     let text: string;
     try {
-      text = await transport.get(path, call.action);
+      text = await transport.get(path, action);
     } catch (error) {
       const failure = error as PbxTransportError;
-      report(failure.kind, false, false);
+      report(observed, failure.kind, false, false);
       throw failure;
     }
-    const parsed = parseAnswer(call.action, text);
+    const parsed = parseAnswer(action, text);
     if ("protocolError" in parsed) {
-      report("protocol", false, false);
-      throw protocolError(call.action, base.origin, text, secure);
+      report(observed, "protocol", false, false);
+      throw protocolError(action, base.origin, text, secure);
     }
-    const outcome = maskSecure(parsed.outcome, call.action, secure);
-    report(outcome.kind, SUCCESS_KINDS.has(outcome.kind), true);
+    const outcome = maskSecure(parsed.outcome, action, secure);
+    report(observed, outcome.kind, SUCCESS_KINDS.has(outcome.kind), true);
     return outcome;
   };
 }
@@ -123,19 +137,19 @@ export function createPbxClient(options: PbxClientOptions): PbxClient {
   const send = createSender(base, options.secure, transport, options.onCall);
 
   return {
-    newAgent: (p) => send(() => prepare.newAgent(p)),
-    editAgent: (p) => send(() => prepare.editAgent(p)),
-    deleteAgent: (p) => send(() => prepare.deleteAgent(p)),
-    newQueue: (p) => send(() => prepare.newQueue(p)),
-    editQueue: (p) => send(() => prepare.editQueue(p)),
-    deleteQueue: (p) => send(() => prepare.deleteQueue(p)),
-    assignAgent: (p) => send(() => prepare.assignAgent(p)),
-    releaseAgent: (p) => send(() => prepare.releaseAgent(p)),
-    login: (p) => send(() => prepare.login(p)),
-    logoff: (p) => send(() => prepare.logoff(p)),
-    pause: (p) => send(() => prepare.pause(p)),
-    online: (p) => send(() => prepare.online(p)),
-    mission: (p) => send(() => prepare.mission(p)),
+    newAgent: (p) => send(prepare.newAgent, p),
+    editAgent: (p) => send(prepare.editAgent, p),
+    deleteAgent: (p) => send(prepare.deleteAgent, p),
+    newQueue: (p) => send(prepare.newQueue, p),
+    editQueue: (p) => send(prepare.editQueue, p),
+    deleteQueue: (p) => send(prepare.deleteQueue, p),
+    assignAgent: (p) => send(prepare.assignAgent, p),
+    releaseAgent: (p) => send(prepare.releaseAgent, p),
+    login: (p) => send(prepare.login, p),
+    logoff: (p) => send(prepare.logoff, p),
+    pause: (p) => send(prepare.pause, p),
+    online: (p) => send(prepare.online, p),
+    mission: (p) => send(prepare.mission, p),
     close: () => transport.close(),
   };
 }

@@ -2,7 +2,14 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PbxInputError } from "./errors.ts";
 import { redact } from "./redact.ts";
-import { AGENT_COMMAND_PATH, buildPath, MANAGEMENT_PATH, parseBaseUrl, prepare } from "./request.ts";
+import {
+  AGENT_COMMAND_PATH,
+  buildPath,
+  MANAGEMENT_PATH,
+  parseBaseUrl,
+  pathBuilder,
+  prepare,
+} from "./request.ts";
 
 const SECURE = "s3cr3t-Code";
 
@@ -154,6 +161,38 @@ describe("building a URL round-trips any name and password", () => {
         ]);
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it("a client's precomputed paths equal buildPath for every call", () => {
+    const secureArb = fc.string({ unit: "grapheme", minLength: 1, maxLength: 32 });
+    fc.assert(
+      fc.property(
+        nameArb,
+        passwordArb,
+        secureArb,
+        fc.constantFrom("", "/crystal"),
+        (name, password, secure, base) => {
+          const build = pathBuilder(base, secure);
+          const calls = [
+            prepare.newAgent({ agentId: "42", password, name, outQueueId: "2000" }),
+            prepare.editAgent({ agentId: "7", password, name }),
+            prepare.deleteAgent({ agentId: "7" }),
+            prepare.newQueue({ queueId: "1", name }),
+            prepare.editQueue({ queueId: "1", name }),
+            prepare.deleteQueue({ queueId: "1" }),
+            prepare.assignAgent({ agentId: "7", queueId: "1" }),
+            prepare.releaseAgent({ agentId: "7", queueId: "1" }),
+            prepare.login({ agentId: "201", extension: "501" }),
+            prepare.logoff({ agentId: "201" }),
+            prepare.pause({ agentId: "201" }),
+            prepare.online({ agentId: "201" }),
+            prepare.mission({ agentId: "201" }),
+          ];
+          for (const call of calls) expect(build(call)).toBe(buildPath(base, secure, call));
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

@@ -1,7 +1,7 @@
 // Building requests: validation before anything is sent, then a URL-encoded path per call.
 import { PbxInputError, type PbxInputField } from "./errors.ts";
 import { isPbxId, isPbxName, isPbxPassword, NAME_MAX, normalizeName, PASSWORD_MAX } from "./rules.ts";
-import { isManagementAction } from "./parse.ts";
+import { AGENT_ACTIONS, isManagementAction, MANAGEMENT_ACTIONS } from "./parse.ts";
 import { redact } from "./redact.ts";
 import type { PbxAction, PbxClient } from "./types.ts";
 
@@ -145,14 +145,32 @@ export const prepare = {
   }),
 };
 
-const UNRESERVED_ONLY = /^[A-Za-z0-9_.~-]*$/;
+/** RFC 3986's unreserved characters: A-Z a-z 0-9 - . _ ~ */
+function isUnreserved(unit: number): boolean {
+  return (
+    (unit >= 0x61 && unit <= 0x7a) || // a-z
+    (unit >= 0x30 && unit <= 0x39) || // 0-9
+    (unit >= 0x41 && unit <= 0x5a) || // A-Z
+    unit === 0x2d || // -
+    unit === 0x2e || // .
+    unit === 0x5f || // _
+    unit === 0x7e // ~
+  );
+}
+
+function unreservedOnly(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    if (!isUnreserved(value.charCodeAt(i))) return false;
+  }
+  return true;
+}
 
 /**
  * Percent-encodes as UTF-8 everything but RFC 3986's unreserved characters (so `!'()*` too); a space
  * becomes `%20`, never `+`, so PHP's decoder and URLSearchParams read the same value.
  */
 export function encodeParam(value: string): string {
-  if (UNRESERVED_ONLY.test(value)) return value;
+  if (unreservedOnly(value)) return value;
   return encodeURIComponent(value).replace(
     /[!'()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
@@ -163,15 +181,44 @@ export function buildQuery(pairs: ReadonlyArray<readonly [string, string]>): str
   return pairs.map(([key, value]) => `${encodeParam(key)}=${encodeParam(value)}`).join("&");
 }
 
+/** Appends `&key=value` for each parameter to an endpoint's `...?action=<action>`. */
+function appendParams(path: string, params: PreparedCall["params"]): string {
+  let result = path;
+  for (const [key, value] of params) result += `&${encodeParam(key)}=${encodeParam(value)}`;
+  return result;
+}
+
+function endpoint(basePath: string, action: PbxAction): string {
+  const script = isManagementAction(action) ? MANAGEMENT_PATH : AGENT_COMMAND_PATH;
+  return `${basePath}${script}?action=${encodeParam(action)}`;
+}
+
 /**
  * The request path for a prepared call under `basePath` (the base URL's path without a trailing
  * slash, e.g. `""` or `/crystal`). Management calls carry `secure`; agent commands do not.
  */
 export function buildPath(basePath: string, secure: string, call: PreparedCall): string {
-  if (isManagementAction(call.action)) {
-    return `${basePath}${MANAGEMENT_PATH}?${buildQuery([["action", call.action], ...call.params, ["secure", secure]])}`;
+  const path = appendParams(endpoint(basePath, call.action), call.params);
+  return isManagementAction(call.action) ? `${path}&secure=${encodeParam(secure)}` : path;
+}
+
+/**
+ * `buildPath` for one client: each action's endpoint and the encoded `secure` parameter are built
+ * once, so a call only encodes its own parameters.
+ */
+export function pathBuilder(basePath: string, secure: string): (call: PreparedCall) => string {
+  const prefixes = new Map<string, string>();
+  const suffixes = new Map<string, string>();
+  const secureParam = `&secure=${encodeParam(secure)}`;
+  for (const action of [...MANAGEMENT_ACTIONS, ...AGENT_ACTIONS]) {
+    prefixes.set(action, endpoint(basePath, action));
+    suffixes.set(action, isManagementAction(action) ? secureParam : "");
   }
-  return `${basePath}${AGENT_COMMAND_PATH}?${buildQuery([["action", call.action], ...call.params])}`;
+  return (call) => {
+    const prefix = prefixes.get(call.action);
+    if (prefix === undefined) return buildPath(basePath, secure, call);
+    return appendParams(prefix, call.params) + (suffixes.get(call.action) ?? "");
+  };
 }
 
 export type PbxBase = { origin: string; basePath: string };

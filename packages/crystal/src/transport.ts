@@ -1,7 +1,8 @@
 // The HTTP layer: one undici Pool, explicit timeouts, no retries, the body read in full with a cap.
-// undici's `request` never resends a request that was written: on a broken connection it fails the
-// request in flight and re-dispatches only requests not yet written (with pipelining 1, none was).
-// No RetryAgent or retry interceptor is used, and every request is marked non-idempotent.
+// Each call is one `dispatch` with its own handler (what undici's `request` is built on, without
+// its response stream). undici never resends a request that was written: on a broken connection it
+// fails the request in flight and re-dispatches only requests not yet written (with pipelining 1,
+// none was). No RetryAgent or retry interceptor is used, and every request is marked non-idempotent.
 import { Pool, type Dispatcher } from "undici";
 import { PbxTransportError } from "./errors.ts";
 import { rawForLog } from "./parse.ts";
@@ -119,58 +120,201 @@ export function toTransportError(
   return new PbxTransportError(message, { kind, action, outcomeUnknown: true, cause: error });
 }
 
-type Body = Dispatcher.ResponseData["body"];
-
-type BodyRead = { bytes: Buffer; tooLarge: boolean };
-
 function wholeBodyTimeout(): Error {
   return Object.assign(new Error("The whole body took too long."), { code: "UND_ERR_BODY_TIMEOUT" });
 }
 
-/**
- * Reads the whole body within `bodyMs` (undici's bodyTimeout only bounds the gap between chunks),
- * stopping at BODY_MAX_BYTES. Plain data/end/error listeners: an async iterator, or a `close` listener,
- * on undici's body costs about 15 µs a call (measured with bench/pbx-client.bench.ts).
- */
-function readBody(body: Body, bodyMs: number): Promise<BodyRead> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const settle = (result: BodyRead | Error): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (result instanceof Error) reject(result);
-      else resolve(result);
-    };
-    const timer = setTimeout(() => {
-      settle(wholeBodyTimeout());
-      body.destroy();
-    }, bodyMs);
-    body.on("data", (chunk: Buffer) => {
-      if (settled) return;
-      size += chunk.length;
-      chunks.push(chunk);
-      if (size <= BODY_MAX_BYTES) return;
-      settle({ bytes: Buffer.concat(chunks, size), tooLarge: true });
-      body.destroy();
-    });
-    body.on("end", () => settle({ bytes: Buffer.concat(chunks, size), tooLarge: false }));
-    body.on("error", (error: Error) => settle(error));
-  });
-}
+const utf8 = new TextDecoder("utf-8");
 
-/** Discards a body we will not read, keeping the connection for reuse when that is quick. */
-async function discard(body: Body, bodyMs: number): Promise<void> {
-  try {
-    await body.dump({ limit: BODY_MAX_BYTES, signal: AbortSignal.timeout(bodyMs) });
-  } catch {
-    body.destroy();
+/** Where an exchange stands: waiting for the status line, reading a body, or settled. */
+const WAITING = 0;
+const READING = 1;
+const SETTLED = 2;
+
+/**
+ * One GET in flight, as an undici dispatch handler: no response stream, no per-call timer and one
+ * promise per call. undici's own timeouts bound connecting, the wait for headers and every gap
+ * between body chunks; the transport's BodyWatch bounds the whole body (a slow trickle).
+ */
+class Exchange implements Dispatcher.DispatchHandler {
+  readonly promise: Promise<string>;
+  /** When the whole body must have arrived (performance.now() milliseconds); set with the headers. */
+  deadline = 0;
+  /** Neighbours in the BodyWatch's list while the body is being read. */
+  previous: Exchange | null = null;
+  next: Exchange | null = null;
+  private phase = WAITING;
+  private status = 0;
+  private controller: Dispatcher.DispatchController | null = null;
+  private first: Buffer | null = null;
+  private rest: Buffer[] | null = null;
+  private size = 0;
+  private readonly context: TransportContext;
+  private readonly action: PbxAction;
+  private resolve!: (text: string) => void;
+  private reject!: (error: PbxTransportError) => void;
+
+  constructor(context: TransportContext, action: PbxAction) {
+    this.context = context;
+    this.action = action;
+    this.promise = new Promise<string>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number): void {
+    // 1xx informational: the answer is still to come.
+    if (statusCode < 200 || this.phase !== WAITING) return;
+    this.controller = controller;
+    this.status = statusCode;
+    this.phase = READING;
+    this.context.watch.add(this);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.phase !== READING) return;
+    this.size += chunk.length;
+    // A refusal's body (non-200) is only counted, never kept.
+    if (this.status !== 200) {
+      if (this.size > BODY_MAX_BYTES) this.settleAndAbort(controller);
+      return;
+    }
+    if (this.first === null) this.first = chunk;
+    else (this.rest ??= [this.first]).push(chunk);
+    if (this.size > BODY_MAX_BYTES) this.settleAndAbort(controller);
+  }
+
+  /** Past BODY_MAX_BYTES: not an answer. Settle, then stop reading (the connection is not reused). */
+  private settleAndAbort(controller: Dispatcher.DispatchController): void {
+    this.finish();
+    controller.abort(new Error(`The body is larger than ${BODY_MAX_BYTES} bytes.`));
+  }
+
+  onResponseEnd(): void {
+    if (this.phase === READING) this.finish();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
+    if (this.phase === SETTLED) return;
+    // A body we were only discarding failing is still the HTTP error it was.
+    if (this.phase === READING && this.status !== 200) this.finish();
+    else this.fail(error);
+  }
+
+  /** Called by the BodyWatch when `deadline` has passed before the body ended. */
+  expire(): void {
+    if (this.phase !== READING) return;
+    if (this.status !== 200) this.finish();
+    else this.fail(wholeBodyTimeout());
+    this.controller?.abort(wholeBodyTimeout());
+  }
+
+  /** Rejects with `error` mapped to a PbxTransportError (also for a dispatch that threw). */
+  fail(error: unknown): void {
+    if (this.phase === SETTLED) return;
+    if (this.phase === READING) this.context.watch.delete(this);
+    this.phase = SETTLED;
+    const { context, action } = this;
+    this.reject(toTransportError(error, action, context.origin, context.timeouts));
+  }
+
+  /** Settles with what was read: the text of a 200, or the typed error of anything else. */
+  private finish(): void {
+    this.context.watch.delete(this);
+    this.phase = SETTLED;
+    const { context, action, status } = this;
+    if (status !== 200) {
+      const message = `The PBX at ${context.origin} answered ${action} with HTTP ${status}; the PBX may or may not have applied ${action}; do not resend it blindly.`;
+      this.reject(
+        new PbxTransportError(message, { kind: "httpStatus", action, outcomeUnknown: true, status }),
+      );
+      return;
+    }
+    const bytes = this.rest ? Buffer.concat(this.rest, this.size) : this.first;
+    const text = bytes === null ? "" : utf8.decode(bytes);
+    if (this.size > BODY_MAX_BYTES) {
+      const message = `The PBX at ${context.origin} answered ${action} with more than ${BODY_MAX_BYTES} bytes, which is not a Crystal API answer; the PBX may or may not have applied ${action}; do not resend it blindly.`;
+      const raw = scrubRaw(text, context.secure);
+      this.reject(new PbxTransportError(message, { kind: "protocol", action, outcomeUnknown: true, raw }));
+      return;
+    }
+    this.resolve(text);
   }
 }
 
-const utf8 = new TextDecoder("utf-8");
+/**
+ * Bounds the whole body of every exchange to `bodyMs` from its headers (undici's bodyTimeout only
+ * bounds the gap between chunks). One timer for the transport instead of one per call: every
+ * deadline is its start plus the same `bodyMs`, so the bodies being read, kept in a list in the order
+ * their headers came, are also in deadline order. The timer is armed for the head's deadline; when it
+ * fires it expires every body that is due and re-arms for the next, so each body gets exactly its
+ * `bodyMs` (to the precision of a per-call timer). Adding and removing a body are O(1) pointer
+ * updates: no timer and no hashing per call.
+ */
+class BodyWatch {
+  private readonly bodyMs: number;
+  private head: Exchange | null = null;
+  private tail: Exchange | null = null;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(bodyMs: number) {
+    this.bodyMs = bodyMs;
+  }
+
+  add(exchange: Exchange): void {
+    exchange.deadline = performance.now() + this.bodyMs;
+    exchange.previous = this.tail;
+    exchange.next = null;
+    if (this.tail) this.tail.next = exchange;
+    else this.head = exchange;
+    this.tail = exchange;
+    if (this.timer === undefined) this.arm(this.bodyMs);
+  }
+
+  /** Removes an exchange that `add` listed; harmless for one it did not. */
+  delete(exchange: Exchange): void {
+    const { previous, next } = exchange;
+    if (previous) previous.next = next;
+    else if (this.head === exchange) this.head = next;
+    else return;
+    if (next) next.previous = previous;
+    else this.tail = previous;
+    exchange.previous = null;
+    exchange.next = null;
+  }
+
+  close(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private arm(delayMs: number): void {
+    // Unref'd: an exchange in flight keeps the process alive through its socket, not this timer.
+    this.timer = setTimeout(() => this.sweep(), Math.max(1, Math.ceil(delayMs))).unref();
+  }
+
+  private sweep(): void {
+    this.timer = undefined;
+    const now = performance.now();
+    for (let head = this.head; head && head.deadline <= now; head = this.head) {
+      head.expire();
+      this.delete(head); // Already done by `expire`; kept so the loop always advances.
+    }
+    if (this.head) this.arm(this.head.deadline - now);
+  }
+}
+
+type TransportContext = {
+  origin: string;
+  timeouts: PbxTimeouts;
+  secure: string;
+  watch: BodyWatch;
+};
 
 export function createTransport(base: PbxBase, options: TransportOptions): Transport {
   const { timeouts } = options;
@@ -184,46 +328,32 @@ export function createTransport(base: PbxBase, options: TransportOptions): Trans
         bodyTimeout: timeouts.bodyMs,
       });
   const dispatcher: Dispatcher = options.dispatcher ?? (pool as Dispatcher);
-
-  async function exchange(path: string, action: PbxAction): Promise<string> {
-    const { statusCode, body } = await dispatcher.request({
-      origin: base.origin,
-      path,
-      method: "GET",
-      headersTimeout: timeouts.headersMs,
-      bodyTimeout: timeouts.bodyMs,
-      idempotent: false,
-    });
-    if (statusCode !== 200) {
-      await discard(body, timeouts.bodyMs);
-      const message = `The PBX at ${base.origin} answered ${action} with HTTP ${statusCode}; the PBX may or may not have applied ${action}; do not resend it blindly.`;
-      throw new PbxTransportError(message, {
-        kind: "httpStatus",
-        action,
-        outcomeUnknown: true,
-        status: statusCode,
-      });
-    }
-    const { bytes, tooLarge } = await readBody(body, timeouts.bodyMs);
-    const text = utf8.decode(bytes);
-    if (tooLarge) {
-      const message = `The PBX at ${base.origin} answered ${action} with more than ${BODY_MAX_BYTES} bytes, which is not a Crystal API answer; the PBX may or may not have applied ${action}; do not resend it blindly.`;
-      const raw = scrubRaw(text, options.secure);
-      throw new PbxTransportError(message, { kind: "protocol", action, outcomeUnknown: true, raw });
-    }
-    return text;
-  }
+  const watch = new BodyWatch(timeouts.bodyMs);
+  const context: TransportContext = { origin: base.origin, timeouts, secure: options.secure, watch };
 
   return {
-    async get(path, action) {
+    get(path, action) {
+      const exchange = new Exchange(context, action);
       try {
-        return await exchange(path, action);
+        dispatcher.dispatch(
+          {
+            origin: base.origin,
+            path,
+            method: "GET",
+            headersTimeout: timeouts.headersMs,
+            bodyTimeout: timeouts.bodyMs,
+            idempotent: false,
+          },
+          exchange,
+        );
       } catch (error) {
-        throw toTransportError(error, action, base.origin, timeouts);
+        exchange.fail(error);
       }
+      return exchange.promise;
     },
     async close() {
       await pool?.close();
+      watch.close();
     },
   };
 }
