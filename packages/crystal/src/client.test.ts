@@ -352,7 +352,7 @@ describe("transport faults against a real loopback server", () => {
   });
 
   it("the whole-body limit holds for bodies read at once, and later calls still succeed", async () => {
-    // One timer serves every body in flight: each trickling body times out on its own deadline.
+    // Several bodies trickling at once: each times out on its own whole-body deadline.
     let n = 0;
     const { origin, requests } = await realServer((_req, res) => {
       n += 1;

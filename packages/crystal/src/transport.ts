@@ -132,23 +132,20 @@ const READING = 1;
 const SETTLED = 2;
 
 /**
- * One GET in flight, as an undici dispatch handler: no response stream, no per-call timer and one
- * promise per call. undici's own timeouts bound connecting, the wait for headers and every gap
- * between body chunks; the transport's BodyWatch bounds the whole body (a slow trickle).
+ * One GET in flight, as an undici dispatch handler: no response stream and one promise per call.
+ * undici's own timeouts bound connecting, the wait for headers and every gap between body chunks;
+ * a timer started with the headers bounds the whole body (undici's bodyTimeout alone would let a
+ * slow trickle run forever).
  */
 class Exchange implements Dispatcher.DispatchHandler {
   readonly promise: Promise<string>;
-  /** When the whole body must have arrived (performance.now() milliseconds); set with the headers. */
-  deadline = 0;
-  /** Neighbours in the BodyWatch's list while the body is being read. */
-  previous: Exchange | null = null;
-  next: Exchange | null = null;
   private phase = WAITING;
   private status = 0;
   private controller: Dispatcher.DispatchController | null = null;
   private first: Buffer | null = null;
   private rest: Buffer[] | null = null;
   private size = 0;
+  private bodyTimer: NodeJS.Timeout | undefined;
   private readonly context: TransportContext;
   private readonly action: PbxAction;
   private resolve!: (text: string) => void;
@@ -173,7 +170,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.controller = controller;
     this.status = statusCode;
     this.phase = READING;
-    this.context.watch.add(this);
+    this.bodyTimer = setTimeout(() => this.expire(), this.context.timeouts.bodyMs);
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -206,8 +203,8 @@ class Exchange implements Dispatcher.DispatchHandler {
     else this.fail(error);
   }
 
-  /** Called by the BodyWatch when `deadline` has passed before the body ended. */
-  expire(): void {
+  /** The whole body did not arrive within bodyMs of the headers. */
+  private expire(): void {
     if (this.phase !== READING) return;
     if (this.status !== 200) this.finish();
     else this.fail(wholeBodyTimeout());
@@ -217,7 +214,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   /** Rejects with `error` mapped to a PbxTransportError (also for a dispatch that threw). */
   fail(error: unknown): void {
     if (this.phase === SETTLED) return;
-    if (this.phase === READING) this.context.watch.delete(this);
+    clearTimeout(this.bodyTimer);
     this.phase = SETTLED;
     const { context, action } = this;
     this.reject(toTransportError(error, action, context.origin, context.timeouts));
@@ -225,7 +222,7 @@ class Exchange implements Dispatcher.DispatchHandler {
 
   /** Settles with what was read: the text of a 200, or the typed error of anything else. */
   private finish(): void {
-    this.context.watch.delete(this);
+    clearTimeout(this.bodyTimer);
     this.phase = SETTLED;
     const { context, action, status } = this;
     if (status !== 200) {
@@ -247,73 +244,10 @@ class Exchange implements Dispatcher.DispatchHandler {
   }
 }
 
-/**
- * Bounds the whole body of every exchange to `bodyMs` from its headers (undici's bodyTimeout only
- * bounds the gap between chunks). One timer for the transport instead of one per call: every
- * deadline is its start plus the same `bodyMs`, so the bodies being read, kept in a list in the order
- * their headers came, are also in deadline order. The timer is armed for the head's deadline; when it
- * fires it expires every body that is due and re-arms for the next, so each body gets exactly its
- * `bodyMs` (to the precision of a per-call timer). Adding and removing a body are O(1) pointer
- * updates: no timer and no hashing per call.
- */
-class BodyWatch {
-  private readonly bodyMs: number;
-  private head: Exchange | null = null;
-  private tail: Exchange | null = null;
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(bodyMs: number) {
-    this.bodyMs = bodyMs;
-  }
-
-  add(exchange: Exchange): void {
-    exchange.deadline = performance.now() + this.bodyMs;
-    exchange.previous = this.tail;
-    exchange.next = null;
-    if (this.tail) this.tail.next = exchange;
-    else this.head = exchange;
-    this.tail = exchange;
-    if (this.timer === undefined) this.arm(this.bodyMs);
-  }
-
-  /** Removes an exchange that `add` listed; harmless for one it did not. */
-  delete(exchange: Exchange): void {
-    const { previous, next } = exchange;
-    if (previous) previous.next = next;
-    else if (this.head === exchange) this.head = next;
-    else return;
-    if (next) next.previous = previous;
-    else this.tail = previous;
-    exchange.previous = null;
-    exchange.next = null;
-  }
-
-  close(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
-  private arm(delayMs: number): void {
-    // Unref'd: an exchange in flight keeps the process alive through its socket, not this timer.
-    this.timer = setTimeout(() => this.sweep(), Math.max(1, Math.ceil(delayMs))).unref();
-  }
-
-  private sweep(): void {
-    this.timer = undefined;
-    const now = performance.now();
-    for (let head = this.head; head && head.deadline <= now; head = this.head) {
-      head.expire();
-      this.delete(head); // Already done by `expire`; kept so the loop always advances.
-    }
-    if (this.head) this.arm(this.head.deadline - now);
-  }
-}
-
 type TransportContext = {
   origin: string;
   timeouts: PbxTimeouts;
   secure: string;
-  watch: BodyWatch;
 };
 
 export function createTransport(base: PbxBase, options: TransportOptions): Transport {
@@ -328,8 +262,7 @@ export function createTransport(base: PbxBase, options: TransportOptions): Trans
         bodyTimeout: timeouts.bodyMs,
       });
   const dispatcher: Dispatcher = options.dispatcher ?? (pool as Dispatcher);
-  const watch = new BodyWatch(timeouts.bodyMs);
-  const context: TransportContext = { origin: base.origin, timeouts, secure: options.secure, watch };
+  const context: TransportContext = { origin: base.origin, timeouts, secure: options.secure };
 
   return {
     get(path, action) {
@@ -353,7 +286,6 @@ export function createTransport(base: PbxBase, options: TransportOptions): Trans
     },
     async close() {
       await pool?.close();
-      watch.close();
     },
   };
 }
