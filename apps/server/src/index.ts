@@ -82,11 +82,14 @@ export async function startConsole(
     timeouts: config.pbxTimeouts,
     onCall(record) {
       health.onCall(record);
-      metrics.onPbxCall(record);
-      log.debug(
-        { pbx: redact(record.url), result: record.result, ms: Math.round(record.durationMs) },
-        "pbx call",
-      );
+      // Counted only when someone can read them (GET /metrics, METRICS=true).
+      if (config.metrics) metrics.onPbxCall(record);
+      // Redacting the URL is work: only for a log line that will be written.
+      if (log.isLevelEnabled("debug"))
+        log.debug(
+          { pbx: redact(record.url), result: record.result, ms: Math.round(record.durationMs) },
+          "pbx call",
+        );
     },
   });
   const closing = new AbortController();

@@ -97,6 +97,32 @@ describe("the happy path", () => {
     expect((await t.admin.get(`/api/agents/${id}`)).status).toBe(404);
   });
 
+  it("answers with the agent as committed: statusSince moves only when the state does, a pause keeps its reason", async () => {
+    const id = freshId();
+    await t.admin.createAgent(id, "2000");
+    expect((await t.admin.put(`/api/queues/2001/agents/${id}`)).status).toBe(200);
+    const login = await t.admin.state(id, { action: "login", extension: "509" });
+    const since = login.body.agent.statusSince;
+    const paused = await t.admin.state(id, { action: "pause", reason: "Lunch" });
+    expect(paused.body.agent).toMatchObject({ status: "paused", pauseReason: "Lunch", queueIds: ["2001"] });
+    const pausedSince = paused.body.agent.statusSince;
+    expect(pausedSince >= since).toBe(true);
+    // Paused again, naming no reason: the same state, so the same time and the reason it had.
+    const again = await t.admin.state(id, { action: "pause" });
+    expect(again.body.agent).toMatchObject({
+      status: "paused",
+      pauseReason: "Lunch",
+      statusSince: pausedSince,
+    });
+    expect(again.body.agent.statusBy).toBe("admin");
+    // The answer is what the registry holds, and what the live event carried.
+    expect(await t.admin.agent(id)).toEqual(again.body.agent);
+    const online = await t.admin.state(id, { action: "online" });
+    expect(online.body.agent).toMatchObject({ status: "online", pauseReason: null, extension: "509" });
+    expect(await t.admin.agent(id)).toEqual(online.body.agent);
+    expect((await t.admin.state(id, { action: "logoff" })).status).toBe(200);
+  });
+
   it("an agent signs in with its id and password and sees only itself", async () => {
     const id = freshId();
     await t.admin.createAgent(id, "2000", "agent-pw");

@@ -10,12 +10,25 @@ import type {
 import type { AgentCommandOutcome, LoginOutcome, PbxClient } from "@crystal-console/crystal";
 import type { Transaction } from "kysely";
 import { hashPassword } from "../auth/passwords.ts";
+import type { Sessions } from "../auth/sessions.ts";
 import { HttpError, notFound, validationError } from "../http/errors.ts";
-import { type PbxAttempt, type WriteDeps, commit, refuse, sendToPbx } from "../pbx/writes.ts";
-import { findAgentRow, getAgent, getQueue, queueExists } from "../registry/read.ts";
+import { type PbxAttempt, type WriteDeps, commit, commitNow, refuse, sendToPbx } from "../pbx/writes.ts";
+import {
+  SELECT_AGENT,
+  findAgentRow,
+  getAgent,
+  getQueue,
+  queueExists,
+  toAgentWithQueues,
+} from "../registry/read.ts";
+import { type Statements, statementsIn } from "../registry/open.ts";
 import type { AgentRow, Database } from "../registry/schema.ts";
 
-export type AgentDeps = WriteDeps & { pbx: PbxClient; scryptLogN: number };
+export type AgentDeps = WriteDeps & {
+  pbx: PbxClient;
+  scryptLogN: number;
+  sessions: Pick<Sessions, "endAllForAgent">;
+};
 
 type Trx = Transaction<Database>;
 type Status = Agent["status"];
@@ -23,6 +36,12 @@ type Status = Agent["status"];
 export async function agentEvent(trx: Trx, id: string): Promise<ConsoleEvent[]> {
   const agent = await getAgent(trx, id);
   return agent ? [{ type: "agent", agent }] : [];
+}
+
+/** The agent as committed, from the events of its commit (no second read); 404 if it was retired meanwhile. */
+function committedAgent(events: readonly ConsoleEvent[], id: string): Agent {
+  for (const event of events) if (event.type === "agent" && event.agent.id === id) return event.agent;
+  throw notFound(`Agent ${id}`);
 }
 
 async function requireActiveAgent(deps: AgentDeps, id: string): Promise<AgentRow> {
@@ -123,7 +142,7 @@ export async function createAgent(
       throw await refuse(deps, attempt, outcome);
   }
 
-  await commit(
+  const events = await commit(
     deps,
     { ...attempt, pbx: outcome.pbx, outcome: outcome.kind === "created" ? "ok" : "converged" },
     async (trx) => {
@@ -131,7 +150,7 @@ export async function createAgent(
       return agentEvent(trx, input.id);
     },
   );
-  return (await getAgent(deps.db, input.id))!;
+  return committedAgent(events, input.id);
 }
 
 async function insertAgent(
@@ -194,7 +213,7 @@ export async function updateAgent(
   if (outcome.kind !== "updated" && outcome.kind !== "notUpdated" && outcome.kind !== "nothingToDo") {
     throw await refuse(deps, attempt, outcome);
   }
-  await commit(
+  const events = await commit(
     deps,
     { ...attempt, pbx: outcome.pbx, outcome: outcome.kind === "updated" ? "ok" : "converged" },
     async (trx) => {
@@ -209,11 +228,11 @@ export async function updateAgent(
         .where("id", "=", id)
         .execute();
       // A new password ends the agent's sessions, as a console user's password reset does.
-      if (passwordHash !== undefined) await trx.deleteFrom("sessions").where("agent_id", "=", id).execute();
+      if (passwordHash !== undefined) await deps.sessions.endAllForAgent(id, trx);
       return agentEvent(trx, id);
     },
   );
-  return (await getAgent(deps.db, id))!;
+  return committedAgent(events, id);
 }
 
 export async function deleteAgent(deps: AgentDeps, actor: string, id: string): Promise<void> {
@@ -228,7 +247,7 @@ export async function deleteAgent(deps: AgentDeps, actor: string, id: string): P
   if (outcome.kind === "loggedIn") {
     throw await refuse(deps, attempt, outcome, {
       conflict: `Agent ${id} is logged in; log it off before deleting it`,
-      correct: (trx) => correctToLoggedIn(trx, row, actor),
+      correct: (trx) => correctToLoggedIn(statementsIn(deps.db, trx), row, actor),
     });
   }
   if (outcome.kind !== "deleted" && outcome.kind !== "noSuchAgent")
@@ -254,7 +273,7 @@ export async function deleteAgent(deps: AgentDeps, actor: string, id: string): P
         .where("id", "=", id)
         .execute();
       // A deleted agent is signed out everywhere.
-      await trx.deleteFrom("sessions").where("agent_id", "=", id).execute();
+      await deps.sessions.endAllForAgent(id, trx);
       const events: ConsoleEvent[] = [{ type: "agentDeleted", agentId: id }];
       for (const queueId of queueIds) {
         const queue = await getQueue(trx, queueId);
@@ -274,27 +293,40 @@ type StatePatch = {
   confirmed?: boolean;
 };
 
-async function setState(trx: Trx, row: AgentRow, patch: StatePatch, actor: string): Promise<ConsoleEvent[]> {
-  const changed = row.status !== patch.status || row.extension !== patch.extension;
-  await trx
-    .updateTable("agents")
-    .set({
-      status: patch.status,
-      extension: patch.extension,
-      pause_reason: patch.status === "paused" ? (patch.pauseReason ?? row.pause_reason) : null,
-      status_since: changed ? new Date().toISOString() : row.status_since,
-      status_by: actor,
-      confirmed: patch.confirmed === false ? 0 : 1,
-    })
-    .where("id", "=", row.id)
-    .execute();
-  return agentEvent(trx, row.id);
+// One statement: it decides from the row as it is at commit (not as read before the PBX call) whether the
+// state really changed (the same state again, e.g. pause twice, keeps `status_since`), keeps the pause reason
+// of a pause that names none, and returns the new row with its queue ids, so the event is built from it
+// without reading the agent again.
+const SET_STATE = `update "agents" set
+  "status" = @status,
+  "extension" = @extension,
+  "pause_reason" = case when @status = 'paused' then coalesce(@pauseReason, "pause_reason") else null end,
+  "status_since" = case when "status" = @status and "extension" is @extension then "status_since" else @now end,
+  "status_by" = @actor,
+  "confirmed" = @confirmed
+where "id" = @id
+returning *, (select json_group_array("queue_id") from "memberships" where "memberships"."agent_id" = "agents"."id") as "queue_ids"`;
+
+/** Sets an agent's state in the transaction `statements` run in; its `agent` event (none if it is retired). */
+function setState(statements: Statements, id: string, patch: StatePatch, actor: string): ConsoleEvent[] {
+  const row = statements.prepare(SET_STATE).get({
+    status: patch.status,
+    extension: patch.extension,
+    pauseReason: patch.pauseReason ?? null,
+    now: new Date().toISOString(),
+    actor,
+    confirmed: patch.confirmed === false ? 0 : 1,
+    id,
+  }) as (AgentRow & { queue_ids: string }) | undefined;
+  // A retired agent gets no event (as listAgents lists active agents only).
+  if (row?.active !== 1) return [];
+  return [{ type: "agent", agent: toAgentWithQueues(row, row.queue_ids) }];
 }
 
 /** The PBX says the agent is logged in somewhere; keep what we know, or mark it online at an unknown extension. */
-function correctToLoggedIn(trx: Trx, row: AgentRow, actor: string) {
-  if (row.status !== "logged_off") return Promise.resolve<ConsoleEvent[]>([]);
-  return setState(trx, row, { status: "online", extension: null, confirmed: false }, actor);
+function correctToLoggedIn(statements: Statements, row: AgentRow, actor: string): ConsoleEvent[] {
+  if (row.status !== "logged_off") return [];
+  return setState(statements, row.id, { status: "online", extension: null, confirmed: false }, actor);
 }
 
 const statusOf = { login: "online", pause: "paused", online: "online", mission: "mission" } as const;
@@ -318,21 +350,22 @@ export async function changeAgentState(
     const status = request.action === "logoff" ? "logged_off" : statusOf[request.action];
     const extension = request.action === "logoff" ? null : outcome.extension;
     const pauseReason = request.action === "pause" ? (request.reason ?? null) : null;
-    await commit(deps, { ...attempt, pbx: outcome.pbx, outcome: "ok" }, (trx) =>
-      setState(trx, row, { status, extension, pauseReason }, actor),
+    const events = await commitNow(deps, { ...attempt, pbx: outcome.pbx, outcome: "ok" }, (statements) =>
+      setState(statements, id, { status, extension, pauseReason }, actor),
     );
-    return (await getAgent(deps.db, id))!;
+    return committedAgent(events, id);
   }
 
   if (outcome.kind === "alreadyLoggedOff") {
-    const toLoggedOff = (trx: Trx) => setState(trx, row, { status: "logged_off", extension: null }, actor);
+    const toLoggedOff = (statements: Statements) =>
+      setState(statements, id, { status: "logged_off", extension: null }, actor);
     if (request.action === "logoff") {
-      await commit(deps, { ...attempt, pbx: outcome.pbx, outcome: "converged" }, toLoggedOff);
-      return (await getAgent(deps.db, id))!;
+      const audit = { ...attempt, pbx: outcome.pbx, outcome: "converged" as const };
+      return committedAgent(await commitNow(deps, audit, toLoggedOff), id);
     }
     throw await refuse(deps, attempt, outcome, {
       conflict: `Agent ${id} is logged off`,
-      correct: toLoggedOff,
+      correct: (trx) => toLoggedOff(statementsIn(deps.db, trx)),
     });
   }
 
@@ -340,12 +373,19 @@ export async function changeAgentState(
     case "notLoggedOff":
       throw await refuse(deps, attempt, outcome, {
         conflict: `Agent ${id} is already logged in`,
-        correct: (trx) => correctToLoggedIn(trx, row, actor),
+        correct: (trx) => correctToLoggedIn(statementsIn(deps.db, trx), row, actor),
       });
     case "extensionInUse":
       throw await refuse(deps, attempt, outcome, {
         conflict: `Extension ${params.agext} is in use by agent ${outcome.byAgentId}`,
-        correct: (trx) => correctExtensionHolder(trx, row, params.agext ?? "", outcome.byAgentId, actor),
+        correct: (trx) =>
+          correctExtensionHolder(
+            statementsIn(deps.db, trx),
+            row,
+            params.agext ?? "",
+            outcome.byAgentId,
+            actor,
+          ),
       });
     case "noSuchExtension":
       throw await refuse(deps, attempt, outcome, {
@@ -382,24 +422,24 @@ function sendCommand(
  * Answer 4 reveals two facts: this agent is logged off (answer 3 is checked first), and `holderId` holds the
  * extension. Correct both in the registry.
  */
-async function correctExtensionHolder(
-  trx: Trx,
+function correctExtensionHolder(
+  statements: Statements,
   row: AgentRow,
   extension: string,
   holderId: string,
   actor: string,
-) {
-  const events = await setState(trx, row, { status: "logged_off", extension: null }, actor);
-  const holder = await findAgentRow(trx, holderId);
+): ConsoleEvent[] {
+  const events = setState(statements, row.id, { status: "logged_off", extension: null }, actor);
+  const holder = statements.prepare(SELECT_AGENT).get(holderId) as AgentRow | undefined;
   if (holder?.active === 1 && holder.extension !== extension) {
     const status = holder.status === "logged_off" ? "online" : holder.status;
     events.push(
-      ...(await setState(
-        trx,
-        holder,
+      ...setState(
+        statements,
+        holder.id,
         { status, extension, confirmed: holder.status !== "logged_off" },
         actor,
-      )),
+      ),
     );
   }
   return events;

@@ -2,7 +2,8 @@
 // Parameters are recorded without passwords; the PBX secure code is never part of them.
 import type { AuditEntry, AuditQuery } from "@crystal-console/api";
 import type { Kysely, Transaction } from "kysely";
-import type { Database } from "../registry/schema.ts";
+import type { Statements } from "../registry/open.ts";
+import type { AuditTable, Database } from "../registry/schema.ts";
 
 export type AuditRecord = {
   actor: string;
@@ -17,25 +18,47 @@ export type AuditRecord = {
 
 const SECRET_PARAMS = new Set(["password", "agent_pass", "secure"]);
 
+function auditRow(entry: AuditRecord): Omit<AuditTable, "id"> {
+  const params: Record<string, string> = {};
+  for (const [key, value] of Object.entries(entry.params ?? {}))
+    params[key] = SECRET_PARAMS.has(key) ? "***" : value;
+  return {
+    at: new Date().toISOString(),
+    actor: entry.actor,
+    action: entry.action,
+    agent_id: entry.agentId ?? null,
+    queue_id: entry.queueId ?? null,
+    params: JSON.stringify(params),
+    pbx_code: entry.pbx?.code ?? null,
+    pbx_message: entry.pbx?.message ?? null,
+    outcome: entry.outcome,
+    detail: entry.detail ?? null,
+  };
+}
+
 export async function recordAudit(db: Kysely<Database> | Transaction<Database>, entry: AuditRecord) {
-  const params = Object.fromEntries(
-    Object.entries(entry.params ?? {}).map(([key, value]) => [key, SECRET_PARAMS.has(key) ? "***" : value]),
-  );
-  await db
-    .insertInto("audit")
-    .values({
-      at: new Date().toISOString(),
-      actor: entry.actor,
-      action: entry.action,
-      agent_id: entry.agentId ?? null,
-      queue_id: entry.queueId ?? null,
-      params: JSON.stringify(params),
-      pbx_code: entry.pbx?.code ?? null,
-      pbx_message: entry.pbx?.message ?? null,
-      outcome: entry.outcome,
-      detail: entry.detail ?? null,
-    })
-    .execute();
+  await db.insertInto("audit").values(auditRow(entry)).execute();
+}
+
+const INSERT_AUDIT = `insert into "audit" ("at", "actor", "action", "agent_id", "queue_id", "params", "pbx_code", "pbx_message", "outcome", "detail") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** recordAudit as one prepared statement, in the transaction that `statements` run in (see transactNow). */
+export function recordAuditIn(statements: Statements, entry: AuditRecord): void {
+  const row = auditRow(entry);
+  statements
+    .prepare(INSERT_AUDIT)
+    .run(
+      row.at,
+      row.actor,
+      row.action,
+      row.agent_id,
+      row.queue_id,
+      row.params,
+      row.pbx_code,
+      row.pbx_message,
+      row.outcome,
+      row.detail,
+    );
 }
 
 export async function queryAudit(db: Kysely<Database>, query: AuditQuery) {

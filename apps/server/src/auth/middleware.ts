@@ -25,7 +25,8 @@ export function isHttps(c: Context, trustProxy: boolean): boolean {
     const forwarded = c.req.header("x-forwarded-proto")?.split(",")[0]?.trim();
     if (forwarded) return forwarded === "https";
   }
-  return new URL(c.req.url).protocol === "https:";
+  // c.req.url is always absolute; its scheme is its first characters (no URL parse per request).
+  return c.req.url.startsWith("https:");
 }
 
 const PLAIN_COOKIE = "cc_session";

@@ -1,15 +1,54 @@
 // Server-side sessions (design.md rule 7): random 256-bit tokens in an HttpOnly cookie, only their sha256
 // in the registry, idle and absolute timeouts, rotated at sign-in, ended at sign-out or when a user is disabled.
+//
+// Every request looks its session up, so sessions read from the registry are kept in memory (by token hash).
+// The cache is only ever a copy of the registry row: every way a session ends goes through this module
+// (end, endAllFor, endAllForAgent; sessions.test.ts checks that nothing else deletes or updates the table),
+// and each of them drops the matching entries at once, so sign-out, disabling, deleting, a role change or a
+// password reset takes effect on the very next request. Expiry is computed on every lookup from the same two
+// times as before (created_at and last_seen_at), so the idle and absolute timeouts are exactly as strict.
+//
+// `last_seen_at` is written at most once every TOUCH_EVERY_MS per session, so the idle timeout counts from a
+// time that may be up to 30 s old: a session can end up to 30 s before a full idle period of real
+// inactivity, never later. The cache assumes one console process per registry (as the sign-in throttle does).
 import { createHash, randomBytes } from "node:crypto";
 import type { SessionUser } from "@crystal-console/api";
+import type { Kysely, Transaction } from "kysely";
 import type { Registry } from "../registry/open.ts";
+import type { Database } from "../registry/schema.ts";
 
 const TOUCH_EVERY_MS = 30_000;
+/** Sessions kept in memory; beyond this the oldest-remembered one is dropped (it is read again if used). */
+const CACHE_LIMIT = 10_000;
 
 export type Sessions = ReturnType<typeof createSessions>;
 
+type Executor = Kysely<Database> | Transaction<Database>;
+
+type Entry = {
+  user: Readonly<SessionUser>;
+  agentId: string | null;
+  createdAt: number;
+  /** As written to the registry (it is written at most every TOUCH_EVERY_MS). */
+  lastSeenAt: number;
+};
+
 export function createSessions(db: Registry, limits: { idleMs: number; absoluteMs: number }, now = Date.now) {
   const hashOf = (token: string) => createHash("sha256").update(token).digest("hex");
+  const cache = new Map<string, Entry>();
+  // Bumped whenever entries are dropped: a registry read that began before a drop may have seen the row the
+  // drop was about, so its result is used for that one request but not remembered.
+  let generation = 0;
+
+  function remember(idHash: string, entry: Entry) {
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+    cache.set(idHash, entry);
+  }
+
+  function forget(matches: (entry: Entry) => boolean) {
+    generation += 1;
+    for (const [idHash, entry] of cache) if (matches(entry)) cache.delete(idHash);
+  }
 
   async function create(user: SessionUser): Promise<string> {
     const token = randomBytes(32).toString("base64url");
@@ -31,30 +70,63 @@ export function createSessions(db: Registry, limits: { idleMs: number; absoluteM
   /** The session's user, or null when unknown or expired (an expired session is deleted). */
   async function lookup(token: string): Promise<SessionUser | null> {
     const idHash = hashOf(token);
-    const row = await db.selectFrom("sessions").selectAll().where("id_hash", "=", idHash).executeTakeFirst();
-    if (!row) return null;
+    let entry = cache.get(idHash);
+    if (!entry) {
+      const seen = generation;
+      const row = await db
+        .selectFrom("sessions")
+        .selectAll()
+        .where("id_hash", "=", idHash)
+        .executeTakeFirst();
+      if (!row) return null;
+      entry = {
+        user: Object.freeze({
+          username: row.username,
+          role: row.role,
+          ...(row.agent_id !== null ? { agentId: row.agent_id } : {}),
+        }),
+        agentId: row.agent_id,
+        createdAt: row.created_at,
+        lastSeenAt: row.last_seen_at,
+      };
+      if (seen === generation) remember(idHash, entry);
+    }
     const at = now();
-    const expired = at - row.last_seen_at > limits.idleMs || at - row.created_at > limits.absoluteMs;
+    const expired = at - entry.lastSeenAt > limits.idleMs || at - entry.createdAt > limits.absoluteMs;
     if (expired) {
+      cache.delete(idHash);
       await db.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
       return null;
     }
-    if (at - row.last_seen_at > TOUCH_EVERY_MS) {
+    if (at - entry.lastSeenAt > TOUCH_EVERY_MS) {
+      entry.lastSeenAt = at;
       await db.updateTable("sessions").set({ last_seen_at: at }).where("id_hash", "=", idHash).execute();
     }
-    return {
-      username: row.username,
-      role: row.role,
-      ...(row.agent_id !== null ? { agentId: row.agent_id } : {}),
-    };
+    return entry.user;
   }
 
+  /** Ends one session (sign-out, or the old session at sign-in). */
   async function end(token: string): Promise<void> {
-    await db.deleteFrom("sessions").where("id_hash", "=", hashOf(token)).execute();
+    const idHash = hashOf(token);
+    generation += 1;
+    cache.delete(idHash);
+    await db.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
   }
 
-  async function endAllFor(username: string): Promise<void> {
-    await db.deleteFrom("sessions").where("username", "=", username).execute();
+  /**
+   * Ends every session of a console user (disabled, deleted, new role or password). Pass the transaction
+   * that makes the change, so both commit together. The registry has one connection, so no session read
+   * can run between this delete and that commit.
+   */
+  async function endAllFor(username: string, executor: Executor = db): Promise<void> {
+    forget((entry) => entry.user.username === username);
+    await executor.deleteFrom("sessions").where("username", "=", username).execute();
+  }
+
+  /** Ends every session of an agent (deleted, or a new agent password); as endAllFor. */
+  async function endAllForAgent(agentId: string, executor: Executor = db): Promise<void> {
+    forget((entry) => entry.agentId === agentId);
+    await executor.deleteFrom("sessions").where("agent_id", "=", agentId).execute();
   }
 
   async function countActive(): Promise<number> {
@@ -67,5 +139,16 @@ export function createSessions(db: Registry, limits: { idleMs: number; absoluteM
     return Number(row.count);
   }
 
-  return { create, lookup, end, endAllFor, countActive };
+  return {
+    create,
+    lookup,
+    end,
+    endAllFor,
+    endAllForAgent,
+    countActive,
+    /** Sessions held in memory (for tests). */
+    get cached() {
+      return cache.size;
+    },
+  };
 }

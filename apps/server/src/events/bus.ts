@@ -3,12 +3,14 @@
 // PBX call per viewer.
 import type { ConsoleEvent } from "@crystal-console/api";
 import { type Kysely, type Transaction, sql } from "kysely";
+import { type Statements, statementsIn } from "../registry/open.ts";
 import type { Database } from "../registry/schema.ts";
 
 export type StoredEvent = { id: number; event: ConsoleEvent };
 
 const KEEP_EVENTS = 50_000;
 const REPLAY_LIMIT = 10_000;
+const INSERT_EVENT = `insert into "events" ("at", "type", "data") values (?, ?, ?) returning "id"`;
 
 export type EventBus = ReturnType<typeof createEventBus>;
 
@@ -16,7 +18,9 @@ export function createEventBus(db: Kysely<Database>) {
   const subscribers = new Set<(stored: StoredEvent) => void>();
   let writes = 0;
 
+  /** Writes the events to the log (in `trx`, the change's own transaction) and returns them with their ids. */
   async function record(trx: Transaction<Database> | Kysely<Database>, events: ConsoleEvent[]) {
+    if (trx.isTransaction) return recordIn(statementsIn(db, trx as Transaction<Database>), events);
     const stored: StoredEvent[] = [];
     const at = new Date().toISOString();
     for (const event of events) {
@@ -25,6 +29,19 @@ export function createEventBus(db: Kysely<Database>) {
         .values({ at, type: event.type, data: JSON.stringify(event) })
         .returning("id")
         .executeTakeFirstOrThrow();
+      stored.push({ id: row.id, event });
+    }
+    return stored;
+  }
+
+  /** record() as prepared statements, in the transaction that `statements` run in (see transactNow). */
+  function recordIn(statements: Statements, events: ConsoleEvent[]): StoredEvent[] {
+    const stored: StoredEvent[] = [];
+    if (events.length === 0) return stored;
+    const at = new Date().toISOString();
+    const insert = statements.prepare(INSERT_EVENT);
+    for (const event of events) {
+      const row = insert.get(at, event.type, JSON.stringify(event)) as { id: number };
       stored.push({ id: row.id, event });
     }
     return stored;
@@ -74,6 +91,7 @@ export function createEventBus(db: Kysely<Database>) {
 
   return {
     record,
+    recordIn,
     broadcast,
     publish,
     since,

@@ -45,8 +45,25 @@ export function createHealthTracker(options: {
   // proves nothing about that: only the next answered call clears it.
   let answerFailing = false;
 
+  // A good answer after good answers only moves lastOkAt: that (every PBX call) is kept as a number, and
+  // formatted when the health is read.
+  let lastOkAtMs = 0;
+  let lastOkAtPending = false;
+
+  function withLastOkAt(): PbxHealth {
+    if (!lastOkAtPending) return health;
+    lastOkAtPending = false;
+    return { ...health, lastOkAt: new Date(lastOkAtMs).toISOString() };
+  }
+
   function update(reachable: boolean, error: string | null, slow: boolean) {
     const changed = health.reachable !== reachable || health.slow !== slow;
+    if (!changed && reachable) {
+      lastOkAtMs = Date.now();
+      lastOkAtPending = true;
+      return;
+    }
+    health = withLastOkAt();
     health = {
       ...health,
       reachable,
@@ -58,7 +75,10 @@ export function createHealthTracker(options: {
   }
 
   return {
-    current: (): PbxHealth => health,
+    current(): PbxHealth {
+      health = withLastOkAt();
+      return health;
+    },
     /** Fed by the PBX client's onCall: any parsed answer, even a refusal, proves the PBX is there. */
     onCall(record: PbxCallRecord) {
       lastCallAt = Date.now();

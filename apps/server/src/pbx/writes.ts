@@ -3,10 +3,10 @@
 import type { ConsoleEvent } from "@crystal-console/api";
 import { PbxInputError, PbxTransportError, type PbxAnswer } from "@crystal-console/crystal";
 import type { Transaction } from "kysely";
-import { type AuditRecord, recordAudit } from "../audit/audit.ts";
+import { type AuditRecord, recordAudit, recordAuditIn } from "../audit/audit.ts";
 import type { EventBus } from "../events/bus.ts";
 import { HttpError, validationError } from "../http/errors.ts";
-import type { Registry } from "../registry/open.ts";
+import { type Registry, type Statements, statementsIn, transactNow } from "../registry/open.ts";
 import type { Database } from "../registry/schema.ts";
 
 export type PbxAttempt = {
@@ -69,18 +69,42 @@ function transportError(error: PbxTransportError): HttpError {
   }
 }
 
-/** Commits registry changes, their audit entry and their events in one transaction, then broadcasts. */
+/**
+ * Commits registry changes, their audit entry and their events in one transaction, then broadcasts.
+ * Returns the committed events, which carry the changed rows as committed (callers answer from them).
+ */
 export async function commit(
   deps: WriteDeps,
   audit: AuditRecord,
-  work: (trx: Transaction<Database>) => Promise<ConsoleEvent[]>,
-): Promise<void> {
+  work: (trx: Transaction<Database>) => ConsoleEvent[] | Promise<ConsoleEvent[]>,
+): Promise<ConsoleEvent[]> {
+  let events: ConsoleEvent[] = [];
   const stored = await deps.db.transaction().execute(async (trx) => {
-    const events = await work(trx);
-    await recordAudit(trx, audit);
-    return deps.bus.record(trx, events);
+    events = await work(trx);
+    const statements = statementsIn(deps.db, trx);
+    recordAuditIn(statements, audit);
+    return deps.bus.recordIn(statements, events);
   });
   deps.bus.broadcast(stored);
+  return events;
+}
+
+/**
+ * commit() for a change made of plain statements (a state change): registry, audit row and event rows in
+ * one transaction that runs at once, without Kysely, when the connection is free (see transactNow).
+ */
+export async function commitNow(
+  deps: WriteDeps,
+  audit: AuditRecord,
+  work: (statements: Statements) => ConsoleEvent[],
+): Promise<ConsoleEvent[]> {
+  const { events, stored } = await transactNow(deps.db, (statements) => {
+    const events = work(statements);
+    recordAuditIn(statements, audit);
+    return { events, stored: deps.bus.recordIn(statements, events) };
+  });
+  deps.bus.broadcast(stored);
+  return events;
 }
 
 /** The HTTP error for a PBX answer that is not the wanted state, carrying the PBX's own code and message. */
@@ -124,7 +148,7 @@ export async function refuse(
   options: {
     conflict?: string;
     fields?: Record<string, string>;
-    correct?: (trx: Transaction<Database>) => Promise<ConsoleEvent[]>;
+    correct?: (trx: Transaction<Database>) => ConsoleEvent[] | Promise<ConsoleEvent[]>;
   } = {},
 ): Promise<HttpError> {
   const error = refusalError(outcome, options.conflict, options.fields);

@@ -1,6 +1,7 @@
 // Reading the registry into the contract's shapes (packages/api): Agent and Queue.
 import type { Agent, Queue } from "@crystal-console/api";
 import type { Kysely } from "kysely";
+import { readNow } from "./open.ts";
 import type { AgentRow, Database } from "./schema.ts";
 
 type Db = Kysely<Database>;
@@ -32,6 +33,11 @@ export function toAgent(row: AgentRow, queueIds: string[]): Agent {
   };
 }
 
+/** An agent from its row and its queue ids as a JSON array (SQLite's json_group_array), in listAgents' order. */
+export function toAgentWithQueues(row: AgentRow, queueIdsJson: string): Agent {
+  return toAgent(row, sortIds(JSON.parse(queueIdsJson) as string[]));
+}
+
 /** Active agents, each with its queues, ordered by id. */
 export async function listAgents(db: Db, onlyId?: string): Promise<Agent[]> {
   let rows = db.selectFrom("agents").selectAll().where("active", "=", 1);
@@ -54,9 +60,12 @@ export async function getAgent(db: Db, id: string): Promise<Agent | undefined> {
   return agent;
 }
 
-/** The agent's row whether active or retired. */
+export const SELECT_AGENT = `select * from "agents" where "id" = ?`;
+
+/** The agent's row whether active or retired (at once when the registry is free: see readNow). */
 export async function findAgentRow(db: Db, id: string): Promise<AgentRow | undefined> {
-  return db.selectFrom("agents").selectAll().where("id", "=", id).executeTakeFirst();
+  if (db.isTransaction) return db.selectFrom("agents").selectAll().where("id", "=", id).executeTakeFirst();
+  return readNow<AgentRow>(db, SELECT_AGENT, [id]);
 }
 
 export async function listQueues(db: Db, onlyId?: string): Promise<Queue[]> {

@@ -103,7 +103,7 @@ export async function updateUser(
       .where("username", "=", username)
       .execute();
     // A disabled user, a new role or a reset password ends that user's sessions.
-    await trx.deleteFrom("sessions").where("username", "=", username).execute();
+    await deps.sessions.endAllFor(username, trx);
     await recordAudit(trx, { actor, action: "update_user", params, outcome: "ok" });
   });
   return toUser(await requireUser(deps, username));
@@ -115,7 +115,7 @@ export async function deleteUser(deps: ConsoleDeps, actor: string, username: str
     throw lastAdminError();
   await deps.db.transaction().execute(async (trx) => {
     await trx.deleteFrom("users").where("username", "=", username).execute();
-    await trx.deleteFrom("sessions").where("username", "=", username).execute();
+    await deps.sessions.endAllFor(username, trx);
     await recordAudit(trx, { actor, action: "delete_user", params: { username }, outcome: "ok" });
   });
 }
