@@ -11,6 +11,7 @@ import { createPbxClient } from "@crystal-console/crystal";
 import { startConsole } from "@crystal-console/server";
 import autocannon from "autocannon";
 import { Pool } from "undici";
+import { measureOverhead } from "./overhead.ts";
 import { fmt, measure } from "./stats.ts";
 
 const AGENTS = 2000;
@@ -62,31 +63,26 @@ export async function run(): Promise<void> {
       `setup: ${AGENTS} agents created and assigned through the console in ${fmt((performance.now() - setupStarted) / 1000, 1)} s`,
     );
 
-    // Overhead: the same PBX command (pause, always "0: OK") through the console and directly, alternating.
+    // Overhead: the same PBX command (pause, always "0: OK") through the console and directly, alternating
+    // call by call after a warm-up (the method is in overhead.ts, shared with load.bench.ts).
     const direct = createPbxClient({ baseUrl: sim.url, secure: sim.secure });
     const viaConsole = () => send("POST", "/api/agents/10000/state", { action: "pause", reason: "Break" });
     const viaPbx = () => direct.pause({ agentId: "10000" });
-    await measure(200, 1, viaConsole);
-    await measure(200, 1, viaPbx);
-    const rounds = 5;
-    const consoleRuns = [];
-    const pbxRuns = [];
-    for (let r = 0; r < rounds; r++) {
-      pbxRuns.push(await measure(400, 1, viaPbx));
-      consoleRuns.push(await measure(400, 1, viaConsole));
-    }
+    const o = await measureOverhead(viaPbx, viaConsole);
     await direct.close();
-    const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-    const c50 = median(consoleRuns.map((s) => s.p50));
-    const c99 = median(consoleRuns.map((s) => s.p99));
-    const p50 = median(pbxRuns.map((s) => s.p50));
-    const p99 = median(pbxRuns.map((s) => s.p99));
-    console.log("\nPBX-backed request (pause), sequential, median of 5 rounds of 400:");
+    console.log(
+      `\nPBX-backed request (pause), one at a time, alternating call by call after a warm-up, ${o.samples} of each:`,
+    );
     console.log("                      p50 ms   p99 ms");
-    console.log(`direct PBX call      ${fmt(p50).padStart(7)}  ${fmt(p99).padStart(7)}`);
-    console.log(`through the console  ${fmt(c50).padStart(7)}  ${fmt(c99).padStart(7)}`);
-    console.log(`console overhead     ${fmt(c50 - p50).padStart(7)}  ${fmt(c99 - p99).padStart(7)}`);
-    console.log(`ratio console/direct ${fmt(c50 / p50).padStart(7)}  ${fmt(c99 / p99).padStart(7)}`);
+    console.log(`direct PBX call      ${fmt(o.direct.p50).padStart(7)}  ${fmt(o.direct.p99).padStart(7)}`);
+    console.log(`through the console  ${fmt(o.console.p50).padStart(7)}  ${fmt(o.console.p99).padStart(7)}`);
+    console.log(
+      `console overhead     ${fmt(o.overhead.p50).padStart(7)}  ${fmt(o.overhead.p99).padStart(7)}`,
+    );
+    console.log(`ratio console/direct ${fmt(o.ratio.p50).padStart(7)}  ${fmt(o.ratio.p99).padStart(7)}`);
+    console.log(
+      `per-pair difference: p50 ${fmt(o.pairedDifference.p50)} ms, p99 ${fmt(o.pairedDifference.p99)} ms`,
+    );
 
     // GET /api/agents with 2,000 agents, 10 s under autocannon with 20 connections.
     const result = await autocannon({

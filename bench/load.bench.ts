@@ -5,7 +5,8 @@
 //   - this process: setup, autocannon, the SSE clients, and the clocks.
 // Setup: 10 queues and 2,000 agents through the bulk import API, 500 of them logged in through the API.
 // Then, each with the console's CPU and peak memory (VmHWM, reset before each phase):
-//   d. overhead: the same PBX command (pause) through the console and straight to the PBX, alternating;
+//   d. overhead: the same PBX command (pause) through the console and straight to the PBX, alternating call
+//      by call after a warm-up, percentiles over all calls (the method is in overhead.ts);
 //   a. GET /api/agents (2,000 agents) under autocannon, plain and with Accept-Encoding: gzip;
 //   b. state changes (pause/online over the 500 logged-in agents) under autocannon;
 //   c. 500 SSE clients on /api/events while 50 state changes per second are made for 10 s: the delay from
@@ -23,6 +24,7 @@ import { createPbxClient } from "@crystal-console/crystal";
 import autocannon from "autocannon";
 import { Pool } from "undici";
 import { ROOT, type SpawnedSim, killOnExit, spawnSim, stopProcess, waitForLine } from "./processes.ts";
+import { measureOverhead } from "./overhead.ts";
 import { fmt, measure, percentile } from "./stats.ts";
 
 const AGENTS = 2000;
@@ -136,45 +138,39 @@ export async function run(): Promise<void> {
         if (outcome.kind !== "ok") throw new Error(`direct pause answered ${outcome.kind}`);
       };
       watch.reset();
-      await measure(200, 1, viaPbx);
-      await measure(200, 1, viaConsole);
-      const consoleRuns = [];
-      const pbxRuns = [];
-      const rounds = 6;
-      for (let r = 0; r < rounds; r++) {
-        // Alternate which goes first, so neither always runs on a warmer machine.
-        if (r % 2 === 0) {
-          pbxRuns.push(await measure(300, 1, viaPbx));
-          consoleRuns.push(await measure(300, 1, viaConsole));
-        } else {
-          consoleRuns.push(await measure(300, 1, viaConsole));
-          pbxRuns.push(await measure(300, 1, viaPbx));
-        }
-      }
+      const o = await measureOverhead(viaPbx, viaConsole);
       await direct.close();
-      const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-      const c50 = median(consoleRuns.map((s) => s.p50));
-      const c99 = median(consoleRuns.map((s) => s.p99));
-      const d50 = median(pbxRuns.map((s) => s.p50));
-      const d99 = median(pbxRuns.map((s) => s.p99));
       const usage = watch.read();
+      const rounds = o.roundP99.console.length;
       console.log(
-        `\nd. PBX-backed request (pause), sequential, median of ${rounds} alternating rounds of 300:`,
+        `\nd. PBX-backed request (pause), one at a time, direct and console alternating call by call after a warm-up; ${rounds} rounds, ${o.samples} calls of each (method: bench/overhead.ts):`,
       );
       console.log("                       p50 ms   p99 ms");
-      console.log(`  direct PBX call      ${fmt(d50).padStart(7)}  ${fmt(d99).padStart(7)}`);
-      console.log(`  through the console  ${fmt(c50).padStart(7)}  ${fmt(c99).padStart(7)}`);
-      console.log(`  console overhead     ${fmt(c50 - d50).padStart(7)}  ${fmt(c99 - d99).padStart(7)}`);
-      console.log(`  ratio console/direct ${fmt(c50 / d50).padStart(7)}  ${fmt(c99 / d99).padStart(7)}`);
+      console.log(
+        `  direct PBX call      ${fmt(o.direct.p50).padStart(7)}  ${fmt(o.direct.p99).padStart(7)}`,
+      );
+      console.log(
+        `  through the console  ${fmt(o.console.p50).padStart(7)}  ${fmt(o.console.p99).padStart(7)}`,
+      );
+      console.log(
+        `  console overhead     ${fmt(o.overhead.p50).padStart(7)}  ${fmt(o.overhead.p99).padStart(7)}`,
+      );
+      console.log(`  ratio console/direct ${fmt(o.ratio.p50).padStart(7)}  ${fmt(o.ratio.p99).padStart(7)}`);
+      console.log(
+        `  each round's p99: console ${o.roundP99.console.map((ms) => fmt(ms)).join(" ")}; direct ${o.roundP99.direct.map((ms) => fmt(ms)).join(" ")}`,
+      );
+      console.log(
+        `  per-pair difference (console call − the direct call beside it): p50 ${fmt(o.pairedDifference.p50)} ms, p99 ${fmt(o.pairedDifference.p99)} ms; console CPU ${usage.cpu} (load generator ${usage.generatorCpu})`,
+      );
       rows.push({
         phase: "d. overhead, console - direct",
-        rps: fmt(median(consoleRuns.map((s) => s.perSecond)), 0),
-        p50: fmt(c50 - d50),
-        p99: fmt(c99 - d99),
+        rps: fmt(o.consolePerSecond, 0),
+        p50: fmt(o.overhead.p50),
+        p99: fmt(o.overhead.p99),
         errors: "0",
         cpu: usage.cpu,
         mem: usage.peakMb,
-        aim: c99 - d99 < 2 ? "met (< 2 ms p99)" : "MISSED (< 2 ms p99)",
+        aim: o.overhead.p99 < 2 ? "met (< 2 ms p99)" : "MISSED (< 2 ms p99)",
       });
     }
 
