@@ -5,8 +5,17 @@ import type { AssignAgentOutcome, PbxClient, ReleaseAgentOutcome } from "@crysta
 import type { Transaction } from "kysely";
 import { agentEvent } from "../agents/service.ts";
 import { HttpError, notFound } from "../http/errors.ts";
-import { type PbxAttempt, type WriteDeps, commit, refuse, sendToPbx } from "../pbx/writes.ts";
-import { findAgentRow, getQueue, queueExists } from "../registry/read.ts";
+import { type PbxAttempt, type WriteDeps, commit, commitNow, refuse, sendToPbx } from "../pbx/writes.ts";
+import type { Statements } from "../registry/open.ts";
+import {
+  SELECT_QUEUE_WITH_MEMBERS,
+  findAgentRow,
+  getQueue,
+  queueExists,
+  toAgentWithQueues,
+  toQueueWithMembers,
+} from "../registry/read.ts";
+import type { AgentRow } from "../registry/schema.ts";
 import type { Database } from "../registry/schema.ts";
 
 export type QueueDeps = WriteDeps & { pbx: PbxClient };
@@ -130,6 +139,27 @@ async function requireAssignable(deps: QueueDeps, queueId: string, agentId: stri
   if (!agent || agent.active !== 1) throw notFound(`Agent ${agentId}`);
 }
 
+// A membership change is a few statements whose SQL never changes (the busiest write of a bulk import), so
+// it commits with commitNow, as a state change does: the agent comes back from its update, the queue from one
+// read, and both events are built from those rows.
+const ADD_MEMBER = `insert into "memberships" ("agent_id", "queue_id") values (?, ?) on conflict do nothing`;
+const REMOVE_MEMBER = `delete from "memberships" where "agent_id" = ? and "queue_id" = ?`;
+const CONFIRM_AGENT = `update "agents" set "confirmed" = 1 where "id" = ?
+returning *, (select json_group_array("queue_id") from "memberships" where "memberships"."agent_id" = "agents"."id") as "queue_ids"`;
+
+function recordMembership(statements: Statements, queueId: string, agentId: string, member: boolean) {
+  statements.prepare(member ? ADD_MEMBER : REMOVE_MEMBER).run(agentId, queueId);
+  const agent = statements.prepare(CONFIRM_AGENT).get(agentId) as
+    (AgentRow & { queue_ids: string }) | undefined;
+  const queue = statements.prepare(SELECT_QUEUE_WITH_MEMBERS).get(queueId) as
+    { id: string; name: string; agent_ids: string } | undefined;
+  const events: ConsoleEvent[] = [];
+  // A retired agent or a deleted queue gets no event (as the lists leave them out).
+  if (agent?.active === 1) events.push({ type: "agent", agent: toAgentWithQueues(agent, agent.queue_ids) });
+  if (queue) events.push({ type: "queue", queue: toQueueWithMembers(queue) });
+  return events;
+}
+
 /** Assign (`member: true`) or release (`member: false`): both are ensures, so "already" answers succeed. */
 async function ensureMembership(
   deps: QueueDeps,
@@ -166,23 +196,11 @@ async function ensureMembership(
       throw await refuse(deps, attempt, outcome);
   }
   const changed = outcome.kind === "assigned" || outcome.kind === "released";
-  await commit(deps, { ...attempt, pbx: outcome.pbx, outcome: changed ? "ok" : "converged" }, async (trx) => {
-    if (member) {
-      await trx
-        .insertInto("memberships")
-        .values({ agent_id: agentId, queue_id: queueId })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    } else {
-      await trx
-        .deleteFrom("memberships")
-        .where("agent_id", "=", agentId)
-        .where("queue_id", "=", queueId)
-        .execute();
-    }
-    await trx.updateTable("agents").set({ confirmed: 1 }).where("id", "=", agentId).execute();
-    return [...(await agentEvent(trx, agentId)), ...(await queueEvent(trx, queueId))];
-  });
+  await commitNow(
+    deps,
+    { ...attempt, pbx: outcome.pbx, outcome: changed ? "ok" : "converged" },
+    (statements) => recordMembership(statements, queueId, agentId, member),
+  );
 }
 
 export const assignAgent = (deps: QueueDeps, actor: string, queueId: string, agentId: string) =>

@@ -86,9 +86,23 @@ export async function listQueues(db: Db, onlyId?: string): Promise<Queue[]> {
     .sort(byNumericId);
 }
 
-/** Whether the queue exists, without reading its members. */
+/** Whether the queue exists, without reading its members (at once when the registry is free: see readNow). */
 export async function queueExists(db: Db, id: string): Promise<boolean> {
-  return (await db.selectFrom("queues").select("id").where("id", "=", id).executeTakeFirst()) !== undefined;
+  if (db.isTransaction) {
+    return (await db.selectFrom("queues").select("id").where("id", "=", id).executeTakeFirst()) !== undefined;
+  }
+  return (await readNow(db, `select "id" from "queues" where "id" = ?`, [id])) !== undefined;
+}
+
+/** A queue with its active members, one statement (see toQueueWithMembers). */
+export const SELECT_QUEUE_WITH_MEMBERS = `select "id", "name", (select json_group_array("memberships"."agent_id")
+  from "memberships" join "agents" on "agents"."id" = "memberships"."agent_id"
+  where "memberships"."queue_id" = "queues"."id" and "agents"."active" = 1) as "agent_ids"
+from "queues" where "id" = ?`;
+
+/** A queue from SELECT_QUEUE_WITH_MEMBERS's row, in listQueues' shape and order of members. */
+export function toQueueWithMembers(row: { id: string; name: string; agent_ids: string }): Queue {
+  return { id: row.id, name: row.name, agentIds: sortIds(JSON.parse(row.agent_ids) as string[]) };
 }
 
 export async function getQueue(db: Db, id: string): Promise<Queue | undefined> {
