@@ -133,57 +133,46 @@ export async function createAgent(
     case "inactiveExists":
       throw await refuse(deps, attempt, outcome, {
         conflict: `Agent id ${input.id} belonged to a deleted agent and can never be used again`,
-        correct: async (trx) => {
-          await insertAgent(trx, input, passwordHash, actor, 0);
-          return [];
-        },
+        correct: (trx) => insertAgent(statementsIn(deps.db, trx), input, passwordHash, actor, 0),
       });
     default:
       throw await refuse(deps, attempt, outcome);
   }
 
-  const events = await commit(
+  const events = await commitNow(
     deps,
     { ...attempt, pbx: outcome.pbx, outcome: outcome.kind === "created" ? "ok" : "converged" },
-    async (trx) => {
-      await insertAgent(trx, input, passwordHash, actor, 1);
-      return agentEvent(trx, input.id);
-    },
+    (statements) => insertAgent(statements, input, passwordHash, actor, 1),
   );
   return committedAgent(events, input.id);
 }
 
-async function insertAgent(
-  trx: Trx,
+// Records an agent (or, for an id the PBX keeps as deleted, its retired row) and returns its `agent` event,
+// built from the row the statement returns. An id the registry already has keeps its state.
+const INSERT_AGENT = `insert into "agents" ("id", "name", "out_queue_id", "password_hash", "active", "status",
+  "extension", "status_since", "status_by", "pause_reason", "confirmed")
+values (@id, @name, @outQueueId, @passwordHash, @active, 'logged_off', null, @now, @actor, null, 1)
+on conflict ("id") do update set "name" = excluded."name", "out_queue_id" = excluded."out_queue_id",
+  "password_hash" = excluded."password_hash", "active" = excluded."active"
+returning *, (select json_group_array("queue_id") from "memberships" where "memberships"."agent_id" = "agents"."id") as "queue_ids"`;
+
+function insertAgent(
+  statements: Statements,
   input: CreateAgentRequest,
   passwordHash: string,
   actor: string,
-  active: number,
-) {
-  await trx
-    .insertInto("agents")
-    .values({
-      id: input.id,
-      name: input.name,
-      out_queue_id: input.outQueueId,
-      password_hash: passwordHash,
-      active,
-      status: "logged_off",
-      extension: null,
-      status_since: new Date().toISOString(),
-      status_by: actor,
-      pause_reason: null,
-      confirmed: 1,
-    })
-    .onConflict((oc) =>
-      oc.column("id").doUpdateSet({
-        name: input.name,
-        out_queue_id: input.outQueueId,
-        password_hash: passwordHash,
-        active,
-      }),
-    )
-    .execute();
+  active: 0 | 1,
+): ConsoleEvent[] {
+  const row = statements.prepare(INSERT_AGENT).get({
+    id: input.id,
+    name: input.name,
+    outQueueId: input.outQueueId,
+    passwordHash,
+    active,
+    now: new Date().toISOString(),
+    actor,
+  }) as AgentRow & { queue_ids: string };
+  return row.active === 1 ? [{ type: "agent", agent: toAgentWithQueues(row, row.queue_ids) }] : [];
 }
 
 export async function updateAgent(
