@@ -14,7 +14,9 @@ import type { Sessions } from "../auth/sessions.ts";
 import { HttpError, notFound, validationError } from "../http/errors.ts";
 import { type PbxAttempt, type WriteDeps, commit, commitNow, refuse, sendToPbx } from "../pbx/writes.ts";
 import {
+  RETURNING_AGENT,
   SELECT_AGENT,
+  type WrittenAgentRow,
   findAgentRow,
   getAgent,
   getQueue,
@@ -154,7 +156,7 @@ const INSERT_AGENT = `insert into "agents" ("id", "name", "out_queue_id", "passw
 values (@id, @name, @outQueueId, @passwordHash, @active, 'logged_off', null, @now, @actor, null, 1)
 on conflict ("id") do update set "name" = excluded."name", "out_queue_id" = excluded."out_queue_id",
   "password_hash" = excluded."password_hash", "active" = excluded."active"
-returning *, (select json_group_array("queue_id") from "memberships" where "memberships"."agent_id" = "agents"."id") as "queue_ids"`;
+${RETURNING_AGENT}`;
 
 function insertAgent(
   statements: Statements,
@@ -171,8 +173,8 @@ function insertAgent(
     active,
     now: new Date().toISOString(),
     actor,
-  }) as AgentRow & { queue_ids: string };
-  return row.active === 1 ? [{ type: "agent", agent: toAgentWithQueues(row, row.queue_ids) }] : [];
+  }) as WrittenAgentRow;
+  return agentEventOf(row);
 }
 
 export async function updateAgent(
@@ -294,7 +296,7 @@ const SET_STATE = `update "agents" set
   "status_by" = @actor,
   "confirmed" = @confirmed
 where "id" = @id
-returning *, (select json_group_array("queue_id") from "memberships" where "memberships"."agent_id" = "agents"."id") as "queue_ids"`;
+${RETURNING_AGENT}`;
 
 /** Sets an agent's state in the transaction `statements` run in; its `agent` event (none if it is retired). */
 function setState(statements: Statements, id: string, patch: StatePatch, actor: string): ConsoleEvent[] {
@@ -306,10 +308,13 @@ function setState(statements: Statements, id: string, patch: StatePatch, actor: 
     actor,
     confirmed: patch.confirmed === false ? 0 : 1,
     id,
-  }) as (AgentRow & { queue_ids: string }) | undefined;
-  // A retired agent gets no event (as listAgents lists active agents only).
-  if (row?.active !== 1) return [];
-  return [{ type: "agent", agent: toAgentWithQueues(row, row.queue_ids) }];
+  }) as WrittenAgentRow | undefined;
+  return agentEventOf(row);
+}
+
+/** The `agent` event of a row written with RETURNING_AGENT: none for a retired agent (the lists leave it out). */
+export function agentEventOf(row: WrittenAgentRow | undefined): ConsoleEvent[] {
+  return row?.active === 1 ? [{ type: "agent", agent: toAgentWithQueues(row, row.queue_ids) }] : [];
 }
 
 /** The PBX says the agent is logged in somewhere; keep what we know, or mark it online at an unknown extension. */

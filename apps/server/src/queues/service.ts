@@ -3,19 +3,19 @@
 import type { ConsoleEvent, CreateQueueRequest, Queue, UpdateQueueRequest } from "@crystal-console/api";
 import type { AssignAgentOutcome, PbxClient, ReleaseAgentOutcome } from "@crystal-console/crystal";
 import type { Transaction } from "kysely";
-import { agentEvent } from "../agents/service.ts";
+import { agentEvent, agentEventOf } from "../agents/service.ts";
 import { HttpError, notFound } from "../http/errors.ts";
 import { type PbxAttempt, type WriteDeps, commit, commitNow, refuse, sendToPbx } from "../pbx/writes.ts";
 import type { Statements } from "../registry/open.ts";
 import {
+  RETURNING_AGENT,
   SELECT_QUEUE_WITH_MEMBERS,
+  type WrittenAgentRow,
   findAgentRow,
   getQueue,
   queueExists,
-  toAgentWithQueues,
   toQueueWithMembers,
 } from "../registry/read.ts";
-import type { AgentRow } from "../registry/schema.ts";
 import type { Database } from "../registry/schema.ts";
 
 export type QueueDeps = WriteDeps & { pbx: PbxClient };
@@ -145,19 +145,18 @@ async function requireAssignable(deps: QueueDeps, queueId: string, agentId: stri
 const ADD_MEMBER = `insert into "memberships" ("agent_id", "queue_id") values (?, ?) on conflict do nothing`;
 const REMOVE_MEMBER = `delete from "memberships" where "agent_id" = ? and "queue_id" = ?`;
 const CONFIRM_AGENT = `update "agents" set "confirmed" = 1 where "id" = ?
-returning *, (select json_group_array("queue_id") from "memberships" where "memberships"."agent_id" = "agents"."id") as "queue_ids"`;
+${RETURNING_AGENT}`;
 
 function recordMembership(statements: Statements, queueId: string, agentId: string, member: boolean) {
   statements.prepare(member ? ADD_MEMBER : REMOVE_MEMBER).run(agentId, queueId);
-  const agent = statements.prepare(CONFIRM_AGENT).get(agentId) as
-    (AgentRow & { queue_ids: string }) | undefined;
+  const agent = statements.prepare(CONFIRM_AGENT).get(agentId) as WrittenAgentRow | undefined;
   const queue = statements.prepare(SELECT_QUEUE_WITH_MEMBERS).get(queueId) as
     { id: string; name: string; agent_ids: string } | undefined;
-  const events: ConsoleEvent[] = [];
-  // A retired agent or a deleted queue gets no event (as the lists leave them out).
-  if (agent?.active === 1) events.push({ type: "agent", agent: toAgentWithQueues(agent, agent.queue_ids) });
-  if (queue) events.push({ type: "queue", queue: toQueueWithMembers(queue) });
-  return events;
+  // A deleted queue gets no event (as the list leaves it out).
+  return [
+    ...agentEventOf(agent),
+    ...(queue ? [{ type: "queue" as const, queue: toQueueWithMembers(queue) }] : []),
+  ];
 }
 
 /** Assign (`member: true`) or release (`member: false`): both are ensures, so "already" answers succeed. */

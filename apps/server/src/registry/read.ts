@@ -33,6 +33,15 @@ export function toAgent(row: AgentRow, queueIds: string[]): Agent {
   };
 }
 
+/**
+ * Ends a statement that writes one agent: it returns the row as written with its queue ids as a JSON array,
+ * so the agent's event is built without reading it again (agentEventOf in agents/service.ts).
+ */
+export const RETURNING_AGENT = `returning *, (select json_group_array("queue_id") from "memberships"
+  where "memberships"."agent_id" = "agents"."id") as "queue_ids"`;
+
+export type WrittenAgentRow = AgentRow & { queue_ids: string };
+
 /** An agent from its row and its queue ids as a JSON array (SQLite's json_group_array), in listAgents' order. */
 export function toAgentWithQueues(row: AgentRow, queueIdsJson: string): Agent {
   return toAgent(row, sortIds(JSON.parse(queueIdsJson) as string[]));
