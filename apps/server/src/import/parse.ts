@@ -1,10 +1,13 @@
 // Reading an import CSV into rows keyed by column, with the line each row starts on. Accepts what
 // spreadsheets write: a UTF-8 BOM, CRLF or LF, quoted fields with commas, quotes and line breaks, any
-// Unicode, blank and comma-only lines. Problems with the file as a whole (not UTF-8, no header, a quote
-// never closed) are a 400; a row with the wrong number of fields is a row error the plan reports.
+// Unicode, blank and comma-only lines. A cell the console's own writer protected from spreadsheets (a `'`
+// before `=`, `+`, `-`, `@`, tab, CR or `'`: csv.ts) is read back as it was before. Problems with the file
+// as a whole (not UTF-8, no header, a quote never closed) are a 400; a row with the wrong number of fields
+// is a row error the plan reports.
 import { IMPORT_MAX_ROWS, type ImportKind, agentCsvColumns, queueCsvColumns } from "@crystal-console/api";
 import { CsvError, parse } from "csv-parse/sync";
 import { HttpError } from "../http/errors.ts";
+import { restoreCell } from "./csv.ts";
 
 export type CsvRow = {
   /** Line in the file where the row starts (the header is line 1). */
@@ -69,7 +72,7 @@ export function parseCsv(kind: ImportKind, input: string): CsvRow[] {
   return data.map(({ record, line }) => {
     const values = Object.fromEntries(csvColumns[kind].all.map((column) => [column, ""]));
     columns.forEach((column, index) => {
-      values[column] = record[index] ?? "";
+      values[column] = restoreCell(record[index] ?? "");
     });
     const row: CsvRow = { line, values };
     if (record.length !== columns.length) {
