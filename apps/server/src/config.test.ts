@@ -64,10 +64,22 @@ describe("loadConfig", () => {
     ["PBX_HEADERS_TIMEOUT_MS", "soon"],
     ["DATABASE_URL", "postgres://db/console"],
     ["SCRYPT_LOG_N", "4"],
+    ["TRUST_PROXY_HOPS", "0"],
+    ["TRUST_PROXY_HOPS", "1.5"],
+    ["TRUST_PROXY_HOPS", "many"],
   ])("%s=%s → ConfigError naming it", (name, value) => {
     const env: Record<string, string> = { [name]: value };
     if (name === "PBX_URL") env.PBX_SECURE = "x";
+    if (name === "TRUST_PROXY_HOPS") env.TRUST_PROXY = "true";
     expect(configError(env).message).toMatch(new RegExp(name));
+  });
+
+  it("TRUST_PROXY_HOPS: 1 by default; set, it needs TRUST_PROXY=true", () => {
+    expect(loadConfig({ TRUST_PROXY: "true" }).trustProxyHops).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: "true", TRUST_PROXY_HOPS: "2" }).trustProxyHops).toBe(2);
+    expect(configError({ TRUST_PROXY_HOPS: "2" }).message).toMatch(
+      /TRUST_PROXY_HOPS: has no effect unless TRUST_PROXY=true/,
+    );
   });
 
   it("names every malformed variable at once", () => {

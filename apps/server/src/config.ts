@@ -28,6 +28,13 @@ const envSchema = z
     SESSION_IDLE_MINUTES: positiveInt(60),
     SESSION_ABSOLUTE_HOURS: positiveInt(12),
     TRUST_PROXY: booleanFlag.default(false),
+    /** How many trusted proxies append to X-Forwarded-For: the client is that many entries from the right. */
+    TRUST_PROXY_HOPS: z.coerce
+      .number({ error: "must be a whole number from 1 to 10" })
+      .int({ error: "must be a whole number from 1 to 10" })
+      .min(1, { error: "must be a whole number from 1 to 10" })
+      .max(10, { error: "must be a whole number from 1 to 10" })
+      .optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     METRICS: booleanFlag.default(false),
     PAUSE_REASONS: z.string().default(DEFAULT_PAUSE_REASONS),
@@ -45,6 +52,13 @@ const envSchema = z
       }
       if (env.PBX_SECURE && !env.PBX_URL) {
         ctx.addIssue({ code: "custom", path: ["PBX_URL"], message: "is required when PBX_SECURE is set" });
+      }
+      if (env.TRUST_PROXY_HOPS !== undefined && env.TRUST_PROXY !== true) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["TRUST_PROXY_HOPS"],
+          message: "has no effect unless TRUST_PROXY=true",
+        });
       }
       if (env.DATABASE_URL && !env.DATABASE_URL.startsWith("sqlite:")) {
         ctx.addIssue({
@@ -71,6 +85,8 @@ export type Config = {
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
   trustProxy: boolean;
+  /** With trustProxy: the client's address is this many X-Forwarded-For entries from the right. */
+  trustProxyHops: number;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   metrics: boolean;
   pauseReasons: string[];
@@ -113,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined> = processEnv(
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
     trustProxy: e.TRUST_PROXY,
+    trustProxyHops: e.TRUST_PROXY_HOPS ?? 1,
     logLevel: e.LOG_LEVEL,
     metrics: e.METRICS,
     pauseReasons: pauseReasons.length > 0 ? pauseReasons : DEFAULT_PAUSE_REASONS.split(","),

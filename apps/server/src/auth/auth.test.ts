@@ -202,6 +202,50 @@ describe("behind a trusted proxy", () => {
       .request("POST", "/api/session", { username: "admin", password: ADMIN_PASSWORD }, from("10.0.0.2"));
     expect(elsewhere.status).toBe(200);
   });
+
+  it("the address is the one the proxy appended (rightmost): 32 failures with a new leftmost entry each → 429", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 32; i++) {
+      const reply = await failedSignIn(proxied, `spoof${i}`, `10.0.${i}.1, 192.0.2.1`);
+      statuses.push(reply.status);
+    }
+    expect(statuses.slice(0, 30)).toEqual(Array.from({ length: 30 }, () => 401));
+    expect(statuses.slice(30)).toEqual([429, 429]);
+    // Another client behind the same proxy is not blocked, whatever it writes on the left.
+    expect((await failedSignIn(proxied, "spoof-other", "192.0.2.1, 192.0.2.2")).status).toBe(401);
+  });
+});
+
+/** One failed sign-in through a proxy that says X-Forwarded-For: `forwardedFor`. */
+function failedSignIn(target: TestConsole, username: string, forwardedFor: string) {
+  return target
+    .client()
+    .request(
+      "POST",
+      "/api/session",
+      { username, password: "wrong" },
+      { headers: { "x-forwarded-for": forwardedFor } },
+    );
+}
+
+describe("behind two trusted proxies (TRUST_PROXY_HOPS=2)", () => {
+  let proxied: TestConsole;
+  beforeAll(async () => {
+    proxied = await startTestConsole({ TRUST_PROXY: "true", TRUST_PROXY_HOPS: "2" });
+  });
+  afterAll(async () => {
+    await proxied?.stop();
+  });
+
+  it("the address is the second entry from the right: spoofed entries on its left change nothing", async () => {
+    for (let i = 0; i < 30; i++) {
+      const reply = await failedSignIn(proxied, `hop${i}`, `10.0.${i}.1, 203.0.113.9, 192.0.2.1`);
+      expect(reply.status).toBe(401);
+    }
+    expect((await failedSignIn(proxied, "hop-30", "10.9.9.9, 203.0.113.9, 192.0.2.1")).status).toBe(429);
+    // The same outer proxy (192.0.2.1) in front of another client: that client is not blocked.
+    expect((await failedSignIn(proxied, "hop-31", "203.0.113.10, 192.0.2.1")).status).toBe(401);
+  });
 });
 
 describe("createSessions: idle and absolute timeouts", () => {

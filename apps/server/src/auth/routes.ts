@@ -4,6 +4,7 @@ import { loginRequestSchema, type SessionUser } from "@crystal-console/api";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { type Context, Hono } from "hono";
 import { recordAudit } from "../audit/audit.ts";
+import type { Config } from "../config.ts";
 import type { ConsoleDeps } from "../deps.ts";
 import { HttpError } from "../http/errors.ts";
 import type { AppEnv } from "../http/env.ts";
@@ -11,9 +12,19 @@ import { validate } from "../http/validate.ts";
 import { currentUser, type sessionCookie } from "./middleware.ts";
 import { verifyPassword } from "./passwords.ts";
 
-export function clientAddress(c: Context, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
+/**
+ * The address the sign-in throttle counts. Each trusted proxy appends the address it got the request from to
+ * X-Forwarded-For, so only the last `trustProxyHops` entries are written by proxies; whatever is to their
+ * left, the client wrote. The client is therefore the entry `trustProxyHops` from the right (the leftmost
+ * when there are fewer: the request passed fewer proxies than configured).
+ */
+export function clientAddress(c: Context, proxy: Pick<Config, "trustProxy" | "trustProxyHops">): string {
+  if (proxy.trustProxy) {
+    const entries = (c.req.header("x-forwarded-for") ?? "")
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== "");
+    const forwarded = entries[Math.max(0, entries.length - proxy.trustProxyHops)];
     if (forwarded) return forwarded;
   }
   try {
@@ -53,7 +64,7 @@ export function sessionRoutes(deps: ConsoleDeps, cookie: ReturnType<typeof sessi
     .post("/", validate("json", loginRequestSchema), async (c) => {
       const { username, password } = c.req.valid("json");
       const accountKey = username.toLowerCase();
-      const addressKey = clientAddress(c, deps.config.trustProxy);
+      const addressKey = clientAddress(c, deps.config);
       const wait = Math.max(account.retryAfter(accountKey), address.retryAfter(addressKey));
       if (wait > 0) {
         c.header("Retry-After", String(wait));
