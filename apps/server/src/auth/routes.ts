@@ -9,6 +9,7 @@ import type { ConsoleDeps } from "../deps.ts";
 import { HttpError } from "../http/errors.ts";
 import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
+import { findUser } from "../users/service.ts";
 import { currentUser, type sessionCookie } from "./middleware.ts";
 import { verifyPassword } from "./passwords.ts";
 
@@ -49,11 +50,7 @@ async function findCredentials(
     if (!agent?.password_hash) return { user: null, hash: deps.decoyHash };
     return { user: { username: agent.id, role: "agent", agentId: agent.id }, hash: agent.password_hash };
   }
-  const row = await deps.db
-    .selectFrom("users")
-    .selectAll()
-    .where("username", "=", username)
-    .executeTakeFirst();
+  const row = await findUser(deps.db, username);
   if (!row || row.disabled === 1) return { user: null, hash: row?.password_hash ?? deps.decoyHash };
   return { user: { username: row.username, role: row.role }, hash: row.password_hash };
 }

@@ -52,11 +52,14 @@ describe("neutraliseCell and restoreCell", () => {
 
   it("for any text: what is written never runs, and reads back exactly", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string({ unit: "grapheme" }), fc.string({ unit: "binary" })), (text) => {
-        const written = neutraliseCell(text);
-        expect(RUNNABLE.test(written)).toBe(false);
-        expect(restoreCell(written)).toBe(text);
-      }),
+      fc.property(
+        fc.oneof(fc.string(), fc.string({ unit: "grapheme" }), fc.string({ unit: "binary" })),
+        (text) => {
+          const written = neutraliseCell(text);
+          expect(RUNNABLE.test(written)).toBe(false);
+          expect(restoreCell(written)).toBe(text);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -67,7 +70,12 @@ describe("neutraliseCell and restoreCell", () => {
       fc.property(fc.array(fc.record({ a: cell, b: cell }), { minLength: 1, maxLength: 5 }), (records) => {
         const rows = cells(writeCsv(["a", "b"], records));
         expect(rows[0]).toEqual(["a", "b"]);
-        expect(rows.slice(1).flat().filter((value) => RUNNABLE.test(value))).toEqual([]);
+        expect(
+          rows
+            .slice(1)
+            .flat()
+            .filter((value) => RUNNABLE.test(value)),
+        ).toEqual([]);
         expect(rows.slice(1).map((row) => row.map(restoreCell))).toEqual(
           records.map(({ a, b }) => [String(a), String(b)]),
         );

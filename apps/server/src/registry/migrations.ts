@@ -72,6 +72,42 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "002-usernames-ignore-case": {
+    async up(db: Kysely<unknown>) {
+      // Before this migration `Admin` could be created beside `admin`. The first created keeps its name; a
+      // later one differing only in case is renamed `<name>-2` (`-3`...), its sessions end, and the audit log
+      // says so, so an admin can tell that user the new name.
+      const { rows } = await sql<{ username: string }>`
+        select username from users order by created_at, username`.execute(db);
+      const taken = new Set(rows.map((row) => row.username.toLowerCase()));
+      const kept = new Set<string>();
+      for (const { username } of rows) {
+        const key = username.toLowerCase();
+        if (!kept.has(key)) {
+          kept.add(key);
+          continue;
+        }
+        let suffix = 2;
+        let renamed = "";
+        do renamed = `${username.slice(0, 29)}-${suffix++}`;
+        while (taken.has(renamed.toLowerCase()));
+        taken.add(renamed.toLowerCase());
+        await sql`update users set username = ${renamed} where username = ${username}`.execute(db);
+        await sql`delete from sessions where username = ${username}`.execute(db);
+        const at = new Date().toISOString();
+        const params = JSON.stringify({ from: username, to: renamed });
+        await sql`insert into audit (at, actor, action, params, outcome, detail)
+          values (${at}, 'system:migration', 'rename_user', ${params}, 'ok',
+            'usernames ignore case: the older user kept the name')`.execute(db);
+      }
+      await db.schema
+        .createIndex("users_username_lower")
+        .on("users")
+        .unique()
+        .expression(sql`lower(username)`)
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -1,5 +1,6 @@
 // Console users for admins: create, list, role, password reset, disable, delete; the last admin stays.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashPassword } from "../auth/passwords.ts";
 import { ADMIN_PASSWORD, type TestConsole, startTestConsole } from "../test-support.ts";
 
 let t: TestConsole;
@@ -46,6 +47,28 @@ describe("console users", () => {
     const reply = await t.admin.post("/api/users", { username: "dup", role: "admin", password: PASSWORD });
     expect(reply.status).toBe(409);
     expect(reply.body.error.fields).toHaveProperty("username");
+  });
+
+  it("usernames ignore case: Admin beside admin → 409 naming username; any case signs in to, and names, the one user", async () => {
+    const before = (await t.admin.get("/api/users")).body;
+    for (const username of ["Admin", "ADMIN", "aDmIn"]) {
+      const reply = await t.admin.post("/api/users", { username, role: "admin", password: PASSWORD });
+      expect(reply.status).toBe(409);
+      expect(reply.body.error.code).toBe("CONFLICT");
+      expect(reply.body.error.fields).toEqual({
+        username: "This username is taken (by admin; usernames ignore case)",
+      });
+    }
+    expect((await t.admin.get("/api/users")).body).toEqual(before);
+
+    const upper = t.client();
+    await upper.signIn("ADMIN", ADMIN_PASSWORD);
+    expect((await upper.get("/api/session")).body.user).toEqual({ username: "admin", role: "admin" });
+    await t.admin.createSupervisor("Mixed.Case", PASSWORD);
+    const reply = await t.admin.patch("/api/users/mixed.case", { disabled: true });
+    expect(reply.status).toBe(200);
+    expect(reply.body.user).toEqual({ username: "Mixed.Case", role: "supervisor", disabled: true });
+    expect((await t.admin.delete("/api/users/MIXED.CASE")).status).toBe(204);
   });
 
   it.each([
@@ -181,4 +204,97 @@ describe("the last admin stays", () => {
     expect((await second.patch("/api/users/admin", { role: "admin" })).status).toBe(200);
     await t.admin.signIn("admin", ADMIN_PASSWORD);
   });
+});
+
+describe("two admins removing each other at once", () => {
+  let c: TestConsole;
+  let hash: string;
+  const ROUNDS = 20;
+
+  beforeAll(async () => {
+    // A hash of 2^13 takes some milliseconds: both requests are signed in before either changes anything.
+    c = await startTestConsole({ SCRYPT_LOG_N: "13" });
+    hash = await hashPassword(PASSWORD, 10);
+  });
+  afterAll(async () => {
+    await c?.stop();
+  });
+
+  /** Sets the registry straight (test setup): `admin` and `rival`, both enabled admins, each signed in. */
+  async function twoAdmins() {
+    await c.deps.db.deleteFrom("users").execute();
+    const createdAt = new Date().toISOString();
+    await c.deps.db
+      .insertInto("users")
+      .values(
+        ["admin", "rival"].map((username) => ({
+          username,
+          role: "admin" as const,
+          password_hash: hash,
+          disabled: 0,
+          created_at: createdAt,
+        })),
+      )
+      .execute();
+    const [admin, rival] = [c.client(), c.client()];
+    await admin.signIn("admin", PASSWORD);
+    await rival.signIn("rival", PASSWORD);
+    return { admin, rival };
+  }
+
+  async function enabledAdmins() {
+    const rows = await c.deps.db
+      .selectFrom("users")
+      .select("username")
+      .where("role", "=", "admin")
+      .where("disabled", "=", 0)
+      .execute();
+    return rows.map((row) => row.username);
+  }
+
+  type Move = readonly ["PATCH", Record<string, unknown>] | readonly ["DELETE", undefined];
+  const demote: Move = ["PATCH", { role: "supervisor", password: "New-password-123" }];
+  const disableAndReset: Move = ["PATCH", { disabled: true, password: "New-password-123" }];
+  const disable: Move = ["PATCH", { disabled: true }];
+  const remove: Move = ["DELETE", undefined];
+
+  it.each([
+    ["demote each other, with a new password (issue 9's example)", demote, demote],
+    ["disable each other, with a new password", disableAndReset, disableAndReset],
+    ["disable each other", disable, disable],
+    ["delete each other", remove, remove],
+    ["one deletes while the other demotes", remove, demote],
+  ] as const)(
+    "%s: one wins, the other is refused, one enabled admin is left, every round",
+    async (_what, first, second) => {
+      const refusals: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const { admin, rival } = await twoAdmins();
+        const replies = await Promise.all([
+          admin.request(first[0], "/api/users/rival", first[1]),
+          rival.request(second[0], "/api/users/admin", second[1]),
+        ]);
+        expect(await enabledAdmins()).toHaveLength(1);
+        const won = replies.filter((reply) => reply.status === 200 || reply.status === 204);
+        const lost = replies.filter((reply) => reply.status !== 200 && reply.status !== 204);
+        expect(won).toHaveLength(1);
+        expect(lost).toHaveLength(1);
+        const refusal = lost[0]!;
+        // 409 when both were signed in as the change was checked; 401 when the winner had already ended the
+        // loser's session (demoted, disabled and deleted users are signed out at once), so nothing of it ran.
+        if (refusal.status === 409) {
+          expect(refusal.body.error).toEqual({
+            code: "CONFLICT",
+            message: "This is the last enabled admin; make another user admin first.",
+          });
+        } else {
+          expect(refusal.status).toBe(401);
+        }
+        refusals.push(refusal.status);
+      }
+      // Where both hash a password, both are signed in when the changes are checked: the check refuses one.
+      const hashes = [first, second].every((move) => move[1]?.password !== undefined);
+      if (hashes) expect(refusals.filter((status) => status === 409).length).toBeGreaterThan(0);
+    },
+  );
 });
