@@ -12,11 +12,34 @@ export const agentIdSchema = idSchema("Agent id");
 export const queueIdSchema = idSchema("Queue id");
 export const extensionSchema = idSchema("Extension");
 
+/**
+ * The id of an agent or queue being created: no leading zero, since a PBX that keeps ids as numbers reads
+ * 04010 as 4010. Ids already in the registry keep working everywhere else (agentIdSchema, queueIdSchema).
+ */
+export const newIdSchema = (what: string) =>
+  idSchema(what).refine((value) => !value.startsWith("0"), {
+    error: `${what} must not start with 0 (a PBX that keeps ids as numbers reads 04010 as 4010)`,
+  });
+
+export const newAgentIdSchema = newIdSchema("Agent id");
+export const newQueueIdSchema = newIdSchema("Queue id");
+
+/** Unicode format characters: bidi controls (U+202E turns text around), zero-width joiners, marks. */
+const FORMAT_CHARACTER = /\p{Cf}/u;
+
+const codePointOf = (text: string) => `U+${text.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+
 export const nameSchema = z
   .string({ error: "Name is required" })
   .trim()
   .refine(isPbxName, { error: `Name must be 1 to ${NAME_MAX} characters` })
-  .refine((value) => !/\p{Cc}/u.test(value), { error: "Name must not contain control characters" });
+  .refine((value) => !/\p{Cc}/u.test(value), { error: "Name must not contain control characters" })
+  .refine((value) => !FORMAT_CHARACTER.test(value), {
+    error: (issue) => {
+      const found = FORMAT_CHARACTER.exec(String(issue.input))?.[0] ?? "";
+      return `Name must not contain invisible format characters such as bidi controls (it has ${codePointOf(found)})`;
+    },
+  });
 
 export const agentPasswordSchema = z
   .string({ error: "Password is required" })
@@ -123,13 +146,20 @@ export type AuditEntry = z.infer<typeof auditEntrySchema>;
 // ---------------------------------------------------------------- requests
 
 export const loginRequestSchema = z.object({
-  username: z.string({ error: "Username or agent id is required" }).trim().min(1).max(64),
-  password: z.string({ error: "Password is required" }).min(1).max(256),
+  username: z
+    .string({ error: "Username or agent id is required" })
+    .trim()
+    .min(1, { error: "Username or agent id is required" })
+    .max(64, { error: "Username or agent id must be at most 64 characters" }),
+  password: z
+    .string({ error: "Password is required" })
+    .min(1, { error: "Password is required" })
+    .max(256, { error: "Password must be at most 256 characters" }),
 });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
 export const createAgentRequestSchema = z.object({
-  id: agentIdSchema,
+  id: newAgentIdSchema,
   name: nameSchema,
   password: agentPasswordSchema,
   outQueueId: queueIdSchema,
@@ -163,7 +193,7 @@ export const agentStateRequestSchema = z.discriminatedUnion(
 export type AgentStateRequest = z.infer<typeof agentStateRequestSchema>;
 export type AgentStateAction = AgentStateRequest["action"];
 
-export const createQueueRequestSchema = z.object({ id: queueIdSchema, name: nameSchema });
+export const createQueueRequestSchema = z.object({ id: newQueueIdSchema, name: nameSchema });
 export type CreateQueueRequest = z.infer<typeof createQueueRequestSchema>;
 
 export const updateQueueRequestSchema = z.object({ name: nameSchema });

@@ -184,3 +184,67 @@ describe("plans", () => {
     });
   });
 });
+
+describe("today's rules for new ids and names, while what the registry holds keeps working", () => {
+  // A registry filled before these rules: ids with a leading zero, names with a bidi control.
+  const legacy: Snapshot = {
+    queues: new Map([
+      ["0300", "Old queue"],
+      ["2000", "Sales\u202E"],
+    ]),
+    agents: new Map([
+      [
+        "0123",
+        { active: true, name: "Old \u202Eagent", outQueueId: "0300", passwordHash: null, queueIds: ["0300"] },
+      ],
+    ]),
+  };
+  const planLegacy = (kind: ImportKind, lines: string[]) =>
+    planRows(kind, parseCsv(kind, lines.join("\n")), legacy, { sync: false }).map(({ row }) => row);
+  const leadingZero = /must not start with 0 \(a PBX that keeps ids as numbers reads 04010 as 4010\)/;
+
+  it("a new agent or queue id with a leading zero is an error row naming the id column", () => {
+    const agents = planLegacy("agents", [AGENTS, "04010,New,pw,0300,", "0,Zero,pw,0300,"]);
+    expect(agents.map((row) => [row.plan, row.fields.agent_id])).toEqual([
+      ["error", expect.stringMatching(leadingZero)],
+      ["error", expect.stringMatching(leadingZero)],
+    ]);
+    const queues = planLegacy("queues", [QUEUES, "04010,New", "0,Zero"]);
+    expect(queues.map((row) => [row.plan, row.fields.queue_id])).toEqual([
+      ["error", expect.stringMatching(leadingZero)],
+      ["error", expect.stringMatching(leadingZero)],
+    ]);
+  });
+
+  it("ids with a leading zero already in the registry: unchanged, updated, and usable as out queue and queues", () => {
+    const agents = planLegacy("agents", [
+      AGENTS,
+      "0123,Old \u202Eagent,,0300,0300",
+      "4000,New,pw,0300,0300;2000",
+    ]);
+    expect(agents.map((row) => [row.id, row.plan])).toEqual([
+      ["0123", "unchanged"],
+      ["4000", "create"],
+    ]);
+    const renamed = planLegacy("agents", [AGENTS, "0123,Renamed,,0300,0300"]);
+    expect(renamed[0]).toMatchObject({ plan: "update", changes: [{ field: "agent_name", to: "Renamed" }] });
+    const queues = planLegacy("queues", [QUEUES, "0300,Old queue", "2000,Sales\u202E"]);
+    expect(queues.map((row) => row.plan)).toEqual(["unchanged", "unchanged"]);
+  });
+
+  it("a format character in a new or changed name is an error row naming the character", () => {
+    const formatCharacter = /must not contain invisible format characters .*\(it has U\+202E\)/;
+    const agents = planLegacy("agents", [
+      AGENTS,
+      "4001,Noa \u202Eilev,pw,0300,",
+      "0123,Old \u202Eagent 2,,0300,",
+    ]);
+    expect(agents.map((row) => [row.plan, row.fields.agent_name])).toEqual([
+      ["error", expect.stringMatching(formatCharacter)],
+      ["error", expect.stringMatching(formatCharacter)],
+    ]);
+    const queues = planLegacy("queues", [QUEUES, "4001,Sa\u202Eles", "0300,Old \u200Fqueue"]);
+    expect(queues.map((row) => row.plan)).toEqual(["error", "error"]);
+    expect(queues[1]!.fields.queue_name).toMatch(/it has U\+200F/);
+  });
+});

@@ -19,6 +19,8 @@ import {
   agentPasswordSchema,
   importPlanKinds,
   nameSchema,
+  newAgentIdSchema,
+  newQueueIdSchema,
   queueIdSchema,
 } from "@crystal-console/api";
 import type { ZodType } from "zod";
@@ -111,8 +113,12 @@ function planAgent(
   problems: Problems,
 ): PlannedRow {
   const v = row.values;
-  problems.check("agent_id", id, agentIdSchema, "Agent id");
-  const name = problems.check("agent_name", v.agent_name!, nameSchema, "Agent name");
+  const existing = snapshot.agents.get(id);
+  // Ids and names already in the registry keep working as they are; a new one follows today's rules.
+  problems.check("agent_id", id, existing ? agentIdSchema : newAgentIdSchema, "Agent id");
+  const name =
+    keptName(v.agent_name!, existing?.name) ??
+    problems.check("agent_name", v.agent_name!, nameSchema, "Agent name");
   const password = v.agent_pass!;
   if (password !== "") {
     const parsed = agentPasswordSchema.safeParse(password);
@@ -124,7 +130,6 @@ function planAgent(
     problems.add("agent_out_q", `Queue ${outQueueId} does not exist in the console; import the queues first`);
   }
   const queueIds = readQueueList(v.queues!, snapshot, problems);
-  const existing = snapshot.agents.get(id);
   if (existing && !existing.active) {
     problems.add(
       "agent_id",
@@ -186,13 +191,15 @@ function planAgent(
 }
 
 function planQueue(row: CsvRow, id: string, snapshot: Snapshot, problems: Problems): PlannedRow {
-  problems.check("queue_id", id, queueIdSchema, "Queue id");
-  const name = problems.check("queue_name", row.values.queue_name!, nameSchema, "Queue name");
+  const existing = snapshot.queues.get(id);
+  problems.check("queue_id", id, existing === undefined ? newQueueIdSchema : queueIdSchema, "Queue id");
+  const name =
+    keptName(row.values.queue_name!, existing) ??
+    problems.check("queue_name", row.values.queue_name!, nameSchema, "Queue name");
   const base = { line: row.line, id, name };
   if (problems.any() || name === null) {
     return { row: { ...base, plan: "error", changes: [], ...problems.report() }, op: null };
   }
-  const existing = snapshot.queues.get(id);
   if (existing === undefined) {
     return {
       row: {
@@ -218,6 +225,14 @@ function planQueue(row: CsvRow, id: string, snapshot: Snapshot, problems: Proble
     },
     op: { kind: "updateQueue", id, name },
   };
+}
+
+/**
+ * The registry's name when the file repeats it: a name stored before today's rules (one with a format
+ * character, say) is no change, so re-importing an export never fails on it.
+ */
+function keptName(cell: string, stored: string | undefined): string | null {
+  return stored !== undefined && cell.trim() === stored ? stored : null;
 }
 
 /** The `queues` column: `;`-separated queue ids, each known to the console; blanks and repeats ignored. */

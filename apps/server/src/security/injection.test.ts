@@ -1,7 +1,7 @@
 // Injection in every parameter that reaches the PBX (issue 6, "Attack"): ids, extensions, names, passwords,
 // pause reasons and actions carrying `&secure=`, `%26`, `#`, `%00`, newlines, NUL, 10,000 characters or
-// right-to-left marks are either refused with 400 naming the field (and nothing is sent), or encoded so the
-// PBX reads exactly the intended value and no extra parameter. Oversize bodies are refused before they are
+// right-to-left overrides are either refused with 400 naming the field (and nothing is sent), or encoded so
+// the PBX reads exactly the intended value and no extra parameter. Oversize bodies are refused before they are
 // read.
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -43,10 +43,13 @@ const HOSTILE = {
 type Hostile = keyof typeof HOSTILE;
 const hostile = Object.entries(HOSTILE) as [Hostile, string][];
 
-/** Refused for names: control characters and over-long values. Everything else must reach the PBX intact. */
-const NAME_REFUSED = new Set<Hostile>(["\\n", "\\r\\n", "NUL", "10,000 characters"]);
 /** Passwords have no whitespace and at most 32 characters, and no control characters either. */
-const PASSWORD_REFUSED = NAME_REFUSED;
+const PASSWORD_REFUSED = new Set<Hostile>(["\\n", "\\r\\n", "NUL", "10,000 characters"]);
+/**
+ * Refused for names: control characters, format characters (a right-to-left override turns a name around on
+ * the board and in a spreadsheet) and over-long values. Everything else must reach the PBX intact.
+ */
+const NAME_REFUSED = new Set<Hostile>([...PASSWORD_REFUSED, "U+202E"]);
 
 function expectRefused(reply: Reply, field: string) {
   expect({ status: reply.status, code: reply.body.error?.code }).toEqual({ status: 400, code: "VALIDATION" });
