@@ -22,6 +22,10 @@ const envSchema = z
     PBX_PROBE_INTERVAL_MS: positiveInt(10_000),
     /** After an unknown outcome, the console sends one follow-up "ensure" this much later to settle it. */
     PBX_SETTLE_DELAY_MS: positiveInt(3000),
+    /** The console's own HTTP server (index.ts says why each is what it is). */
+    HTTP_HEADERS_TIMEOUT_MS: positiveInt(10_000),
+    HTTP_REQUEST_TIMEOUT_MS: positiveInt(120_000),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt(5_000),
     DATA_DIR: z.string().min(1).default("./data"),
     DATABASE_URL: z.string().optional(),
     ADMIN_PASSWORD: z.string().min(12, { error: "must be at least 12 characters" }).optional(),
@@ -60,6 +64,13 @@ const envSchema = z
           message: "has no effect unless TRUST_PROXY=true",
         });
       }
+      if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["HTTP_HEADERS_TIMEOUT_MS"],
+          message: "must not be longer than HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)",
+        });
+      }
       if (env.DATABASE_URL && !env.DATABASE_URL.startsWith("sqlite:")) {
         ctx.addIssue({
           code: "custom",
@@ -77,6 +88,7 @@ export type Config = {
   host: string;
   pbx: { mode: "embedded" } | { mode: "remote"; url: string; secure: string };
   pbxTimeouts: { connectMs: number; headersMs: number; bodyMs: number };
+  httpTimeouts: { headersMs: number; requestMs: number; keepAliveMs: number };
   pbxProbeIntervalMs: number;
   pbxSettleDelayMs: number;
   dataDir: string;
@@ -120,6 +132,11 @@ export function loadConfig(env: Record<string, string | undefined> = processEnv(
       connectMs: e.PBX_CONNECT_TIMEOUT_MS,
       headersMs: e.PBX_HEADERS_TIMEOUT_MS,
       bodyMs: e.PBX_BODY_TIMEOUT_MS,
+    },
+    httpTimeouts: {
+      headersMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     },
     pbxProbeIntervalMs: e.PBX_PROBE_INTERVAL_MS,
     pbxSettleDelayMs: e.PBX_SETTLE_DELAY_MS,

@@ -148,8 +148,9 @@ export async function startConsole(
 
   const app = createApp(deps, config.webDist ? resolve(config.webDist) : DEFAULT_WEB_DIST);
   const server = await new Promise<Server>((resolveServer) => {
-    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () =>
-      resolveServer(s as Server),
+    const s = serve(
+      { fetch: app.fetch, hostname: config.host, port: config.port, serverOptions: serverTimeouts(config) },
+      () => resolveServer(s as Server),
     );
   });
   const address = server.address();
@@ -180,4 +181,27 @@ export async function startConsole(
   }
 
   return { url, config, sim, firstAdmin, deps, close };
+}
+
+/**
+ * Node's HTTP server timeouts, set on purpose rather than left at Node's defaults (a client may take 60 s to
+ * send its headers, 300 s for its whole request), which let a few slow clients hold sockets for minutes:
+ * - headersTimeout (10 s): the request line and headers must arrive within this, or 408 and the socket
+ *   closes. A browser or proxy sends them at once; only a slow or hostile client takes longer. It counts from
+ *   the request's first byte, so an idle keep-alive connection is not cut by it.
+ * - requestTimeout (120 s): the whole request, body included; a 5 MB CSV import over a slow link fits. It
+ *   ends when the request has been received, not when the answer is sent: the event stream (a GET, received
+ *   at once) stays open for hours, as it must.
+ * - keepAliveTimeout (5 s, Node's default): an idle connection between requests closes after this. Behind a
+ *   proxy that keeps connections to the console open longer, raise it above the proxy's idle timeout.
+ * - connectionsCheckingInterval (1 s): how often Node checks the first two; at its default (30 s) a
+ *   10 s headers timeout would take up to 40 s.
+ */
+function serverTimeouts(config: Config) {
+  return {
+    headersTimeout: config.httpTimeouts.headersMs,
+    requestTimeout: config.httpTimeouts.requestMs,
+    keepAliveTimeout: config.httpTimeouts.keepAliveMs,
+    connectionsCheckingInterval: 1_000,
+  };
 }
