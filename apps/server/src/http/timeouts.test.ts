@@ -37,6 +37,20 @@ async function rawConnection() {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Sends `start`, then `drip` every `everyMs` for ever (never finishing the request): how long until the
+ * console closes the connection (Infinity after 10 s), and what it answered.
+ */
+async function slowClient(start: string, drip: string, everyMs: number) {
+  const { socket, closed, received } = await rawConnection();
+  socket.write(start);
+  const timer = setInterval(() => socket.write(drip), everyMs);
+  const elapsed = await Promise.race([closed, sleep(10_000).then(() => Infinity)]);
+  clearInterval(timer);
+  socket.destroy();
+  return { elapsed, answer: received() };
+}
+
 describe("HTTP server timeouts", () => {
   it("defaults: 10 s for the headers, 120 s for a whole request, 5 s keep-alive", () => {
     expect(loadConfig({}).httpTimeouts).toEqual({
@@ -48,31 +62,27 @@ describe("HTTP server timeouts", () => {
   });
 
   it("a client that sends its headers slowly (a line every 200 ms, never done) gets 408 and is cut off", async () => {
-    const { socket, closed, received } = await rawConnection();
-    socket.write("GET /api/health HTTP/1.1\r\nHost: console\r\n");
-    const drip = setInterval(() => socket.write("X-Slow: yes\r\n"), 200);
-    const elapsed = await Promise.race([closed, sleep(10_000).then(() => Infinity)]);
-    clearInterval(drip);
-    socket.destroy();
+    const { elapsed, answer } = await slowClient(
+      "GET /api/health HTTP/1.1\r\nHost: console\r\n",
+      "X-Slow: yes\r\n",
+      200,
+    );
     // Cut off after the configured headers timeout, checked every second: far from Node's default 60 s.
     expect(elapsed).toBeGreaterThanOrEqual(HEADERS_MS - 50);
     expect(elapsed).toBeLessThan(HEADERS_MS + 2_500);
-    expect(received()).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
   });
 
   it("a client that sends its body slowly is cut off at the request timeout", async () => {
-    const { socket, closed, received } = await rawConnection();
-    socket.write(
+    const { elapsed, answer } = await slowClient(
       "POST /api/session HTTP/1.1\r\nHost: console\r\nContent-Type: application/json\r\n" +
         "X-Requested-With: crystal-console\r\nContent-Length: 1000\r\n\r\n",
+      " ",
+      100,
     );
-    const drip = setInterval(() => socket.write(" "), 100);
-    const elapsed = await Promise.race([closed, sleep(10_000).then(() => Infinity)]);
-    clearInterval(drip);
-    socket.destroy();
     expect(elapsed).toBeGreaterThanOrEqual(REQUEST_MS - 50);
     expect(elapsed).toBeLessThan(REQUEST_MS + 2_500);
-    expect(received()).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
   });
 
   it("an idle keep-alive connection is not cut by the headers timeout: a request after 1 s of quiet is answered", async () => {
