@@ -188,7 +188,11 @@ export const test = base.extend<Fixtures>({
 
   // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function needs from this pattern
   sim: async ({}, use) => {
-    const context = await playwrightRequest.newContext({ baseURL: simUrl() });
+    // The embedded simulator's control API answers only with the token the console started it with.
+    const context = await playwrightRequest.newContext({
+      baseURL: simUrl(),
+      extraHTTPHeaders: { Authorization: `Bearer ${process.env.SIM_CONTROL_TOKEN ?? ""}` },
+    });
     const state = async () =>
       (await (await ok(await context.get("/__sim/state"), "sim state")).json()) as SimState;
     await use({

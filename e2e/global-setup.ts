@@ -1,5 +1,6 @@
 // Starts one console for the whole run, with the embedded PBX simulator and its demo call centre, in a
-// fresh data directory. Workers find it through CONSOLE_URL, SIM_URL and ADMIN_PASSWORD.
+// fresh data directory. Workers find it through CONSOLE_URL, SIM_URL (with SIM_CONTROL_TOKEN, which the
+// simulator's control API asks for) and ADMIN_PASSWORD.
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,5 +32,6 @@ export default async function globalSetup(): Promise<void> {
   globalThis.crystalConsole = { app, dataDir };
   process.env.CONSOLE_URL = app.url;
   process.env.SIM_URL = app.sim.url;
+  process.env.SIM_CONTROL_TOKEN = app.sim.controlToken ?? "";
   process.env.ADMIN_PASSWORD = ADMIN_PASSWORD;
 }

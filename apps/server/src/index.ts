@@ -23,6 +23,7 @@ import { createLogger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
 import { createHealthTracker } from "./pbx/health.ts";
 import type { PbxAttempt } from "./pbx/writes.ts";
+import { makePrivateDir } from "./private-files.ts";
 import { openRegistry } from "./registry/open.ts";
 import { createAgentListCache } from "./registry/snapshot.ts";
 import { ensureFirstAdmin } from "./users/service.ts";
@@ -53,8 +54,16 @@ export async function startConsole(
 ): Promise<RunningConsole> {
   const config = loadConfig(env);
   const log = createLogger(config.logLevel, options.logDestination);
+  if (makePrivateDir(config.dataDir).openToOthers) {
+    log.warn(
+      { dataDir: config.dataDir },
+      "DATA_DIR can be entered by other users: its files are 0600, but `chmod 700` the directory too",
+    );
+  }
   const db = await openRegistry(resolve(config.databaseFile));
 
+  // The embedded simulator's control API reads every agent password and can reset the PBX: it asks for a
+  // token only this process knows (tests and the e2e run get it from `sim.controlToken`).
   const sim =
     config.pbx.mode === "embedded"
       ? await startPbxSim({
@@ -62,6 +71,7 @@ export async function startConsole(
           port: 0,
           secure: randomBytes(12).toString("hex"),
           stateFile: join(config.dataDir, "pbx-sim.json"),
+          control: { token: randomBytes(32).toString("base64url") },
         })
       : null;
   const pbxTarget = config.pbx.mode === "remote" ? config.pbx : { url: sim!.url, secure: sim!.secure };

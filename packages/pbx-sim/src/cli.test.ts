@@ -84,18 +84,40 @@ describe("cli", () => {
     expect(code).toBe(0);
   });
 
+  it("--control-token: the control API answers only with that token; --no-control: not at all", async () => {
+    child = runCli(["--", "--port", "0", "--control-token", "cli-token-123"]);
+    const url = await baseUrl(child);
+    expect((await fetch(`${url}/__sim/state`)).status).toBe(401);
+    const withToken = await fetch(`${url}/__sim/state`, {
+      headers: { authorization: "Bearer cli-token-123" },
+    });
+    expect(withToken.status).toBe(200);
+    const exited = once(child, "exit");
+    child.kill("SIGTERM");
+    await exited;
+
+    child = runCli(["--", "--port", "0", "--no-control"]);
+    const closed = await baseUrl(child);
+    expect((await fetch(`${closed}/__sim/state`)).status).toBe(404);
+    expect(
+      await text(`${closed}/cc3/writedialplane/agents_commands/agent_command.php?action=logoff&agid=1`),
+    ).toBe("1: No such agent!");
+  });
+
   it("exits with code 2 and a clear message on bad options", async () => {
     for (const args of [
       ["--port", "http"],
       ["--extensions", "100-x"],
       ["--colour", "blue"],
+      ["--control-token", ""],
+      ["--control-token", "t", "--no-control"],
     ]) {
       const bad = runCli(args);
       let errors = "";
       bad.stderr?.setEncoding("utf8").on("data", (chunk: string) => (errors += chunk));
       const [code] = (await once(bad, "exit")) as [number | null];
       expect(code).toBe(2);
-      expect(errors).toMatch(/Invalid|Unknown option/);
+      expect(errors).toMatch(/Invalid|Unknown option|not both/);
     }
   });
 });

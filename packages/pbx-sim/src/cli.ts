@@ -1,20 +1,24 @@
 // Crystal PBX simulator from the command line:
 //   pnpm sim -- --port 8081 --secure 4324221 [--host 127.0.0.1] [--extensions 100-699] [--state FILE]
+//                [--control-token TOKEN | --no-control]
 // Runs until SIGINT or SIGTERM, then closes cleanly. Bad options exit with code 2.
 
 import { parseArgs } from "node:util";
 
 import { parseExtensions } from "./extensions.ts";
 import { MANAGEMENT_PATH, startPbxSim } from "./server.ts";
-import type { PbxSimOptions } from "./types.ts";
+import type { ControlAccess, PbxSimOptions } from "./types.ts";
 
 const USAGE = `Usage: tsx packages/pbx-sim/src/cli.ts [--port 8081] [--secure CODE] [--host 127.0.0.1]
                                        [--extensions 100-699] [--state FILE]
-  --port        TCP port (0: any free port). Default 8081.
-  --secure      the PBX's secure code. Default: random, printed.
-  --host        address to listen on. Default 127.0.0.1.
-  --extensions  extensions that exist, e.g. 100-699 or 100-199,500-599. Default 100-699.
-  --state       JSON file the call centre is loaded from and saved to after every change.`;
+                                       [--control-token TOKEN | --no-control]
+  --port           TCP port (0: any free port). Default 8081.
+  --secure         the PBX's secure code. Default: random, printed.
+  --host           address to listen on. Default 127.0.0.1.
+  --extensions     extensions that exist, e.g. 100-699 or 100-199,500-599. Default 100-699.
+  --state          JSON file the call centre is loaded from and saved to after every change (mode 0600).
+  --control-token  the control API (/__sim/) answers only requests with "Authorization: Bearer TOKEN".
+  --no-control     no control API at all (404). Default: open to anyone who can reach the port.`;
 
 class UsageError extends Error {}
 
@@ -35,6 +39,8 @@ function parseOptions(argv: string[]): PbxSimOptions | "help" {
       host: { type: "string", default: "127.0.0.1" },
       extensions: { type: "string", default: "100-699" },
       state: { type: "string" },
+      "control-token": { type: "string" },
+      "no-control": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -42,6 +48,11 @@ function parseOptions(argv: string[]): PbxSimOptions | "help" {
   });
   if (values.help) return "help";
   if (values.secure === "") throw new UsageError("Invalid --secure: must not be empty");
+  const token = values["control-token"];
+  if (token === "") throw new UsageError("Invalid --control-token: must not be empty");
+  if (token !== undefined && values["no-control"]) {
+    throw new UsageError("Give --control-token or --no-control, not both");
+  }
   try {
     parseExtensions(values.extensions);
   } catch (error) {
@@ -53,6 +64,7 @@ function parseOptions(argv: string[]): PbxSimOptions | "help" {
     extensions: values.extensions,
     ...(values.secure === undefined ? {} : { secure: values.secure }),
     ...(values.state === undefined ? {} : { stateFile: values.state }),
+    control: values["no-control"] ? "off" : token === undefined ? "open" : { token },
   };
 }
 
@@ -66,6 +78,12 @@ function exampleUrl(base: string, secure: string): string {
     agent_out_q: "2000",
   });
   return `${base}${MANAGEMENT_PATH}?${query.toString()}`;
+}
+
+function controlLine(url: string, control: ControlAccess): string {
+  if (control === "off") return "Control API: off";
+  const needs = control === "open" ? "" : " (with the header Authorization: Bearer <the --control-token>)";
+  return `Control API: ${url}/__sim/state${needs}`;
 }
 
 async function main(): Promise<void> {
@@ -84,7 +102,7 @@ async function main(): Promise<void> {
   const sim = await startPbxSim(options);
   console.log(`Crystal PBX simulator listening on ${sim.url} (secure code ${sim.secure})`);
   console.log(`Example: ${exampleUrl(sim.url, sim.secure)}`);
-  console.log(`Control API: ${sim.url}/__sim/state`);
+  console.log(controlLine(sim.url, options.control ?? "open"));
   const stop = (): void => {
     sim.close().then(
       () => console.log("Crystal PBX simulator stopped"),

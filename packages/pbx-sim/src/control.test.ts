@@ -205,3 +205,85 @@ describe("control API", () => {
     expect(wrong.json).toEqual({ error: "/__sim/reset takes POST" });
   });
 });
+
+describe("a closed control API (the console's embedded simulator)", () => {
+  const running: PbxSim[] = [];
+  const TOKEN = "a-token-only-the-console-knows";
+  const ROUTES = [
+    ["GET", "state"],
+    ["POST", "reset"],
+    ["POST", "seed"],
+    ["GET", "latency"],
+    ["POST", "faults"],
+    ["DELETE", "faults"],
+    ["POST", "phone"],
+    ["GET", "calls"],
+    ["GET", "no-such-route"],
+  ] as const;
+
+  async function start(access: "off" | { token: string }) {
+    const sim = await startPbxSim({ state: CALL_CENTRE, control: access });
+    running.push(sim);
+    return sim;
+  }
+
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((sim) => sim.close()));
+  });
+
+  it.each(ROUTES)(
+    "with a token: %s /__sim/%s without it, or with another, → 401 and nothing changes",
+    async (method, route) => {
+      const sim = await start({ token: TOKEN });
+      expect(sim.controlToken).toBe(TOKEN);
+      const attempts: Record<string, string>[] = [
+        {},
+        { authorization: "Bearer wrong" },
+        { authorization: TOKEN },
+        { authorization: `Bearer ${TOKEN}x` },
+      ];
+      for (const headers of attempts) {
+        const reply = await control(sim, method, route, method === "POST" ? EMPTY : undefined, headers);
+        expect(reply.status).toBe(401);
+        expect(JSON.stringify(reply.json)).not.toContain("secret1");
+      }
+      expect(sim.state()).toEqual(CALL_CENTRE);
+      const raw = await fetch(`${sim.url}/__sim/${route}`, { method });
+      expect(raw.headers.get("www-authenticate")).toMatch(/^Bearer/);
+    },
+  );
+
+  it("with a token: the right one opens every route", async () => {
+    const sim = await start({ token: TOKEN });
+    const state = await control(sim, "GET", "state");
+    expect(state).toMatchObject({ status: 200, json: CALL_CENTRE });
+    expect((await control(sim, "POST", "reset")).status).toBe(200);
+    expect(sim.state()).toEqual(EMPTY);
+  });
+
+  it.each(ROUTES)(
+    "off: %s /__sim/%s → 404, with or without a token, and nothing changes",
+    async (method, route) => {
+      const sim = await start("off");
+      expect(sim.controlToken).toBeNull();
+      const attempts: Record<string, string>[] = [{}, { authorization: `Bearer ${TOKEN}` }];
+      for (const headers of attempts) {
+        const reply = await control(sim, method, route, method === "POST" ? EMPTY : undefined, headers);
+        expect(reply.status).toBe(404);
+      }
+      expect(sim.state()).toEqual(CALL_CENTRE);
+    },
+  );
+
+  it("closed or not, the PBX endpoints answer as always", async () => {
+    const sim = await start({ token: TOKEN });
+    expect((await manage(sim, { action: "del_queue", queue_id: "2001" })).body).toBe(
+      "Success:0:queue deleted",
+    );
+    expect((await agentCommand(sim, { action: "pause", agid: "1004" })).body).toBe("0: OK pause,1004,501");
+  });
+
+  it("an empty token is refused at start", async () => {
+    await expect(startPbxSim({ control: { token: "" } })).rejects.toThrow(/must not be empty/);
+  });
+});

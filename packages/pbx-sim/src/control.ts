@@ -1,10 +1,12 @@
 // The control API under /__sim/ (not part of Crystal): JSON in and out, for tests, e2e fixtures and demos.
-// Every route calls the same functions as the library's PbxSim methods.
+// Every route calls the same functions as the library's PbxSim methods. It reads every agent password and
+// can reset the PBX, so it can be off, or ask for a token (the console's embedded simulator does).
 
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 import { SimConflictError, SimInputError } from "./errors.ts";
-import type { Fault, Latency, SimCall, SimState } from "./types.ts";
+import type { ControlAccess, Fault, Latency, SimCall, SimState } from "./types.ts";
 
 export const CONTROL_PREFIX = "/__sim/";
 
@@ -118,12 +120,33 @@ function errorReply(error: unknown): Reply {
   return { status: 500, json: { error: message } };
 }
 
+const digest = (text: string) => createHash("sha256").update(text).digest();
+
+/** Whether the request carries the token (compared in constant time). */
+function hasToken(req: IncomingMessage, token: string): boolean {
+  const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
+  return timingSafeEqual(digest(given), digest(token));
+}
+
 export async function handleControl(
   controls: SimControls,
+  access: ControlAccess,
   path: string,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
+  if (access === "off") {
+    sendJson(res, { status: 404, json: { error: `Not found: ${path} (the control API is off)` } });
+    return;
+  }
+  if (access !== "open" && !hasToken(req, access.token)) {
+    sendJson(
+      res,
+      { status: 401, json: { error: "The control API needs the header Authorization: Bearer <token>" } },
+      { "www-authenticate": 'Bearer realm="pbx-sim control"' },
+    );
+    return;
+  }
   const name = path.slice(CONTROL_PREFIX.length);
   const route = Object.hasOwn(ROUTES, name) ? ROUTES[name] : undefined;
   if (!route) {

@@ -3,6 +3,7 @@ export { DEFAULT_EXTENSIONS, parseExtensions } from "./extensions.ts";
 export { SimConflictError, SimInputError } from "./errors.ts";
 export type {
   AgentState,
+  ControlAccess,
   Fault,
   FaultKind,
   Latency,

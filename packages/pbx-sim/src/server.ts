@@ -87,6 +87,9 @@ export async function startPbxSim(options: PbxSimOptions = {}): Promise<PbxSim> 
   if (secure === "") throw new Error("The secure code must not be empty");
   const host = options.host ?? "127.0.0.1";
   const stateFile = options.stateFile;
+  const control = options.control ?? "open";
+  if (typeof control === "object" && control.token === "")
+    throw new Error("The control token must not be empty");
   const centre = createCallCentre(secure, parseExtensions(options.extensions));
   const faultBook = createFaultBook();
   let latency: Required<Latency> = { fixedMs: 0, jitterMs: 0 };
@@ -214,7 +217,7 @@ export async function startPbxSim(options: PbxSimOptions = {}): Promise<PbxSim> 
       return;
     }
     if (path.startsWith(CONTROL_PREFIX)) {
-      handleControl(controls, path, req, res).catch((error: unknown) => {
+      handleControl(controls, control, path, req, res).catch((error: unknown) => {
         if (!res.headersSent) sendText(res, 500, `Simulator error: ${(error as Error).message}`);
       });
       return;
@@ -279,6 +282,7 @@ export async function startPbxSim(options: PbxSimOptions = {}): Promise<PbxSim> 
     url: `http://${formatHost(host)}:${port}`,
     secure,
     port,
+    controlToken: typeof control === "object" ? control.token : null,
     close,
     state: controls.state,
     reset: controls.reset,

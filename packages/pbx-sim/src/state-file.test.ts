@@ -1,6 +1,15 @@
 // The state file: loaded at start, rewritten atomically after every change, survives a restart.
 
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -34,6 +43,20 @@ describe("stateFile", () => {
   function fileState(): SimState {
     return JSON.parse(readFileSync(file, "utf8")) as SimState;
   }
+
+  it("the file holds passwords: readable by its owner only (0600), in a directory it creates 0700", async () => {
+    await start({ stateFile: file, state: CALL_CENTRE });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(join(directory, "demo")).mode & 0o777).toBe(0o700);
+  });
+
+  it("a state file left world-readable by an older version is 0600 after the next write", async () => {
+    await start({ stateFile: file, state: CALL_CENTRE }).then((sim) => sim.close());
+    chmodSync(file, 0o644);
+    const sim = await start({ stateFile: file });
+    await manage(sim, { action: "del_queue", queue_id: "2001" });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
 
   it("writes the initial state, every change, and survives a close and restart", async () => {
     const first = await start({ stateFile: file, state: CALL_CENTRE });

@@ -2,7 +2,7 @@
 // restart. Writes go to a temporary file that is then renamed over the old one, so a crash mid-write
 // never leaves half a file behind.
 
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
 import { SimInputError } from "./errors.ts";
@@ -19,9 +19,14 @@ export function readStateFile(file: string): unknown {
   }
 }
 
+/**
+ * Writes the state; it holds agent passwords in clear text (as a PBX does), so the file is readable by its
+ * owner only (0600), and a directory it creates is too (0700).
+ */
 export function writeStateFile(file: string, state: SimState): void {
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify(state, null, 2) + "\n", "utf8");
+  rmSync(temporary, { force: true });
+  writeFileSync(temporary, JSON.stringify(state, null, 2) + "\n", { encoding: "utf8", mode: 0o600 });
   renameSync(temporary, file);
 }

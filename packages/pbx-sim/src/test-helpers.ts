@@ -44,16 +44,18 @@ export function agentCommand(
   return get(agentCommandUrl(sim, params), signal);
 }
 
+/** A control API call, with the simulator's token when it has one (or the headers given instead). */
 export async function control(
   sim: PbxSim,
   method: string,
   route: string,
   body?: unknown,
+  headers: Record<string, string> = sim.controlToken ? { authorization: `Bearer ${sim.controlToken}` } : {},
 ): Promise<{ status: number; json: unknown }> {
-  const init: RequestInit = { method };
+  const init: RequestInit = { method, headers: { ...headers } };
   if (body !== undefined) {
     init.body = typeof body === "string" ? body : JSON.stringify(body);
-    init.headers = { "content-type": "application/json" };
+    init.headers = { ...headers, "content-type": "application/json" };
   }
   const response = await fetch(`${sim.url}/__sim/${route}`, init);
   const text = await response.text();

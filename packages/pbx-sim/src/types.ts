@@ -64,13 +64,22 @@ export type PbxSimOptions = {
   stateFile?: string;
   /** Initial state when there is no state file yet. */
   state?: SimState;
+  /**
+   * The control API (`/__sim/`): open to anyone who can reach the port (the default, for tests and demos),
+   * `"off"` (404), or only for requests with `Authorization: Bearer <token>` (401 without it).
+   */
+  control?: ControlAccess;
 };
+
+export type ControlAccess = "open" | "off" | { token: string };
 
 export type PbxSim = {
   /** Base URL, e.g. http://127.0.0.1:8081 (no trailing slash). */
   url: string;
   secure: string;
   port: number;
+  /** The token the control API asks for, or null when it is open or off. */
+  controlToken: string | null;
   close: () => Promise<void>;
   state: () => SimState;
   /** Empty call centre, no faults, no latency, empty call log. */

@@ -1,10 +1,9 @@
 // Opens the registry: SQLite (WAL) in DATA_DIR through Kysely over better-sqlite3, migrated to the latest
 // schema, with each SQL text prepared once and WAL checkpoints in a worker thread (checkpoint.ts). The hot
 // path (a state change) runs its few statements straight on the connection: see readNow and transactNow.
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import { CompiledQuery, Kysely, SqliteDialect, type Transaction } from "kysely";
+import { makePrivateDatabase } from "../private-files.ts";
 import { FALLBACK_AUTOCHECKPOINT_PAGES, startCheckpointer } from "./checkpoint.ts";
 import { migrate } from "./migrations.ts";
 import type { Database } from "./schema.ts";
@@ -19,7 +18,7 @@ export type Statements = { prepare(sql: string): SQLite.Statement };
 const connections = new WeakMap<Registry, Connection>();
 
 export async function openRegistry(file: string): Promise<Registry> {
-  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  if (file !== ":memory:") makePrivateDatabase(file);
   const sqlite = new SQLite(file);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
