@@ -35,6 +35,9 @@ export function writeCsv<Column extends string>(
     header: true,
     bom: true,
     record_delimiter: "windows",
+    // csv-stringify quotes a field with the record delimiter (CRLF) in it, but not one with a lone CR or LF,
+    // which every reader takes for a new row.
+    quoted_match: /[\r\n]/,
     columns: [...columns],
     cast: {
       string: neutraliseCell,

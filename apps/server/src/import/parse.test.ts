@@ -1,6 +1,9 @@
+import { agentCsvColumns } from "@crystal-console/api";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { HttpError } from "../http/errors.ts";
-import { decodeCsv, parseCsv } from "./parse.ts";
+import { writeCsv } from "./csv.ts";
+import { type CsvRow, decodeCsv, parseCsv } from "./parse.ts";
 
 const HEADER = "agent_id,agent_name,agent_pass,agent_out_q,queues";
 
@@ -140,5 +143,77 @@ describe("decodeCsv", () => {
   it("refuses a file that is not UTF-8 (a legacy code page), saying how to save it", () => {
     const windows1255 = Uint8Array.from([0x32, 0x30, 0x30, 0x34, 0x2c, 0xf9, 0xe9, 0xf8, 0xe5, 0xfa]);
     expect(fileError(() => decodeCsv(windows1255)).message).toMatch(/CSV UTF-8/);
+  });
+});
+
+describe("any input (property-based)", () => {
+  const anyText = fc.oneof(
+    fc.string(),
+    fc.string({ unit: "binary" }),
+    fc.string({ unit: "grapheme" }),
+    fc.constantFrom('"', '""', '"a"b', "a,b", "\r\n", "\n\n", ",,,,", "\uFEFF", "'=1+1"),
+  );
+
+  /** parseCsv's contract: rows, or a 400 HttpError naming the file or the header; nothing else. */
+  function rowsOrFileError(run: () => unknown) {
+    try {
+      return run();
+    } catch (error) {
+      expect(error).toBeInstanceOf(HttpError);
+      expect((error as HttpError).status).toBe(400);
+      expect(Object.keys((error as HttpError).details.fields ?? {})).toEqual([
+        expect.stringMatching(/^(file|header)$/),
+      ]);
+      return null;
+    }
+  }
+
+  it("random bytes: decoded and parsed, or refused with 400, never another error", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.constantFrom("agents", "queues"), (bytes, kind) => {
+        rowsOrFileError(() => parseCsv(kind, decodeCsv(bytes)));
+        const withHeader = new Uint8Array([...new TextEncoder().encode(`${HEADER}\n`), ...bytes]);
+        rowsOrFileError(() => parseCsv("agents", decodeCsv(withHeader)));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("random Unicode after a valid header: rows with every column, or a 400", () => {
+    fc.assert(
+      fc.property(fc.array(anyText, { maxLength: 12 }), (parts) => {
+        const rows = rowsOrFileError(() => parseCsv("agents", `${HEADER}\n${parts.join("")}`));
+        if (rows === null) return;
+        for (const row of rows as CsvRow[]) {
+          expect(Object.keys(row.values).sort()).toEqual([...agentCsvColumns].sort());
+          expect(row.line).toBeGreaterThanOrEqual(2);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("what the console's writer writes, the parser reads back: every value, on the line it starts on", () => {
+    // The parser reads every line break as \n, so values here have no \r (no valid value has one).
+    const value = anyText.map((text) => text.replace(/\r/g, ""));
+    const record = fc.record({
+      agent_id: fc.stringMatching(/^[0-9]{1,10}$/),
+      agent_name: value,
+      agent_pass: value,
+      agent_out_q: value,
+      queues: value,
+    });
+    fc.assert(
+      fc.property(fc.array(record, { minLength: 1, maxLength: 6 }), (records) => {
+        const rows = parseCsv("agents", writeCsv(agentCsvColumns, records));
+        expect(rows.map((row) => row.values)).toEqual(records);
+        let line = 2;
+        for (const [index, row] of rows.entries()) {
+          expect(row.line).toBe(line);
+          line += Object.values(records[index]!).join("").split("\n").length;
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -1,8 +1,16 @@
-import type { ImportKind } from "@crystal-console/api";
+import {
+  type ImportKind,
+  agentPasswordSchema,
+  createAgentRequestSchema,
+  createQueueRequestSchema,
+  nameSchema,
+  updateAgentRequestSchema,
+} from "@crystal-console/api";
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../auth/passwords.ts";
 import { createLimiter } from "./limit.ts";
-import { parseCsv } from "./parse.ts";
+import { type CsvRow, parseCsv } from "./parse.ts";
 import { type PlannedRow, type Snapshot, planRows, settlePassword, summarize } from "./plan.ts";
 
 const AGENTS = "agent_id,agent_name,agent_pass,agent_out_q,queues";
@@ -246,5 +254,130 @@ describe("today's rules for new ids and names, while what the registry holds kee
     const queues = planLegacy("queues", [QUEUES, "4001,Sa\u202Eles", "0300,Old \u200Fqueue"]);
     expect(queues.map((row) => row.plan)).toEqual(["error", "error"]);
     expect(queues[1]!.fields.queue_name).toMatch(/it has U\+200F/);
+  });
+});
+
+describe("any rows (property-based)", () => {
+  const junk = fc.oneof(
+    fc.constantFrom("", " ", "0", "04010", "=1+1", "a\u202Eb", "x\u0007y", "2000;;sales", "1003"),
+    fc.string({ unit: "grapheme", maxLength: 70 }),
+    fc.string({ unit: "binary", maxLength: 40 }),
+  );
+  /** Each column: mostly values that could be valid (so rows get planned), often anything at all. */
+  const column = {
+    agent_id: fc.oneof(fc.stringMatching(/^ ?[1-9][0-9]{0,9} ?$/), fc.constant("1001"), junk),
+    agent_name: fc.oneof(fc.constantFrom("Noa Levi", " Eli ", "שירה"), fc.string({ unit: "grapheme" }), junk),
+    agent_pass: fc.oneof(fc.constantFrom("", "noa-pass"), fc.stringMatching(/^\S{1,32}$/), junk),
+    agent_out_q: fc.oneof(fc.constantFrom("2000", " 2001 ", "2999"), junk),
+    queues: fc.oneof(fc.constantFrom("", "2000;2001", "2001; 2002;;", "2998"), junk),
+    queue_id: fc.oneof(fc.stringMatching(/^[1-9][0-9]{0,9}$/), fc.constantFrom("2000", "2001"), junk),
+    queue_name: fc.oneof(
+      fc.constantFrom("Sales", " Support Team ", "שירות"),
+      fc.string({ unit: "grapheme" }),
+      junk,
+    ),
+  };
+  const rowOf = (columns: (keyof typeof column)[]) =>
+    fc.record(
+      Object.fromEntries(columns.map((name) => [name, column[name]])) as Record<string, fc.Arbitrary<string>>,
+    );
+  /** Agent 1001 exactly as the registry has it. */
+  const asRegistered = fc.constant({
+    agent_id: "1001",
+    agent_name: "Noa Levi",
+    agent_pass: "",
+    agent_out_q: "2000",
+    queues: "2001;2000",
+  });
+  const toRows = (records: Record<string, string>[]): CsvRow[] =>
+    records.map((values, index) => ({ line: index + 2, values }));
+
+  it("agents: every row is planned (never a throw); what would be sent is exactly the row's values, valid by the contract", () => {
+    const seen = new Set<string>();
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(rowOf(["agent_id", "agent_name", "agent_pass", "agent_out_q", "queues"]), asRegistered),
+          {
+            minLength: 1,
+            maxLength: 8,
+          },
+        ),
+        fc.boolean(),
+        (records, sync) => {
+          const rows = toRows(records);
+          for (const [index, { row: planned, op }] of planRows("agents", rows, snapshot, {
+            sync,
+          }).entries()) {
+            const values = rows[index]!.values;
+            seen.add(planned.plan);
+            expect(planned.line).toBe(rows[index]!.line);
+            if (planned.plan === "error") {
+              expect(op).toBeNull();
+              expect(Object.keys(planned.fields).length).toBeGreaterThan(0);
+              expect(planned.error).toBeTruthy();
+              continue;
+            }
+            expect(planned.id).toBe(values.agent_id!.trim());
+            if (op?.kind === "createAgent") {
+              expect(createAgentRequestSchema.parse(op.agent)).toEqual(op.agent);
+              expect(op.agent).toEqual({
+                id: values.agent_id!.trim(),
+                name: values.agent_name!.trim(),
+                password: values.agent_pass,
+                outQueueId: values.agent_out_q!.trim(),
+              });
+            }
+            if (op?.kind === "updateAgent") {
+              // An edit may be empty: only memberships change, or a password waits to be checked (verify).
+              if (Object.keys(op.edit).length > 0)
+                expect(updateAgentRequestSchema.parse(op.edit)).toEqual(op.edit);
+              if (op.verify) expect(agentPasswordSchema.parse(op.verify.password)).toBe(values.agent_pass);
+              if (op.edit.name !== undefined) expect(op.edit.name).toBe(values.agent_name!.trim());
+              if (op.edit.outQueueId !== undefined)
+                expect(op.edit.outQueueId).toBe(values.agent_out_q!.trim());
+            }
+            if (op?.kind === "createAgent" || op?.kind === "updateAgent")
+              for (const queueId of op.assign) expect(snapshot.queues.has(queueId)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    expect([...seen].sort()).toEqual(["create", "error", "unchanged", "update"]);
+  });
+
+  it("queues: every row is planned; a create or rename sends exactly the trimmed, valid name", () => {
+    const seen = new Set<string>();
+    fc.assert(
+      fc.property(fc.array(rowOf(["queue_id", "queue_name"]), { minLength: 1, maxLength: 8 }), (records) => {
+        const rows = toRows(records);
+        for (const [index, { row: planned, op }] of planRows("queues", rows, snapshot, {
+          sync: false,
+        }).entries()) {
+          const values = rows[index]!.values;
+          seen.add(planned.plan);
+          if (planned.plan === "error") {
+            expect(op).toBeNull();
+            expect(Object.keys(planned.fields).length).toBeGreaterThan(0);
+            continue;
+          }
+          if (op?.kind === "createQueue") {
+            expect(createQueueRequestSchema.parse(op.queue)).toEqual(op.queue);
+            expect(op.queue).toEqual({ id: values.queue_id!.trim(), name: values.queue_name!.trim() });
+          }
+          if (op?.kind === "updateQueue") {
+            expect(nameSchema.parse(op.name)).toBe(op.name);
+            expect(op).toEqual({
+              kind: "updateQueue",
+              id: values.queue_id!.trim(),
+              name: values.queue_name!.trim(),
+            });
+          }
+        }
+      }),
+      { numRuns: 1000 },
+    );
+    expect([...seen].sort()).toEqual(["create", "error", "unchanged", "update"]);
   });
 });
