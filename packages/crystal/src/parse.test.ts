@@ -290,6 +290,36 @@ describe("the parsers never throw", () => {
     );
   });
 
+  it("on random bytes, decoded as the transport decodes a body (UTF-8, bad bytes replaced)", () => {
+    const utf8 = new TextDecoder("utf-8");
+    fc.assert(
+      fc.property(fc.constantFrom(...actions), fc.uint8Array({ maxLength: 600 }), (action, bytes) => {
+        const result = parseAnswer(action, utf8.decode(bytes));
+        expect("outcome" in result || "protocolError" in result).toBe(true);
+        if ("protocolError" in result) expect(result.protocolError.length).toBeLessThanOrEqual(500);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("every answer of the vendor reference reads the same inside any surrounding whitespace, CRLF and BOM", () => {
+    const around = fc.stringMatching(/^[ \t\r\n]{0,6}$/);
+    const table = [...MANAGEMENT_TABLE, ...AGENT_TABLE];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...table),
+        around,
+        around,
+        fc.boolean(),
+        ([action, answer], before, after, bom) => {
+          const text = `${bom ? "\uFEFF" : ""}${before}${answer}${after}`;
+          expect(parseAnswer(action, text)).toEqual(parseAnswer(action, answer));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   it("on an unknown action (a caller bug) with a well-formed answer: unexpected", () => {
     const result = parseManagementAnswer("nope" as ManagementAction, "Success:0:queue created");
     expect("outcome" in result && result.outcome.kind).toBe("unexpected");

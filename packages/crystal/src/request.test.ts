@@ -8,6 +8,7 @@ import {
   MANAGEMENT_PATH,
   parseBaseUrl,
   pathBuilder,
+  type PreparedCall,
   prepare,
 } from "./request.ts";
 
@@ -209,6 +210,101 @@ describe("building a URL round-trips any name and password", () => {
       { numRuns: 1000 },
     );
   });
+});
+
+describe("any parameters, for every action (property-based)", () => {
+  const anyValue = fc.oneof(
+    fc.stringMatching(/^[0-9]{1,10}$/),
+    fc.string(),
+    fc.string({ unit: "binary" }),
+    fc.string({ unit: "grapheme", maxLength: 70 }),
+    fc.constantFrom("&secure=x", "1&action=del_agent", "%26", "#", "1\n", " 12", "١٢", "a b", "+"),
+    fc.anything(),
+  );
+  const optional = fc.option(anyValue, { nil: undefined });
+  /** A parameter of a call: its key in the call, its name on the wire, whether it may be left out or is trimmed. */
+  type Field = { key: string; param: string; optional?: true; trim?: true };
+  const id = (key: string, param: string): Field => ({ key, param });
+  const agentName: Field = { key: "name", param: "agent_name", trim: true };
+  const queueName: Field = { key: "name", param: "queue_name", trim: true };
+  const cases: Record<string, { build: (p: never) => PreparedCall; fields: Field[] }> = {
+    new_agent: {
+      build: prepare.newAgent,
+      fields: [
+        id("agentId", "agent_id"),
+        id("password", "agent_pass"),
+        agentName,
+        id("outQueueId", "agent_out_q"),
+      ],
+    },
+    edit_agent: {
+      build: prepare.editAgent,
+      fields: [
+        id("agentId", "agent_id"),
+        { key: "password", param: "agent_pass", optional: true },
+        { ...agentName, optional: true },
+        { key: "outQueueId", param: "agent_out_q", optional: true },
+      ],
+    },
+    del_agent: { build: prepare.deleteAgent, fields: [id("agentId", "agent_id")] },
+    new_queue: { build: prepare.newQueue, fields: [id("queueId", "queue_id"), queueName] },
+    edit_queue: { build: prepare.editQueue, fields: [id("queueId", "queue_id"), queueName] },
+    del_queue: { build: prepare.deleteQueue, fields: [id("queueId", "queue_id")] },
+    assign_agent: {
+      build: prepare.assignAgent,
+      fields: [id("agentId", "agent_id"), id("queueId", "queue_id")],
+    },
+    release_agent: {
+      build: prepare.releaseAgent,
+      fields: [id("agentId", "agent_id"), id("queueId", "queue_id")],
+    },
+    login: { build: prepare.login, fields: [id("agentId", "agid"), id("extension", "agext")] },
+    logoff: { build: prepare.logoff, fields: [id("agentId", "agid")] },
+    pause: { build: prepare.pause, fields: [id("agentId", "agid")] },
+    online: { build: prepare.online, fields: [id("agentId", "agid")] },
+    mission: { build: prepare.mission, fields: [id("agentId", "agid")] },
+  };
+  const arbitraries = (fields: Field[]) =>
+    Object.fromEntries(fields.map((field) => [field.key, field.optional ? optional : anyValue]));
+  /** The query parameters the PBX must receive (after `action`, before `secure`), from valid input. */
+  const expected = (fields: Field[], params: Record<string, unknown>): [string, string][] =>
+    fields
+      .filter((field) => params[field.key] !== undefined)
+      .map((field) => [
+        field.param,
+        field.trim ? String(params[field.key]).trim() : String(params[field.key]),
+      ]);
+
+  it.each(Object.entries(cases))(
+    "%s: refused with PbxInputError, or the URL's decoded query is exactly the parameters (and secure)",
+    (action, { build, fields }) => {
+      const built = { valid: 0 };
+      fc.assert(
+        fc.property(fc.record(arbitraries(fields)), fc.string({ minLength: 1 }), (params, secure) => {
+          let call: PreparedCall;
+          try {
+            call = build(params as never);
+          } catch (error) {
+            expect(error).toBeInstanceOf(PbxInputError);
+            return;
+          }
+          built.valid += 1;
+          const url = new URL(buildPath("/crystal", secure, call), "http://pbx");
+          const management = url.pathname === `/crystal${MANAGEMENT_PATH}`;
+          expect(management || url.pathname === `/crystal${AGENT_COMMAND_PATH}`).toBe(true);
+          expect(url.hash).toBe("");
+          expect([...url.searchParams]).toEqual([
+            ["action", action],
+            ...expected(fields, params),
+            ...(management ? [["secure", secure]] : []),
+          ]);
+        }),
+        { numRuns: 1500 },
+      );
+      // Not only refusals: valid parameters were drawn and built too.
+      expect(built.valid).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe("refusing malformed input before anything is built", () => {
