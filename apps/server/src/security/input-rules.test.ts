@@ -2,6 +2,7 @@
 // answers that give the real reason. New ids must not start with 0 (a PBX that keeps ids as numbers reads
 // 04010 as 4010), while ids already in a registry keep working; names refuse format characters (bidi
 // controls turn text around on the board and in spreadsheets).
+import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { hashPassword } from "../auth/passwords.ts";
 import { type Reply, type TestConsole, pbxDirect, startTestConsole } from "../test-support.ts";
@@ -127,6 +128,40 @@ describe("names refuse invisible format characters (\\p{Cf})", () => {
   it("Hebrew and other scripts without format characters are accepted", async () => {
     const reply = await t.admin.post("/api/queues", { id: "4200", name: "שירות לקוחות – Ünïcode 客服" });
     expect(reply.status).toBe(201);
+  });
+});
+
+describe("any name through the API (property-based)", () => {
+  it("a random Unicode name is 201 with exactly the trimmed name sent, or 400 naming name with nothing sent; never a 500", async () => {
+    let nextId = 5000;
+    const seen = new Set<number>();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ unit: "grapheme", maxLength: 70 }),
+          fc.string({ unit: "binary", maxLength: 70 }),
+          fc.string(),
+        ),
+        async (name) => {
+          t.pbx.clearCalls();
+          const id = String(++nextId);
+          const reply = await t.admin.post("/api/queues", { id, name });
+          seen.add(reply.status);
+          if (reply.status === 400) {
+            expect(Object.keys(reply.body.error.fields ?? {})).toEqual(["name"]);
+            expect(t.pbx.calls()).toEqual([]);
+            return;
+          }
+          expect(reply.status).toBe(201);
+          expect(t.pbx.calls().map((call) => call.params)).toEqual([
+            { action: "new_queue", queue_id: id, queue_name: name.trim(), secure: "***" },
+          ]);
+          expect(t.pbx.state().queues.find((queue) => queue.id === id)?.name).toBe(name.trim());
+        },
+      ),
+      { numRuns: 150 },
+    );
+    expect([...seen].sort()).toEqual([201, 400]);
   });
 });
 
