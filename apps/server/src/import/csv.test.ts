@@ -23,7 +23,8 @@ const RUNNABLE = /^[=+\-@\t\r]/;
 
 /** Every cell of a CSV file as written (the quote marks kept), header row first. */
 function cells(text: string): string[][] {
-  return parse(text, { bom: true, relax_column_count: true }) as string[][];
+  const rows: string[][] = parse(text, { bom: true, relax_column_count: true });
+  return rows;
 }
 
 describe("neutraliseCell and restoreCell", () => {

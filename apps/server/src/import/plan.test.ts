@@ -278,9 +278,7 @@ describe("any rows (property-based)", () => {
     ),
   };
   const rowOf = (columns: (keyof typeof column)[]) =>
-    fc.record(
-      Object.fromEntries(columns.map((name) => [name, column[name]])) as Record<string, fc.Arbitrary<string>>,
-    );
+    fc.record(Object.fromEntries(columns.map((name) => [name, column[name]])));
   /** Agent 1001 exactly as the registry has it. */
   const asRegistered = fc.constant({
     agent_id: "1001",

@@ -65,7 +65,7 @@ describe("002-usernames-ignore-case", () => {
     const sessions = await db.selectFrom("sessions").select("username").execute();
     expect(sessions.map((row) => row.username)).toEqual(["admin"]);
     const audit = await db.selectFrom("audit").selectAll().where("action", "=", "rename_user").execute();
-    expect(audit.map((row) => [row.actor, JSON.parse(row.params)])).toEqual([
+    expect(audit.map((row) => [row.actor, JSON.parse(row.params) as unknown])).toEqual([
       ["system:migration", { from: "Admin", to: "Admin-3" }],
       ["system:migration", { from: "ADMIN", to: "ADMIN-4" }],
     ]);
