@@ -46,6 +46,8 @@ const DEFAULT_WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url
 export type StartOptions = {
   /** Where log lines go (default: stdout). Tests pass a stream to read what was logged. */
   logDestination?: DestinationStream;
+  /** Session timeouts shorter than the configuration allows (tests of what happens at expiry). */
+  sessionTimeouts?: { idleMs: number; absoluteMs: number };
 };
 
 export async function startConsole(
@@ -77,7 +79,10 @@ export async function startConsole(
   const pbxTarget = config.pbx.mode === "remote" ? config.pbx : { url: sim!.url, secure: sim!.secure };
 
   const bus = createEventBus(db);
-  const sessions = createSessions(db, { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs });
+  const sessions = createSessions(
+    db,
+    options.sessionTimeouts ?? { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs },
+  );
   const metrics = createMetrics(() => sessions.countActive());
   const health = createHealthTracker({
     mode: config.pbx.mode,

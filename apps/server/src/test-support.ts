@@ -34,7 +34,7 @@ export type TestConsole = RunningConsole & {
 
 export async function startTestConsole(
   env: Record<string, string> = {},
-  options: { logDestination?: Writable } = {},
+  options: { logDestination?: Writable; sessionTimeouts?: { idleMs: number; absoluteMs: number } } = {},
 ): Promise<TestConsole> {
   const dataDir = mkdtempSync(join(tmpdir(), "crystal-console-test-"));
   const running = await startConsole(

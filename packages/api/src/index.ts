@@ -295,6 +295,11 @@ export const consoleEventTypes = [
   "import",
 ] as const;
 export type ConsoleEventType = ConsoleEvent["type"];
+/**
+ * Sent on /api/events instead of the events a stream missed when they are more than the server replays:
+ * `data` is `{"type":"resync"}` and `id` the newest event it stands for. The client refetches what it shows.
+ */
+export const RESYNC_EVENT = "resync";
 
 export type ImportJobProgress = {
   jobId: string;

@@ -8,6 +8,11 @@
 // password reset takes effect on the very next request. Expiry is computed on every lookup from the same two
 // times as before (created_at and last_seen_at), so the idle and absolute timeouts are exactly as strict.
 //
+// Every way a session ends is also announced, by token hash, username or agent id, to whoever listens with
+// onEnded (the open event streams, which close at once: events/streams.ts). Sessions ended by another console
+// instance are announced with endedElsewhere(keys): it drops the cached copies and tells the same listeners,
+// which learn from `where` whether to pass the news on (see docs/decisions/009-fanout-and-sign-in-limits.md).
+//
 // `last_seen_at` is written at most once every TOUCH_EVERY_MS per session, so the idle timeout counts from a
 // time that may be up to 30 s old: a session can end up to 30 s before a full idle period of real
 // inactivity, never later. The cache assumes one console process per registry (as the sign-in throttle does).
@@ -23,6 +28,14 @@ const CACHE_LIMIT = 10_000;
 
 export type Sessions = ReturnType<typeof createSessions>;
 
+/** Sessions that ended: each key names one session (its token's hash) or all of a user's or an agent's. */
+export type EndedSessions = { tokenHashes?: string[]; usernames?: string[]; agentIds?: string[] };
+/** "here" when this process ended them; "elsewhere" when endedElsewhere() was told of them. */
+export type EndedListener = (ended: EndedSessions, where: "here" | "elsewhere") => void;
+
+/** The key a session is stored and announced under: the sha256 of its token, never the token itself. */
+export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+
 type Executor = Kysely<Database> | Transaction<Database>;
 
 type Entry = {
@@ -34,8 +47,9 @@ type Entry = {
 };
 
 export function createSessions(db: Registry, limits: { idleMs: number; absoluteMs: number }, now = Date.now) {
-  const hashOf = (token: string) => createHash("sha256").update(token).digest("hex");
+  const hashOf = hashToken;
   const cache = new Map<string, Entry>();
+  const listeners = new Set<EndedListener>();
   // Bumped whenever entries are dropped: a registry read that began before a drop may have seen the row the
   // drop was about, so its result is used for that one request but not remembered.
   let generation = 0;
@@ -45,9 +59,21 @@ export function createSessions(db: Registry, limits: { idleMs: number; absoluteM
     cache.set(idHash, entry);
   }
 
-  function forget(matches: (entry: Entry) => boolean) {
+  /** Drops the cached copies of the ended sessions and tells every listener. */
+  function announce(ended: EndedSessions, where: "here" | "elsewhere") {
     generation += 1;
-    for (const [idHash, entry] of cache) if (matches(entry)) cache.delete(idHash);
+    const hashes = new Set(ended.tokenHashes);
+    const usernames = new Set(ended.usernames);
+    const agentIds = new Set(ended.agentIds);
+    for (const [idHash, entry] of cache) {
+      if (
+        hashes.has(idHash) ||
+        usernames.has(entry.user.username) ||
+        (entry.agentId !== null && agentIds.has(entry.agentId))
+      )
+        cache.delete(idHash);
+    }
+    for (const listener of listeners) listener(ended, where);
   }
 
   async function create(user: SessionUser): Promise<string> {
@@ -94,7 +120,7 @@ export function createSessions(db: Registry, limits: { idleMs: number; absoluteM
     const at = now();
     const expired = at - entry.lastSeenAt > limits.idleMs || at - entry.createdAt > limits.absoluteMs;
     if (expired) {
-      cache.delete(idHash);
+      announce({ tokenHashes: [idHash] }, "here");
       await db.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
       return null;
     }
@@ -108,24 +134,24 @@ export function createSessions(db: Registry, limits: { idleMs: number; absoluteM
   /** Ends one session (sign-out, or the old session at sign-in). */
   async function end(token: string): Promise<void> {
     const idHash = hashOf(token);
-    generation += 1;
-    cache.delete(idHash);
+    announce({ tokenHashes: [idHash] }, "here");
     await db.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
   }
 
   /**
    * Ends every session of a console user (disabled, deleted, new role or password). Pass the transaction
    * that makes the change, so both commit together. The registry has one connection, so no session read
-   * can run between this delete and that commit.
+   * can run between this delete and that commit. The end is announced before the commit: should the
+   * change roll back, its streams were closed for nothing, and their browsers reconnect.
    */
   async function endAllFor(username: string, executor: Executor = db): Promise<void> {
-    forget((entry) => entry.user.username === username);
+    announce({ usernames: [username] }, "here");
     await executor.deleteFrom("sessions").where("username", "=", username).execute();
   }
 
   /** Ends every session of an agent (deleted, or a new agent password); as endAllFor. */
   async function endAllForAgent(agentId: string, executor: Executor = db): Promise<void> {
-    forget((entry) => entry.agentId === agentId);
+    announce({ agentIds: [agentId] }, "here");
     await executor.deleteFrom("sessions").where("agent_id", "=", agentId).execute();
   }
 
@@ -139,6 +165,15 @@ export function createSessions(db: Registry, limits: { idleMs: number; absoluteM
     return Number(row.count);
   }
 
+  /**
+   * When the session expires if it is not used again (its idle or its absolute timeout, whichever is first),
+   * or null when it is not in memory (any lookup puts it there).
+   */
+  function expiresAt(token: string): number | null {
+    const entry = cache.get(hashOf(token));
+    return entry ? Math.min(entry.lastSeenAt + limits.idleMs, entry.createdAt + limits.absoluteMs) : null;
+  }
+
   return {
     create,
     lookup,
@@ -146,6 +181,16 @@ export function createSessions(db: Registry, limits: { idleMs: number; absoluteM
     endAllFor,
     endAllForAgent,
     countActive,
+    expiresAt,
+    /** Calls `listener` whenever sessions end; returns the function that stops it. */
+    onEnded(listener: EndedListener): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    /** Sessions another console instance ended: forgotten here too, and announced as "elsewhere". */
+    endedElsewhere(ended: EndedSessions): void {
+      announce(ended, "elsewhere");
+    },
     /** Sessions held in memory (for tests). */
     get cached() {
       return cache.size;

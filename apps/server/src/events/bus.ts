@@ -9,7 +9,8 @@ import type { Database } from "../registry/schema.ts";
 export type StoredEvent = { id: number; event: ConsoleEvent };
 
 const KEEP_EVENTS = 50_000;
-const REPLAY_LIMIT = 10_000;
+/** At most this many events are replayed to a resuming stream (more: it is told to resync). */
+export const REPLAY_LIMIT = 10_000;
 const INSERT_EVENT = `insert into "events" ("at", "type", "data") values (?, ?, ?) returning "id"`;
 
 export type EventBus = ReturnType<typeof createEventBus>;
