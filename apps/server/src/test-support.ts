@@ -175,6 +175,33 @@ export class Client {
     return this.post(`/api/agents/${agentId}/state`, body);
   }
 
+  /** Runs a CSV import through the API and waits for its job (bounded); returns the job's counts. */
+  async importCsv(kind: "agents" | "queues", lines: string[]): Promise<Record<string, number>> {
+    const started = await fetch(`${this.baseUrl}/api/import/${kind}`, {
+      method: "POST",
+      headers: {
+        cookie: this.cookie ?? "",
+        "x-requested-with": "crystal-console",
+        "content-type": "text/csv",
+      },
+      body: lines.join("\r\n"),
+    });
+    const { jobId } = (await started.json()) as { jobId: string };
+    if (started.status !== 202) throw new Error(`import ${kind}: HTTP ${started.status}`);
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const { body } = await this.get<{ job: { status: string; counts: Record<string, number> } }>(
+        `/api/import/jobs/${jobId}`,
+      );
+      if (body.job.status !== "running") {
+        if (body.job.status !== "done") throw new Error(`import ${kind}: ${body.job.status}`);
+        return body.job.counts;
+      }
+      if (Date.now() > deadline) throw new Error(`import ${kind}: still running after 120 s`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
   async agents(): Promise<Agent[]> {
     return (await this.get<{ agents: Agent[] }>("/api/agents")).body.agents;
   }

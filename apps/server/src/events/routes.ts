@@ -23,7 +23,11 @@ export function eventRoutes(deps: ConsoleDeps) {
       );
     }
     const lastEventId = Number(c.req.header("Last-Event-ID") ?? c.req.query("lastEventId") ?? "");
-    const body = streams.open(user, token, Number.isInteger(lastEventId) && lastEventId > 0 ? lastEventId : 0);
+    const body = streams.open(
+      user,
+      token,
+      Number.isInteger(lastEventId) && lastEventId > 0 ? lastEventId : 0,
+    );
     return c.body(body, 200, {
       "Content-Type": "text/event-stream",
       "Cache-Control": "no-cache",

@@ -150,7 +150,11 @@ export function createEventStreams(deps: {
     const built = new Map<string, Uint8Array | null>();
     for (const stream of streams) {
       if (stream.replaying) continue;
-      while (stream.cursor < to && stream.cursor >= base && entries[stream.cursor - base]!.id <= stream.skipUpTo)
+      while (
+        stream.cursor < to &&
+        stream.cursor >= base &&
+        entries[stream.cursor - base]!.id <= stream.skipUpTo
+      )
         stream.cursor += 1;
       if (stream.cursor >= to) continue;
       if (!stream.ready) {

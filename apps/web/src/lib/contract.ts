@@ -5,6 +5,7 @@ import type {
   CSRF_HEADER as ContractCsrfHeader,
   CSRF_VALUE as ContractCsrfValue,
   consoleEventTypes as contractEventTypes,
+  RESYNC_EVENT as ContractResyncEvent,
 } from "@crystal-console/api";
 
 export const CSRF_HEADER: typeof ContractCsrfHeader = "X-Requested-With";
@@ -18,6 +19,8 @@ export const consoleEventTypes: typeof contractEventTypes = [
   "health",
   "import",
 ];
+
+export const RESYNC_EVENT: typeof ContractResyncEvent = "resync";
 
 /** The contract's schemas (same rules as the server), loaded when a form first validates. */
 export const loadSchemas = () => import("@crystal-console/api");

@@ -1,14 +1,15 @@
 // One SSE subscription per tab: every committed change arrives as an event and is written into the query
 // cache, so every open screen shows it without a refetch. The browser's EventSource reconnects by itself
 // and resumes with Last-Event-ID; when the server refuses the stream (e.g. the session ended) we check the
-// session, which sends the person to sign in, or try again a little later.
+// session, which sends the person to sign in, or try again a little later. A `resync` event (the server
+// had more changes for this tab than it sends one by one) is answered by refetching everything shown.
 import type { Agent, ConsoleEvent, Queue, SessionUser } from "@crystal-console/api";
 import { notifyManager, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { api } from "../../lib/api.ts";
-import { consoleEventTypes } from "../../lib/contract.ts";
+import { RESYNC_EVENT, consoleEventTypes } from "../../lib/contract.ts";
 import { agentKeys, forgetQueueInAgents, removeAgent, updateAgents, upsertAgent } from "../agents/queries.ts";
-import { applyImportProgress } from "../import/queries.ts";
+import { applyImportProgress, importKeys } from "../import/queries.ts";
 import { forgetAgentInQueues, queueKeys, removeQueue, upsertQueue } from "../queues/queries.ts";
 import { setConnectionState } from "./connection.ts";
 import { healthKeys, setPbxHealth } from "./health.ts";
@@ -74,6 +75,12 @@ export function applyEvent(queryClient: QueryClient, event: ConsoleEvent, user: 
   }
 }
 
+/** Refetches every list the live events keep current (after a gap the events no longer cover). */
+export function refetchLive(queryClient: QueryClient): void {
+  for (const queryKey of [agentKeys.all, queueKeys.all, healthKeys.all, importKeys.all])
+    void queryClient.invalidateQueries({ queryKey });
+}
+
 export function useLiveEvents(user: SessionUser): void {
   const queryClient = useQueryClient();
   useEffect(() => {
@@ -118,11 +125,7 @@ export function useLiveEvents(user: SessionUser): void {
         setConnectionState("live");
         failures = 0;
         // After a gap, make sure nothing was missed (the server replays, but a refetch is cheap insurance).
-        if (opened) {
-          void queryClient.invalidateQueries({ queryKey: agentKeys.list() });
-          void queryClient.invalidateQueries({ queryKey: queueKeys.list() });
-          void queryClient.invalidateQueries({ queryKey: healthKeys.all });
-        }
+        if (opened) refetchLive(queryClient);
         opened = true;
       };
       source.onerror = () => {
@@ -154,6 +157,12 @@ export function useLiveEvents(user: SessionUser): void {
           enqueue(event);
         });
       }
+      source.addEventListener(RESYNC_EVENT, (message: MessageEvent<string>) => {
+        if (message.lastEventId) lastEventId = message.lastEventId;
+        // What was waiting to be applied is older than what the refetch brings.
+        pending = [];
+        refetchLive(queryClient);
+      });
     }
 
     connect();
