@@ -6,8 +6,9 @@ import type { AgentRow, Database } from "./schema.ts";
 
 type Db = Kysely<Database>;
 
-const byNumericId = (a: { id: string }, b: { id: string }) =>
-  a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/** Ids in numeric order (they are digit strings without leading zeros): shorter first, then by text. */
+export const compareIds = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+const byNumericId = (a: { id: string }, b: { id: string }) => compareIds(a.id, b.id);
 
 /** Memberships of active agents (a retired agent belongs to no queue). */
 function activeMemberships(db: Db) {

@@ -1,0 +1,137 @@
+// The agents-list cache (snapshot.ts) is updated change by change, never rebuilt: after any sequence of
+// changes through the API, what GET /api/agents sends (plain and gzipped) is byte for byte a fresh read of the
+// registry. A seeded random walk over every kind of change: agents created, edited, deleted; states; queues
+// created, renamed, deleted; assignments and releases.
+import { request } from "node:http";
+import { gunzipSync } from "node:zlib";
+import { type PbxSim, startPbxSim } from "@crystal-console/pbx-sim";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type TestConsole, startTestConsole } from "../test-support.ts";
+import { listAgents } from "./read.ts";
+
+let sim: PbxSim;
+let t: TestConsole;
+
+beforeAll(async () => {
+  // The simulator as a remote PBX without a state file (the embedded one saves its whole state per change).
+  sim = await startPbxSim({ host: "127.0.0.1", port: 0, secure: "snapshot-test-secure" });
+  t = await startTestConsole({ PBX_URL: sim.url, PBX_SECURE: sim.secure, IMPORT_CONCURRENCY: "8" });
+});
+
+afterAll(async () => {
+  await t?.stop();
+  await sim?.close();
+});
+
+/** mulberry32: a small seeded generator, so a failure can be replayed with its seed. */
+function random(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The raw gzipped body, as a browser receives it (fetch would decompress it unseen). */
+function gzippedBody(path: string, cookie: string): Promise<Buffer> {
+  const { hostname, port } = new URL(t.url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { hostname, port, path, headers: { cookie, "accept-encoding": "gzip, deflate, br, zstd" } },
+      (response) => {
+        expect(response.headers["content-encoding"]).toBe("gzip");
+        const parts: Buffer[] = [];
+        response.on("data", (part: Buffer) => parts.push(part));
+        response.on("end", () => resolve(Buffer.concat(parts)));
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+async function expectCacheEqualsRegistry(step: string) {
+  const fresh = JSON.stringify({ agents: await listAgents(t.deps.db) });
+  const plain = await t.admin.get("/api/agents");
+  expect(plain.status, step).toBe(200);
+  expect(plain.text, step).toBe(fresh);
+  expect(gunzipSync(await gzippedBody("/api/agents", t.admin.cookie!)).toString("utf8"), step).toBe(fresh);
+}
+
+describe("the agents-list cache", () => {
+  it.each([1, 2])(
+    "equals a fresh read of the registry after random changes (seed %i)",
+    async (seed) => {
+      const next = random(seed);
+      const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+      const base = seed * 10_000;
+      const queues = [String(base + 1), String(base + 2), String(base + 3)];
+      for (const id of queues) await t.admin.createQueue(id);
+      // Enough agents for several chunks of the cache (256 each), created before the cache is first read.
+      const agents: string[] = [];
+      await t.admin.importCsv("agents", [
+        "agent_id,agent_name,agent_pass,agent_out_q,queues",
+        ...Array.from({ length: 600 }, (_, i) => {
+          agents.push(String(base + 100 + i * 3));
+          return `${base + 100 + i * 3},Agent ${i},pw${i},${queues[i % 3]},${queues[i % 3]}`;
+        }),
+      ]);
+      await expectCacheEqualsRegistry("first read");
+      let fresh = base + 5000;
+      let extension = 100 + seed * 150;
+
+      const changes: (() => Promise<{ status: number }>)[] = [
+        () => t.admin.state(pick(agents), { action: "login", extension: String(extension++) }),
+        () => t.admin.state(pick(agents), { action: pick(["logoff", "pause", "online", "mission"]) }),
+        () => t.admin.put(`/api/queues/${pick(queues)}/agents/${pick(agents)}`),
+        () => t.admin.delete(`/api/queues/${pick(queues)}/agents/${pick(agents)}`),
+        () => t.admin.patch(`/api/agents/${pick(agents)}`, { name: `Renamed ${Math.floor(next() * 1000)}` }),
+        () => t.admin.patch(`/api/agents/${pick(agents)}`, { outQueueId: pick(queues) }),
+        async () => {
+          // Between existing ids, so that it lands inside a chunk.
+          const id = String(base + 101 + 3 * Math.floor(next() * 600));
+          const reply = await t.admin.post("/api/agents", {
+            id,
+            name: `New ${id}`,
+            password: "pw",
+            outQueueId: pick(queues),
+          });
+          if (reply.status === 201) agents.push(id);
+          return reply;
+        },
+        async () => {
+          const id = pick(agents);
+          await t.admin.state(id, { action: "logoff" });
+          const reply = await t.admin.delete(`/api/agents/${id}`);
+          if (reply.status === 204) agents.splice(agents.indexOf(id), 1);
+          return reply;
+        },
+        () => t.admin.patch(`/api/queues/${pick(queues)}`, { name: `Queue ${Math.floor(next() * 1000)}` }),
+        async () => {
+          const id = String(fresh++);
+          const created = await t.admin.post("/api/queues", { id, name: `Queue ${id}` });
+          if (created.status === 201) queues.push(id);
+          return created;
+        },
+        async () => {
+          // Deleting a queue with members drops the membership from every agent in it.
+          if (queues.length < 3) return { status: 204 };
+          const id = pick(queues);
+          const reply = await t.admin.delete(`/api/queues/${id}`);
+          if (reply.status === 204) queues.splice(queues.indexOf(id), 1);
+          return reply;
+        },
+      ];
+
+      for (let step = 0; step < 120; step++) {
+        const change = Math.floor(next() * changes.length);
+        const reply = await changes[change]!();
+        expect(reply.status, `step ${step}, change ${change}`).toBeLessThan(500);
+        if (step % 8 === 7) await expectCacheEqualsRegistry(`seed ${seed}, step ${step}`);
+      }
+      await expectCacheEqualsRegistry(`seed ${seed}, end`);
+    },
+    120_000,
+  );
+});
