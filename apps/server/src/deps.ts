@@ -3,7 +3,7 @@ import type { PbxClient } from "@crystal-console/crystal";
 import type { Logger } from "pino";
 import type { AgentDeps } from "./agents/service.ts";
 import type { Sessions } from "./auth/sessions.ts";
-import type { Throttle } from "./auth/throttle.ts";
+import type { SignInLimiter } from "./auth/throttle.ts";
 import type { Config } from "./config.ts";
 import type { EventBus } from "./events/bus.ts";
 import type { Metrics } from "./metrics.ts";
@@ -20,7 +20,7 @@ export type ConsoleDeps = AgentDeps & {
   sessions: Sessions;
   log: Logger;
   metrics: Metrics;
-  throttle: { account: Throttle; address: Throttle };
+  signInLimiter: SignInLimiter;
   /** Checked when a username is unknown, so a failed sign-in takes as long either way. */
   decoyHash: string;
   /** Aborted when the server begins to shut down: live streams end so in-flight requests can finish. */

@@ -14,7 +14,7 @@ import { agentEvent } from "./agents/service.ts";
 import { createApp } from "./app.ts";
 import { createDecoyHash } from "./auth/passwords.ts";
 import { createSessions } from "./auth/sessions.ts";
-import { createThrottle } from "./auth/throttle.ts";
+import { createSignInLimiter, memoryStore } from "./auth/throttle.ts";
 import { type Config, loadConfig } from "./config.ts";
 import { seedDemoCallCentre } from "./demo.ts";
 import type { ConsoleDeps } from "./deps.ts";
@@ -151,7 +151,8 @@ export async function startConsole(
     metrics,
     scryptLogN: config.scryptLogN,
     onUnknownOutcome,
-    throttle: { account: createThrottle(5, 15 * 60_000), address: createThrottle(30, 15 * 60_000) },
+    // One console process: the limits' counters in memory (several share a store in the database).
+    signInLimiter: createSignInLimiter(memoryStore),
     decoyHash: await createDecoyHash(config.scryptLogN),
     closing: closing.signal,
     agentList: createAgentListCache(db, bus),

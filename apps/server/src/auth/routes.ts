@@ -56,22 +56,22 @@ async function findCredentials(
 }
 
 export function sessionRoutes(deps: ConsoleDeps, cookie: ReturnType<typeof sessionCookie>) {
-  const { account, address } = deps.throttle;
   return new Hono<AppEnv>()
     .post("/", validate("json", loginRequestSchema), async (c) => {
       const { username, password } = c.req.valid("json");
-      const accountKey = username.toLowerCase();
-      const addressKey = clientAddress(c, deps.config);
-      const wait = Math.max(account.retryAfter(accountKey), address.retryAfter(addressKey));
-      if (wait > 0) {
-        c.header("Retry-After", String(wait));
-        throw new HttpError(429, "RATE_LIMITED", `Too many failed sign-ins. Try again in ${wait} seconds.`);
+      const attempt = await deps.signInLimiter.begin(username, clientAddress(c, deps.config));
+      if ("retryAfter" in attempt) {
+        c.header("Retry-After", String(attempt.retryAfter));
+        throw new HttpError(
+          429,
+          "RATE_LIMITED",
+          `Too many failed sign-ins. Try again in ${attempt.retryAfter} seconds.`,
+        );
       }
       const { user, hash } = await findCredentials(deps, username);
       const valid = await verifyPassword(password, hash);
       if (!user || !valid) {
-        account.fail(accountKey);
-        address.fail(addressKey);
+        await attempt.failed();
         await recordAudit(deps.db, {
           actor: username.slice(0, 64),
           action: "sign_in",
@@ -80,7 +80,7 @@ export function sessionRoutes(deps: ConsoleDeps, cookie: ReturnType<typeof sessi
         });
         throw new HttpError(401, "UNAUTHENTICATED", "Wrong username or password.");
       }
-      account.clear(accountKey);
+      await attempt.succeeded();
       // Rotate: whatever session the browser had ends; the new id is fresh.
       const previous = cookie.read(c);
       if (previous) await deps.sessions.end(previous);

@@ -15,7 +15,8 @@
 //
 // `last_seen_at` is written at most once every TOUCH_EVERY_MS per session, so the idle timeout counts from a
 // time that may be up to 30 s old: a session can end up to 30 s before a full idle period of real
-// inactivity, never later. The cache assumes one console process per registry (as the sign-in throttle does).
+// inactivity, never later. Another console process on the same registry must tell this one of the sessions it
+// ends (endedElsewhere, below) for the cache to stay a copy.
 import { createHash, randomBytes } from "node:crypto";
 import type { SessionUser } from "@crystal-console/api";
 import type { Kysely, Transaction } from "kysely";

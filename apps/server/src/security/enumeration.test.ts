@@ -18,8 +18,8 @@ let t: TestConsole;
 let address = 0;
 
 beforeAll(async () => {
-  // Behind a trusted proxy, so each attempt can come from its own address (the per-address throttle
-  // would otherwise answer 429 before the 40th failure).
+  // Behind a trusted proxy, so each attempt can come from its own address (the per-address limit would
+  // otherwise answer 429 before long).
   t = await startTestConsole({ SCRYPT_LOG_N: String(SCRYPT_LOG_N), TRUST_PROXY: "true" });
   for (let i = 0; i < 5; i++) await t.admin.createSupervisor(`sup${i}`, SUPERVISOR_PASSWORD);
   await t.admin.createSupervisor("gone", DISABLED_PASSWORD);
@@ -111,8 +111,8 @@ describe("timing", () => {
     await signIn("sup4", "wrong-password-123");
     const known: number[] = [];
     const unknown: number[] = [];
-    // Interleaved, so a burst of load on the machine hits both sides alike. Two failures per known account
-    // stay under the per-account throttle (5).
+    // Interleaved, so a burst of load on the machine hits both sides alike. A few failures per known
+    // account, each from its own address, stay under every sign-in limit.
     for (let i = 0; i < SAMPLES; i++) {
       const a = await signIn(`sup${i % 4}`, `wrong-password-${i}`);
       const b = await signIn(`no-such-user-${i}`, `wrong-password-${i}`);
