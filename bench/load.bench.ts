@@ -7,38 +7,43 @@
 // Then, each with the console's CPU and peak memory (VmHWM, reset before each phase):
 //   d. overhead: the same PBX command (pause) through the console and straight to the PBX, alternating call
 //      by call after a warm-up, percentiles over all calls (the method is in overhead.ts);
-//   a. GET /api/agents (2,000 agents) under autocannon, plain and with Accept-Encoding: gzip;
+//   a. GET /api/agents (2,000 agents) under autocannon, plain and with Accept-Encoding: gzip, then gzip
+//      while 50 state changes per second arrive;
 //   b. state changes (pause/online over the 500 logged-in agents) under autocannon;
 //   c. 500 SSE clients on /api/events while 50 state changes per second are made for 10 s: the delay from
-//      sending each change to its event arriving at each client, p50/p99 over all deliveries.
+//      sending each change to its event arriving at each client, p50/p99 over all deliveries (delivery.ts);
+//   e. the same with 1,000 clients at 100 changes per second, and those changes' own latency compared with
+//      the same schedule and no clients, in the same run;
+//   f. 8,000 more agents imported, then GET /api/agents with 10,000, gzip, alone and while 50 changes/s.
+// Then each process's peak memory: the console, the simulator, and this load generator.
 // Every loop is bounded in count and time; everything is stopped at the end.
 //
 // LOAD_CPU_PROF=<dir> starts the console with `--cpu-prof --cpu-prof-dir <dir>` (written when it exits);
 // LOAD_ONLY=a,c runs only those phases (setup always runs).
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { type IncomingMessage, Agent as HttpAgent, request as httpRequest } from "node:http";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPbxClient } from "@crystal-console/crystal";
 import autocannon from "autocannon";
 import { Pool } from "undici";
+import { type Delivery, type Send, measureDelivery, measureWrites } from "./delivery.ts";
 import { ROOT, type SpawnedSim, killOnExit, spawnSim, stopProcess, waitForLine } from "./processes.ts";
 import { measureOverhead } from "./overhead.ts";
-import { fmt, measure, percentile } from "./stats.ts";
+import { fmt, measure } from "./stats.ts";
 
 const AGENTS = 2000;
 const QUEUES = 10;
 const LOGGED_IN = 500;
 const FIRST_AGENT = 10_000;
-const SSE_CLIENTS = 500;
-const SSE_SESSIONS = 10;
-const CHANGES_PER_SECOND = 50;
+const MORE_AGENTS = 8000;
+/** A session may hold 8 streams (events/streams.ts): the SSE clients are spread over this many per session. */
+const STREAMS_PER_SESSION = 8;
 const CHANGE_SECONDS = 10;
 const ADMIN_PASSWORD = "bench-admin-password";
 const MAIN = join(ROOT, "apps/server/src/main.ts");
 const CSRF = { "x-requested-with": "crystal-console" };
-const ONLY = new Set((process.env.LOAD_ONLY ?? "a,b,c,d").split(",").map((phase) => phase.trim()));
+const ONLY = new Set((process.env.LOAD_ONLY ?? "a,b,c,d,e,f").split(",").map((phase) => phase.trim()));
 
 type Row = {
   phase: string;
@@ -245,89 +250,136 @@ export async function run(): Promise<void> {
       });
     }
 
-    // ------------------------------------------------------------ c. 500 SSE clients, 50 changes/s
-    if (ONLY.has("c")) {
-      const cookies = [admin];
-      while (cookies.length < SSE_SESSIONS) cookies.push(await signIn(app.url));
-      const total = CHANGES_PER_SECOND * CHANGE_SECONDS;
-      if (total > LOGGED_IN)
-        throw new Error("each agent is changed at most once per run, to match its event");
-      const sentAt = new Float64Array(LOGGED_IN).fill(Number.NaN);
-      const delays = new Float64Array(total * SSE_CLIENTS);
-      let deliveries = 0;
-      let streamErrors = 0;
-      const firstArrival = new Float64Array(LOGGED_IN).fill(Number.NaN);
-      const spread: number[] = [];
-      const agent = new HttpAgent({ keepAlive: false, maxSockets: Infinity });
+    // ------------------------------------------------------------ c and e. event delivery
+    const loggedIn = Array.from({ length: LOGGED_IN }, (_, i) => agentId(i));
+    const cookies = [admin];
+    const sessionsFor = async (clients: number) => {
+      while (cookies.length < Math.ceil(clients / STREAMS_PER_SESSION)) cookies.push(await signIn(app.url));
+      return cookies.slice(0, Math.ceil(clients / STREAMS_PER_SESSION));
+    };
+    const delivery = async (phase: string, clients: number, rate: number, aimMs: number) => {
+      const sessions = await sessionsFor(clients);
+      let connectedRss = "";
       watch.reset();
-      const clients = await openSseClients(
-        app.url,
-        cookies,
-        agent,
-        (client, id) => {
-          const index = Number(id) - FIRST_AGENT;
-          const at = performance.now();
-          if (!(index >= 0 && index < LOGGED_IN) || Number.isNaN(sentAt[index]!)) return;
-          if (client.seen[index]) return;
-          client.seen[index] = 1;
-          delays[deliveries++] = at - sentAt[index]!;
-          if (Number.isNaN(firstArrival[index]!)) firstArrival[index] = at;
-          else spread.push(at - firstArrival[index]!);
-        },
-        () => (streamErrors += 1),
-      );
-      const connectedRss = watch.rssMb();
-
-      // 50 changes per second, each a different agent, on a fixed schedule (not waiting for answers).
-      let writeErrors = 0;
-      const writeLatencies: number[] = [];
-      const inFlight: Promise<void>[] = [];
-      const changesStarted = performance.now();
-      for (let k = 0; k < total; k++) {
-        const due = changesStarted + (k * 1000) / CHANGES_PER_SECOND;
-        const wait = due - performance.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        sentAt[k] = performance.now();
-        const t0 = sentAt[k]!;
-        inFlight.push(
-          send("POST", `/api/agents/${agentId(k)}/state`, bodies(k))
-            .then(() => void writeLatencies.push(performance.now() - t0))
-            .catch(() => void (writeErrors += 1)),
-        );
-      }
-      await Promise.all(inFlight);
-      // Let the last events reach every client (bounded).
-      const expected = total * SSE_CLIENTS;
-      const drainUntil = performance.now() + 5000;
-      while (deliveries < expected && performance.now() < drainUntil)
-        await new Promise((r) => setTimeout(r, 20));
-      const changeSeconds = (performance.now() - changesStarted) / 1000;
+      const d = await measureDelivery({
+        url: app.url,
+        cookies: sessions,
+        clients,
+        send,
+        agentIds: loggedIn,
+        rate,
+        seconds: CHANGE_SECONDS,
+        onConnected: () => (connectedRss = watch.rssMb()),
+      });
       const usage = watch.read();
-      for (const client of clients) client.close();
-      agent.destroy();
-
-      const sorted = Array.from(delays.subarray(0, deliveries)).sort((a, b) => a - b);
-      spread.sort((a, b) => a - b);
-      writeLatencies.sort((a, b) => a - b);
-      const missing = expected - deliveries;
-      const errors = missing + writeErrors + streamErrors;
-      const p99 = percentile(sorted, 99);
+      const errors = d.expected - d.deliveries + d.writes.errors + d.streamErrors + d.refused;
       console.log(
-        `\nc. ${SSE_CLIENTS} SSE clients (${SSE_SESSIONS} sessions) while ${CHANGES_PER_SECOND} state changes/s are made for ${CHANGE_SECONDS} s:\n` +
-          `  ${deliveries} of ${expected} deliveries; delay from sending the change to its event at a client: p50 ${fmt(percentile(sorted, 50))} ms, p99 ${fmt(p99)} ms, max ${fmt(sorted.at(-1) ?? Number.NaN)} ms\n` +
-          `  fan-out (first client to each later client): p50 ${fmt(percentile(spread, 50))} ms, p99 ${fmt(percentile(spread, 99))} ms; the writes themselves: p50 ${fmt(percentile(writeLatencies, 50))} ms, p99 ${fmt(percentile(writeLatencies, 99))} ms\n` +
-          `  write errors ${writeErrors}, stream errors ${streamErrors}, missing deliveries ${missing}; ${fmt(total / changeSeconds, 1)} changes/s achieved; console CPU ${usage.cpu} (SSE clients and writer ${usage.generatorCpu}), RSS with ${SSE_CLIENTS} streams open ${connectedRss} MB, peak ${usage.peakMb} MB`,
+        `\n${phase}. ${clients} SSE clients (${sessions.length} sessions) while ${rate} state changes/s are made for ${CHANGE_SECONDS} s:\n` +
+          `  ${d.deliveries} of ${d.expected} deliveries (${d.coalesced} of them coalesced into a later state); delay from sending the change to its event (or a later state of that agent) at a client: p50 ${fmt(d.p50)} ms, p99 ${fmt(d.p99)} ms, max ${fmt(d.max)} ms\n` +
+          `  fan-out (first client to each later client): p50 ${fmt(d.spreadP50)} ms, p99 ${fmt(d.spreadP99)} ms; the writes themselves: p50 ${fmt(d.writes.p50)} ms, p99 ${fmt(d.writes.p99)} ms\n` +
+          `  write errors ${d.writes.errors}, stream errors ${d.streamErrors}, streams refused ${d.refused}, missing deliveries ${d.expected - d.deliveries}; ${fmt(d.writes.perSecond, 1)} changes/s achieved; console CPU ${usage.cpu} (SSE clients and writer ${usage.generatorCpu}), RSS with ${clients} streams open ${connectedRss} MB, peak ${usage.peakMb} MB`,
       );
       rows.push({
-        phase: `c. event delivery, ${SSE_CLIENTS} SSE clients`,
-        rps: `${fmt(deliveries / changeSeconds, 0)} ev/s`,
-        p50: fmt(percentile(sorted, 50)),
-        p99: fmt(p99),
+        phase: `${phase}. event delivery, ${clients} SSE clients, ${rate}/s`,
+        rps: `${fmt(d.deliveries / d.seconds, 0)} ev/s`,
+        p50: fmt(d.p50),
+        p99: fmt(d.p99),
         errors: String(errors),
         cpu: usage.cpu,
         mem: usage.peakMb,
-        aim: p99 < 100 && errors === 0 ? "met (< 100 ms p99)" : "MISSED (< 100 ms p99)",
+        aim: d.p99 < aimMs && errors === 0 ? `met (< ${aimMs} ms p99)` : `MISSED (< ${aimMs} ms p99)`,
       });
+      return d;
+    };
+    if (ONLY.has("c")) await delivery("c", 500, 50, 100);
+    if (ONLY.has("e")) {
+      // The same schedule with nobody watching, first: the writes' own latency to compare with.
+      watch.reset();
+      const alone = await measureWrites(send, loggedIn, 100, CHANGE_SECONDS);
+      const usage = watch.read();
+      console.log(
+        `\ne. (baseline) 100 state changes/s for ${CHANGE_SECONDS} s with no SSE clients: p50 ${fmt(alone.p50)} ms, p99 ${fmt(alone.p99)} ms, ${alone.errors} errors, ${fmt(alone.perSecond, 1)} changes/s achieved; console CPU ${usage.cpu}`,
+      );
+      rows.push({
+        phase: "e. state changes, 100/s, no viewers",
+        rps: fmt(alone.perSecond, 0),
+        p50: fmt(alone.p50),
+        p99: fmt(alone.p99),
+        errors: String(alone.errors),
+        cpu: usage.cpu,
+        mem: usage.peakMb,
+        aim: "(baseline)",
+      });
+      const watched: Delivery = await delivery("e", 1000, 100, 250);
+      const ratio = watched.writes.p99 / alone.p99;
+      console.log(
+        `  the state changes' p99 with 1,000 viewers is ${fmt(ratio)}x their p99 with none (${fmt(watched.writes.p99)} / ${fmt(alone.p99)} ms)`,
+      );
+      rows.push({
+        phase: "e. state changes, 100/s, 1,000 viewers",
+        rps: fmt(watched.writes.perSecond, 0),
+        p50: fmt(watched.writes.p50),
+        p99: fmt(watched.writes.p99),
+        errors: String(watched.writes.errors),
+        cpu: "",
+        mem: "",
+        aim: ratio <= 2 ? `met (${fmt(ratio)}x, within 2x)` : `MISSED (${fmt(ratio)}x, within 2x)`,
+      });
+    }
+
+    // ------------------------------------------------------------ a (continued) and f. the list under changes
+    const agentsList = async (phase: string, count: number, changesPerSecond: number) => {
+      watch.reset();
+      const changes = changesPerSecond > 0 ? measureWrites(send, loggedIn, changesPerSecond, 10) : null;
+      const result = await autocannon({
+        url: `${app.url}/api/agents`,
+        connections: 20,
+        duration: 10,
+        headers: { cookie: admin, "accept-encoding": "gzip, deflate, br, zstd" },
+      });
+      const writes = await changes;
+      const usage = watch.read();
+      const errors = result.errors + result.timeouts + result.non2xx + (writes?.errors ?? 0);
+      const rps = result.requests.average;
+      const during = writes
+        ? ` while ${changesPerSecond} changes/s arrive (${fmt(writes.perSecond, 1)}/s achieved, their p99 ${fmt(writes.p99)} ms)`
+        : "";
+      console.log(
+        `\n${phase}. GET /api/agents with ${count} agents, gzip${during} (autocannon, 20 connections, 10 s):\n` +
+          `  ${fmt(rps, 0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${fmt(result.throughput.total / result.requests.total / 1024, 1)} KB per response, errors ${errors}; console CPU ${usage.cpu} (load generator ${usage.generatorCpu}), peak RSS ${usage.peakMb} MB`,
+      );
+      const aim =
+        count <= AGENTS
+          ? rps > 2000 && errors === 0
+            ? "met (> 2,000 req/s)"
+            : "MISSED (> 2,000 req/s)"
+          : "(no aim)";
+      rows.push({
+        phase: `${phase}. GET /api/agents, ${count} agents (gzip)${writes ? `, ${changesPerSecond} changes/s` : ""}`,
+        rps: fmt(rps, 0),
+        p50: String(result.latency.p50),
+        p99: String(result.latency.p99),
+        errors: String(errors),
+        cpu: usage.cpu,
+        mem: usage.peakMb,
+        aim,
+      });
+    };
+    if (ONLY.has("a")) await agentsList("a", AGENTS, 50);
+    if (ONLY.has("f")) {
+      const grown = performance.now();
+      await importAndWait(send, "agents", [
+        "agent_id,agent_name,agent_pass,agent_out_q,queues",
+        ...Array.from({ length: MORE_AGENTS }, (_, i) => {
+          const queue = queueIds[i % QUEUES]!;
+          return `${FIRST_AGENT + AGENTS + i},Agent ${FIRST_AGENT + AGENTS + i},pw${i},${queue},${queue}`;
+        }),
+      ]);
+      console.log(
+        `\nf. ${MORE_AGENTS} more agents imported in ${fmt((performance.now() - grown) / 1000, 1)} s (${AGENTS + MORE_AGENTS} in all)`,
+      );
+      await agentsList("f", AGENTS + MORE_AGENTS, 0);
+      await agentsList("f", AGENTS + MORE_AGENTS, 50);
     }
 
     // ------------------------------------------------------------ summary
@@ -353,8 +405,12 @@ export async function run(): Promise<void> {
             .map((cell, i) => (i === 0 || i === 7 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
             .join("  "),
       );
+    const simPeak = peakRssMb(sim.child.pid!);
     console.log(
-      `console peak RSS over the whole run (VmHWM is reset per phase): ${watch.rssMb()} MB now; total bench time ${fmt((performance.now() - started) / 1000, 0)} s; load average ${loadavg()
+      `peak memory (RSS) of each process over the whole run: console ${fmt(watch.runPeak / 2 ** 20, 0)} MB (${watch.rssMb()} MB now), simulator ${simPeak} MB, this load generator ${fmt(process.resourceUsage().maxRSS / 1024, 0)} MB`,
+    );
+    console.log(
+      `total bench time ${fmt((performance.now() - started) / 1000, 0)} s; load average ${loadavg()
         .map((n) => fmt(n))
         .join(" ")}${cpuPressure()}`,
     );
@@ -366,12 +422,6 @@ export async function run(): Promise<void> {
 }
 
 // ---------------------------------------------------------------- helpers
-
-/** Phase c's change k: mission on the first pass over the agents, online on the next. */
-const bodies = (k: number) =>
-  JSON.stringify({ action: Math.floor(k / LOGGED_IN) % 2 === 0 ? "mission" : "online" });
-
-type Send = (method: "GET" | "POST", path: string, body?: string, type?: string) => Promise<string>;
 
 /** Runs a CSV import through the API and waits for its job (bounded). */
 async function importAndWait(send: Send, kind: "agents" | "queues", lines: string[]): Promise<void> {
@@ -394,92 +444,14 @@ async function importAndWait(send: Send, kind: "agents" | "queues", lines: strin
   }
 }
 
-type SseClient = { seen: Uint8Array; close: () => void };
-
-/** Opens SSE_CLIENTS streams, a few at a time, and resolves once each has received its `: connected`. */
-async function openSseClients(
-  url: string,
-  cookies: string[],
-  agent: HttpAgent,
-  onAgentEvent: (client: SseClient, agentId: string) => void,
-  onError: () => void,
-): Promise<SseClient[]> {
-  const { hostname, port } = new URL(url);
-  const open = (n: number) =>
-    new Promise<SseClient>((resolve, reject) => {
-      const client: SseClient = { seen: new Uint8Array(LOGGED_IN), close: () => req.destroy() };
-      let connected = false;
-      let closing = false;
-      const req = httpRequest(
-        {
-          hostname,
-          port,
-          path: "/api/events",
-          agent,
-          headers: { cookie: cookies[n % cookies.length]!, accept: "text/event-stream" },
-        },
-        (res: IncomingMessage) => {
-          if (res.statusCode !== 200) return reject(new Error(`SSE client ${n}: HTTP ${res.statusCode}`));
-          res.setEncoding("utf8");
-          let buffer = "";
-          res.on("data", (chunk: string) => {
-            buffer += chunk;
-            let end: number;
-            while ((end = buffer.indexOf("\n\n")) !== -1) {
-              const block = buffer.slice(0, end);
-              buffer = buffer.slice(end + 2);
-              if (!connected && block.startsWith(": connected")) {
-                connected = true;
-                resolve(client);
-                continue;
-              }
-              if (!block.startsWith("event: agent\n")) continue;
-              const from = block.indexOf("data: ") + 6;
-              const to = block.indexOf("\n", from);
-              try {
-                const event = JSON.parse(block.slice(from, to === -1 ? undefined : to)) as {
-                  agent: { id: string };
-                };
-                onAgentEvent(client, event.agent.id);
-              } catch {
-                onError();
-              }
-            }
-          });
-          res.on("error", () => {
-            if (!closing) onError();
-          });
-        },
-      );
-      client.close = () => {
-        closing = true;
-        req.destroy();
-      };
-      req.on("error", (error) => {
-        if (closing) return;
-        if (connected) onError();
-        else reject(error);
-      });
-      req.setTimeout(30_000, () => {
-        if (!connected) req.destroy(new Error(`SSE client ${n}: no ": connected" within 30 s`));
-      });
-      req.end();
-    });
-  const clients: SseClient[] = [];
-  for (let n = 0; n < SSE_CLIENTS; n += 25) {
-    clients.push(
-      ...(await Promise.all(Array.from({ length: Math.min(25, SSE_CLIENTS - n) }, (_, k) => open(n + k)))),
-    );
-  }
-  return clients;
-}
-
 /** The console's CPU and memory from /proc: VmHWM (peak RSS) is reset at the start of each phase. */
 class ProcessWatch {
   private cpuAt = 0;
   private ownCpuAt = 0;
   private startedAt = 0;
   private peak = 0;
+  /** The highest peak of any phase so far, in bytes. */
+  runPeak = 0;
   private sampler: NodeJS.Timeout | null = null;
 
   constructor(private readonly pid: number) {}
@@ -521,6 +493,7 @@ class ProcessWatch {
     this.sampler = null;
     const { rss, hwm } = this.status();
     const peak = Math.max(this.peak, rss, Number.isNaN(hwm) ? 0 : hwm);
+    this.runPeak = Math.max(this.runPeak, peak);
     const elapsed = performance.now() - this.startedAt;
     const share = (this.cpuMs() - this.cpuAt) / elapsed;
     const own = process.cpuUsage();
@@ -576,6 +549,12 @@ async function signIn(url: string): Promise<string> {
   const cookie = response.headers.get("set-cookie")?.split(";")[0];
   if (response.status !== 200 || !cookie) throw new Error(`sign-in: HTTP ${response.status}`);
   return cookie;
+}
+
+/** A process's peak RSS (VmHWM, never reset for it), in MB. */
+function peakRssMb(pid: number): string {
+  const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+  return kb === undefined ? "?" : fmt(Number(kb) / 1024, 0);
 }
 
 /** Linux's CPU pressure over the last minute: the share of time something waited for a CPU. */

@@ -23,7 +23,7 @@ const CHUNK = 256;
 
 /** A piece of the body, and its deflated form once gzip was asked for (compressed alone, ending on a byte boundary). */
 type Piece = { bytes: Bytes; deflated?: Bytes };
-const piece = (text: string): Piece => ({ bytes: Buffer.from(text, "utf8") as Bytes });
+const piece = (text: string): Piece => ({ bytes: Buffer.from(text, "utf8") });
 const deflated = (part: Piece): Bytes =>
   (part.deflated ??= deflateRawSync(part.bytes, { finishFlush: constants.Z_SYNC_FLUSH }) as Bytes);
 const OPEN = piece('{"agents":[');
@@ -39,7 +39,7 @@ export function createAgentListCache(db: Registry, bus: EventBus) {
   /** Null until first read; events before then are in the registry that read sees. */
   let agents: Map<string, { agent: Agent; json: string }> | null = null;
   const members = new Map<string, Set<string>>();
-  let chunks: Chunk[] = [{ ids: [], piece: null }];
+  const chunks: Chunk[] = [{ ids: [], piece: null }];
   let loading: Promise<void> | null = null;
   /** Events committed while the first read runs, applied in order after it. */
   let arrived: ConsoleEvent[] | null = null;
@@ -174,7 +174,7 @@ export function createAgentListCache(db: Registry, bus: EventBus) {
     const trailer = Buffer.alloc(8);
     trailer.writeUInt32LE(crc >>> 0, 0);
     trailer.writeUInt32LE(length >>> 0, 4);
-    return Buffer.concat([GZIP_HEADER, ...parts.map(deflated), LAST_BLOCK, trailer]) as Bytes;
+    return Buffer.concat([GZIP_HEADER, ...parts.map(deflated), LAST_BLOCK, trailer]);
   }
 
   return {
@@ -189,7 +189,7 @@ export function createAgentListCache(db: Registry, bus: EventBus) {
         return gzipped.bytes;
       }
       if (plain?.version !== version)
-        plain = { version, bytes: Buffer.concat(pieces().map((part) => part.bytes)) as Bytes };
+        plain = { version, bytes: Buffer.concat(pieces().map((part) => part.bytes)) };
       return plain.bytes;
     },
   };
