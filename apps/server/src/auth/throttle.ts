@@ -2,7 +2,8 @@
 // counters. They slow a guesser without locking out the person whose account it is:
 //   - per account and address pair, a growing delay: a few failures are free, then each one makes the pair
 //     wait twice as long before its next try (up to 15 minutes). The owner signing in from anywhere else is
-//     not slowed by it. One attempt runs at a time per pair, so a burst of parallel guesses gains nothing.
+//     not slowed by it. One attempt runs at a time per pair (others wait for it), so a burst of parallel
+//     guesses gains nothing.
 //   - per address, a cap on failures over many accounts (password spraying); an address the account has
 //     signed in from before is not held by it, so one guesser behind a shared address blocks nobody who has
 //     signed in from there.
@@ -57,20 +58,60 @@ export type SignInAttempt = { succeeded(): Promise<void>; failed(): Promise<void
 export type SignInLimiter = ReturnType<typeof createSignInLimiter>;
 
 const COUNT = Number.MAX_SAFE_INTEGER;
+/** An attempt that finds its turn taken waits for it this long at most, looking every POLL_MS. */
+const QUEUE_MS = 3000;
+const POLL_MS = 50;
 
 export function createSignInLimiter(store: LimiterStore = memoryStore, policy = SIGN_IN_POLICY) {
-  const pairFailures = store({
-    keyPrefix: "signin_pair_failures",
-    points: COUNT,
-    duration: policy.pair.windowSeconds,
-  });
-  const pairTurn = store({ keyPrefix: "signin_pair_turn", points: 1, duration: policy.attemptSeconds });
-  const accountFailures = store({
-    keyPrefix: "signin_account_failures",
-    points: COUNT,
-    duration: policy.account.windowSeconds,
-  });
-  const accountTurn = store({ keyPrefix: "signin_account_turn", points: 1, duration: policy.attemptSeconds });
+  /**
+   * Turns for one kind of key (a pair, an account): its failures, the wait they impose, and the one attempt
+   * in flight. take() answers null when the key may try now (it holds the turn until failed() or
+   * release()), else the seconds to wait. An attempt that finds another in flight waits for its outcome, so
+   * guesses sent all at once run one after the other and meet the delays their failures set.
+   */
+  function turns(prefix: string, rule: Delay) {
+    const failures = store({ keyPrefix: `${prefix}_failures`, points: COUNT, duration: rule.windowSeconds });
+    const waits = store({ keyPrefix: `${prefix}_wait`, points: 1, duration: rule.maxSeconds });
+    const inFlight = store({ keyPrefix: `${prefix}_turn`, points: 1, duration: policy.attemptSeconds });
+    const waiting = async (key: string) => {
+      const wait = await waits.get(key);
+      return wait && wait.msBeforeNext > 0 ? secondsOf(wait.msBeforeNext) : null;
+    };
+    return {
+      failures: async (key: string) => (await failures.get(key))?.consumedPoints ?? 0,
+      async take(key: string): Promise<number | null> {
+        const before = await waiting(key);
+        if (before !== null) return before;
+        const until = Date.now() + QUEUE_MS;
+        for (;;) {
+          try {
+            await inFlight.consume(key);
+            break;
+          } catch (error) {
+            if (!(error instanceof RateLimiterRes)) throw error;
+            if (Date.now() > until) return secondsOf(error.msBeforeNext);
+            await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+          }
+        }
+        // A failure while this one waited may have set a wait.
+        const after = await waiting(key);
+        if (after !== null) await inFlight.delete(key);
+        return after;
+      },
+      /** Counts a failure and sets the wait it imposes; frees the turn if this attempt held it. */
+      async failed(key: string, held: boolean) {
+        const count = (await failures.penalty(key)).consumedPoints;
+        const seconds = delayAfter(rule, count);
+        if (seconds > 0) await waits.set(key, 1, seconds);
+        if (held) await inFlight.delete(key);
+      },
+      release: (key: string) => inFlight.delete(key),
+      clear: (key: string) => Promise.all([failures.delete(key), waits.delete(key), inFlight.delete(key)]),
+    };
+  }
+
+  const pairs = turns("signin_pair", policy.pair);
+  const accounts = turns("signin_account", policy.account);
   const addressAttempts = store({
     keyPrefix: "signin_address_attempts",
     points: policy.address.failures,
@@ -87,49 +128,36 @@ export function createSignInLimiter(store: LimiterStore = memoryStore, policy = 
     async begin(account: string, address: string): Promise<{ retryAfter: number } | SignInAttempt> {
       const accountKey = account.toLowerCase();
       const pair = JSON.stringify([accountKey, address]);
-      // Taken in order; a refusal gives back what this attempt took.
-      const undo: (() => Promise<unknown>)[] = [];
-      const refuse = async (error: unknown) => {
-        await Promise.all(undo.map((step) => step()));
-        return { retryAfter: retryAfterOf(error) };
-      };
-      try {
-        await pairTurn.consume(pair);
-      } catch (error) {
-        return refuse(error);
-      }
-      undo.push(() => pairTurn.delete(pair));
+      const pairWait = await pairs.take(pair);
+      if (pairWait !== null) return { retryAfter: pairWait };
       const known = (await knownPairs.get(pair)) !== null;
       try {
         await addressAttempts.consume(address);
       } catch (error) {
-        if (!known) return refuse(error);
+        if (!(error instanceof RateLimiterRes)) throw error;
+        if (!known) {
+          await pairs.release(pair);
+          return { retryAfter: secondsOf(error.msBeforeNext) };
+        }
       }
-      undo.push(() => addressAttempts.reward(address));
-      const accountDelayed =
-        !known && ((await accountFailures.get(accountKey))?.consumedPoints ?? 0) >= policy.account.free;
-      if (accountDelayed) {
-        try {
-          await accountTurn.consume(accountKey);
-        } catch (error) {
-          return refuse(error);
+      const accountHeld = !known && (await accounts.failures(accountKey)) >= policy.account.free;
+      if (accountHeld) {
+        const accountWait = await accounts.take(accountKey);
+        if (accountWait !== null) {
+          await Promise.all([pairs.release(pair), addressAttempts.reward(address)]);
+          return { retryAfter: accountWait };
         }
       }
       return {
         async failed() {
-          const pairCount = (await pairFailures.penalty(pair)).consumedPoints;
-          await wait(pairTurn, pair, delayAfter(policy.pair, pairCount));
-          const accountCount = (await accountFailures.penalty(accountKey)).consumedPoints;
-          if (accountDelayed || accountCount > policy.account.free)
-            await wait(accountTurn, accountKey, delayAfter(policy.account, accountCount));
+          await Promise.all([pairs.failed(pair, true), accounts.failed(accountKey, accountHeld)]);
         },
         async succeeded() {
           await Promise.all([
-            pairFailures.delete(pair),
-            pairTurn.delete(pair),
+            pairs.clear(pair),
             addressAttempts.reward(address),
             knownPairs.penalty(pair),
-            ...(accountDelayed ? [accountTurn.delete(accountKey)] : []),
+            ...(accountHeld ? [accounts.release(accountKey)] : []),
           ]);
         },
       };
@@ -137,14 +165,5 @@ export function createSignInLimiter(store: LimiterStore = memoryStore, policy = 
   };
 }
 
-/** Holds the next turn of `key` for `seconds` (or frees it at once). */
-async function wait(turn: RateLimiterAbstract, key: string, seconds: number) {
-  if (seconds > 0) await turn.block(key, seconds);
-  else await turn.delete(key);
-}
-
-/** The whole seconds a refusal asks to wait; a store failure is not a refusal and is thrown on. */
-function retryAfterOf(error: unknown): number {
-  if (!(error instanceof RateLimiterRes)) throw error;
-  return Math.max(1, Math.ceil(error.msBeforeNext / 1000));
-}
+/** Whole seconds to wait, at least one. */
+const secondsOf = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
