@@ -186,8 +186,9 @@ export class Client {
       },
       body: lines.join("\r\n"),
     });
+    if (started.status !== 202)
+      throw new Error(`import ${kind}: HTTP ${started.status} ${await started.text()}`);
     const { jobId } = (await started.json()) as { jobId: string };
-    if (started.status !== 202) throw new Error(`import ${kind}: HTTP ${started.status}`);
     const deadline = Date.now() + 120_000;
     for (;;) {
       const { body } = await this.get<{ job: { status: string; counts: Record<string, number> } }>(

@@ -107,6 +107,24 @@ describe("the agents-list cache", () => {
           if (reply.status === 204) agents.splice(agents.indexOf(id), 1);
           return reply;
         },
+        async () => {
+          // A bulk import of a few agents, new and existing, with their queues.
+          const ids = [String(base + 7000 + Math.floor(next() * 50)), pick(agents)];
+          await t.admin
+            .importCsv("agents", [
+              "agent_id,agent_name,agent_pass,agent_out_q,queues",
+              ...ids.map(
+                (id) =>
+                  `${id},Imported ${id},pw-${id},${queues[0]},${[...new Set([pick(queues), queues[0]])].join(";")}`,
+              ),
+            ])
+            .catch((error: unknown) => {
+              // A retired id in the file refuses the whole file: nothing changed.
+              if (!String(error).includes("HTTP 400")) throw error;
+            });
+          for (const id of ids) if (!agents.includes(id)) agents.push(id);
+          return { status: 200 };
+        },
         () => t.admin.patch(`/api/queues/${pick(queues)}`, { name: `Queue ${Math.floor(next() * 1000)}` }),
         async () => {
           const id = String(fresh++);
