@@ -2,9 +2,9 @@
 // writes to them (docs/decisions/009-event-fanout.md).
 //
 // A committed change costs one push onto a shared list of recent events, whatever the number of viewers.
-// At most every FLUSH_MS, one flush gives each stream what it has not had yet, in ONE write: streams at the
-// same point with the same audience share the same bytes, built once. A stream whose reader has not taken
-// its last write (its socket is full: a slow or stalled viewer) is skipped; it keeps its place, and when it
+// At most every FLUSH_MS (longer when flushes get costly), one flush gives each stream what it has not had
+// yet, in ONE write: streams at the same point with the same audience share the same bytes, built once. A
+// stream whose reader has not taken its last write (its socket is full: a slow or stalled viewer) is skipped; it keeps its place, and when it
 // reads again it gets what it missed coalesced to the latest state per agent and queue, each with the id of
 // the newest event folded in, so Last-Event-ID resume stays exact. A stream left further behind than the
 // list reaches gets a `resync` event (the SPA refetches), and one that takes nothing for STALL_MS is cut off.
@@ -19,8 +19,14 @@ import { type EndedSessions, type Sessions, hashToken } from "../auth/sessions.t
 import type { Metrics } from "../metrics.ts";
 import { type EventBus, REPLAY_LIMIT, type StoredEvent } from "./bus.ts";
 
-/** Events wait at most this long to leave together (one write per stream per flush). */
+/** Events wait at most this long to leave together (one write per stream per flush)... */
 const FLUSH_MS = 50;
+/**
+ * ...or longer when a flush itself takes long (a socket write costs 10-20 µs, and 1,000 viewers make 1,000 of
+ * them): the next flush waits this many times the last one's cost, so writing to viewers never takes more
+ * than about a quarter of the console's thread, whatever their number, and requests keep theirs.
+ */
+const FLUSH_COST_FACTOR = 3;
 /** Recent events kept for streams that lag; one further behind gets `resync`. */
 const WINDOW = 5000;
 const HEARTBEAT_MS = 15_000;
@@ -124,6 +130,7 @@ export function createEventStreams(deps: {
   let flushedTo = 0;
   let flushTimer: NodeJS.Timeout | null = null;
   let lastFlush = 0;
+  let flushCost = 0;
   const streams = new Set<Stream>();
   const sessions = new Map<string, Session>();
   const end = () => base + entries.length;
@@ -139,7 +146,8 @@ export function createEventStreams(deps: {
 
   function schedule() {
     if (flushTimer || streams.size === 0) return;
-    flushTimer = setTimeout(flush, Math.max(0, lastFlush + FLUSH_MS - performance.now()));
+    const interval = Math.max(FLUSH_MS, FLUSH_COST_FACTOR * flushCost);
+    flushTimer = setTimeout(flush, Math.max(0, lastFlush + interval - performance.now()));
   }
 
   function flush() {
@@ -177,6 +185,9 @@ export function createEventStreams(deps: {
       stream.cursor = to;
     }
     flushedTo = to;
+    // The writes themselves run just after (the response bodies' readers); setImmediate comes after them.
+    const started = lastFlush;
+    setImmediate(() => (flushCost = performance.now() - started));
   }
 
   /** The frames of the entries `audience` may see (the latest per key when `coalesced`), as one buffer. */
