@@ -428,7 +428,7 @@ async function importAndWait(send: Send, kind: "agents" | "queues", lines: strin
   const { jobId } = JSON.parse(await send("POST", `/api/import/${kind}`, lines.join("\r\n"), "text/csv")) as {
     jobId: string;
   };
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + 600_000;
   for (;;) {
     const { job } = JSON.parse(await send("GET", `/api/import/jobs/${jobId}`)) as {
       job: { status: string; failed: number; done: number; total: number };
@@ -439,7 +439,7 @@ async function importAndWait(send: Send, kind: "agents" | "queues", lines: strin
       return;
     }
     if (Date.now() > deadline)
-      throw new Error(`import ${kind}: still running after 120 s (${job.done}/${job.total})`);
+      throw new Error(`import ${kind}: still running after 600 s (${job.done}/${job.total})`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
