@@ -27,6 +27,8 @@ const FLUSH_MS = 50;
  * than about a quarter of the console's thread, whatever their number, and requests keep theirs.
  */
 const FLUSH_COST_FACTOR = 3;
+/** Streams written per turn of the event loop during a flush. */
+const FLUSH_SLICE = 100;
 /** Recent events kept for streams that lag; one further behind gets `resync`. */
 const WINDOW = 5000;
 const HEARTBEAT_MS = 15_000;
@@ -131,6 +133,9 @@ export function createEventStreams(deps: {
   let flushTimer: NodeJS.Timeout | null = null;
   let lastFlush = 0;
   let flushCost = 0;
+  let flushing = false;
+  /** Something asked for a flush while one was running. */
+  let flushWanted = false;
   const streams = new Set<Stream>();
   const sessions = new Map<string, Session>();
   const end = () => base + entries.length;
@@ -145,49 +150,66 @@ export function createEventStreams(deps: {
   });
 
   function schedule() {
-    if (flushTimer || streams.size === 0) return;
+    if (flushing) flushWanted = true;
+    if (flushTimer || flushing || streams.size === 0) return;
     const interval = Math.max(FLUSH_MS, FLUSH_COST_FACTOR * flushCost);
     flushTimer = setTimeout(flush, Math.max(0, lastFlush + interval - performance.now()));
   }
 
+  /**
+   * Gives every stream what it has not had, FLUSH_SLICE streams at a time: between slices the event loop
+   * serves requests, so a write never waits for a whole flush.
+   */
   function flush() {
     flushTimer = null;
-    lastFlush = performance.now();
+    flushing = true;
+    flushWanted = false;
+    const started = (lastFlush = performance.now());
     const to = end();
     // Bytes by (from, audience, coalesced), built once per flush however many streams send them.
     const built = new Map<string, Uint8Array | null>();
-    for (const stream of streams) {
-      if (stream.replaying) continue;
-      while (
-        stream.cursor < to &&
-        stream.cursor >= base &&
-        entries[stream.cursor - base]!.id <= stream.skipUpTo
-      )
-        stream.cursor += 1;
-      if (stream.cursor >= to) continue;
-      if (!stream.ready) {
-        stream.waitingSince ??= Date.now();
-        continue;
-      }
-      if (stream.cursor < base) {
-        // Further behind than the shared list reaches: the viewer refetches instead.
-        write(stream, resyncFrame(entries.at(-1)!.id));
-      } else {
-        const lagging = stream.cursor < flushedTo;
-        const key = `${stream.cursor}|${audienceKey(stream.audience)}|${lagging}`;
-        let bytes = built.get(key);
-        if (bytes === undefined) {
-          bytes = framesOf(entries.slice(stream.cursor - base), stream.audience, lagging);
-          built.set(key, bytes);
-        }
-        if (bytes) write(stream, bytes);
-      }
-      stream.cursor = to;
+    const pending = [...streams];
+    const slice = () => {
+      for (const stream of pending.splice(0, FLUSH_SLICE)) if (streams.has(stream)) give(stream, to, built);
+      // The writes themselves run just after (the response bodies' readers); setImmediate comes after them.
+      if (pending.length > 0) return void setImmediate(slice);
+      flushedTo = to;
+      setImmediate(() => {
+        flushCost = performance.now() - started;
+        flushing = false;
+        if (flushWanted || end() > to) schedule();
+      });
+    };
+    slice();
+  }
+
+  function give(stream: Stream, to: number, built: Map<string, Uint8Array | null>) {
+    if (stream.replaying) return;
+    while (
+      stream.cursor < to &&
+      stream.cursor >= base &&
+      entries[stream.cursor - base]!.id <= stream.skipUpTo
+    )
+      stream.cursor += 1;
+    if (stream.cursor >= to) return;
+    if (!stream.ready) {
+      stream.waitingSince ??= Date.now();
+      return;
     }
-    flushedTo = to;
-    // The writes themselves run just after (the response bodies' readers); setImmediate comes after them.
-    const started = lastFlush;
-    setImmediate(() => (flushCost = performance.now() - started));
+    if (stream.cursor < base) {
+      // Further behind than the shared list reaches: the viewer refetches instead.
+      write(stream, resyncFrame(entries[Math.max(0, to - base - 1)]!.id));
+    } else {
+      const lagging = stream.cursor < flushedTo;
+      const key = `${stream.cursor}|${audienceKey(stream.audience)}|${lagging}`;
+      let bytes = built.get(key);
+      if (bytes === undefined) {
+        bytes = framesOf(entries.slice(stream.cursor - base, to - base), stream.audience, lagging);
+        built.set(key, bytes);
+      }
+      if (bytes) write(stream, bytes);
+    }
+    stream.cursor = to;
   }
 
   /** The frames of the entries `audience` may see (the latest per key when `coalesced`), as one buffer. */
