@@ -40,20 +40,29 @@ export const STREAMS_PER_SESSION = 8;
 const CONNECTED = Buffer.from(": connected\n\n");
 const PING = Buffer.from(": ping\n\n");
 
-/** One event as the streams send it: its frame built once, and who may see it, worked out once. */
+/** One event as the streams send it: its frame built once (when first sent), and who may see it. */
 export type Entry = {
   id: number;
   /** Events with the same key describe the same thing; a later one replaces an earlier unsent one. */
   key: string;
-  frame: Uint8Array;
+  readonly frame: Uint8Array;
   /** Besides staff, the one agent who may see it (its own state), or everyone (the PBX's health). */
   agentId: string | null;
   everyone: boolean;
 };
 
 export function entryOf({ id, event }: StoredEvent): Entry {
-  const frame = Buffer.from(`event: ${event.type}\ndata: ${JSON.stringify(event)}\nid: ${id}\n\n`, "utf8");
-  return { id, frame, ...scopeOf(event) };
+  let frame: Uint8Array | undefined;
+  return {
+    id,
+    ...scopeOf(event),
+    get frame() {
+      return (frame ??= Buffer.from(
+        `event: ${event.type}\ndata: ${JSON.stringify(event)}\nid: ${id}\n\n`,
+        "utf8",
+      ));
+    },
+  };
 }
 
 function scopeOf(event: ConsoleEvent): Pick<Entry, "key" | "agentId" | "everyone"> {
@@ -141,6 +150,12 @@ export function createEventStreams(deps: {
   const end = () => base + entries.length;
 
   deps.bus.subscribe((stored) => {
+    // A stream only ever needs what came after it opened: with none open, nothing is kept.
+    if (streams.size === 0) {
+      base += entries.length + 1;
+      entries = [];
+      return;
+    }
     entries.push(entryOf(stored));
     if (entries.length > WINDOW * 2) {
       base += entries.length - WINDOW;

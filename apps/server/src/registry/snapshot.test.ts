@@ -2,12 +2,19 @@
 // changes through the API, what GET /api/agents sends (plain and gzipped) is byte for byte a fresh read of the
 // registry. A seeded random walk over every kind of change: agents created, edited, deleted; states; queues
 // created, renamed, deleted; assignments and releases.
+import { mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
+import type { Agent } from "@crystal-console/api";
 import { type PbxSim, startPbxSim } from "@crystal-console/pbx-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestConsole, startTestConsole } from "../test-support.ts";
+import { createEventBus } from "../events/bus.ts";
+import { openRegistry } from "./open.ts";
 import { listAgents } from "./read.ts";
+import { createAgentListCache } from "./snapshot.ts";
 
 let sim: PbxSim;
 let t: TestConsole;
@@ -152,4 +159,57 @@ describe("the agents-list cache", () => {
     },
     120_000,
   );
+});
+
+describe("the agents-list cache, from events alone", () => {
+  it("follows a queue event that changes memberships without its agents' own events", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "crystal-snapshot-"));
+    const db = await openRegistry(join(dir, "registry.sqlite"));
+    try {
+      const bus = createEventBus(db);
+      const cache = createAgentListCache(db, bus);
+      const read = async (gzip = false) => {
+        const bytes = await cache.body(gzip);
+        return (
+          JSON.parse(Buffer.from(gzip ? gunzipSync(bytes) : bytes).toString("utf8")) as { agents: Agent[] }
+        ).agents;
+      };
+      expect(await read()).toEqual([]);
+      const agent = (id: string, queueIds: string[]): Agent => ({
+        id,
+        name: `Agent ${id}`,
+        outQueueId: "2000",
+        queueIds,
+        status: "logged_off",
+        extension: null,
+        statusSince: "2026-12-01T09:00:00.000Z",
+        statusBy: null,
+        pauseReason: null,
+        confirmed: true,
+      });
+      let id = 0;
+      const send = (...events: Parameters<typeof bus.broadcast>[0][number]["event"][]) =>
+        bus.broadcast(events.map((event) => ({ id: ++id, event })));
+      send({ type: "agent", agent: agent("12", ["2000"]) }, { type: "agent", agent: agent("9", []) });
+      expect((await read()).map((a) => [a.id, a.queueIds])).toEqual([
+        ["9", []],
+        ["12", ["2000"]],
+      ]);
+      send({ type: "queue", queue: { id: "300", name: "Q", agentIds: ["9", "12"] } });
+      expect((await read(true)).map((a) => [a.id, a.queueIds])).toEqual([
+        ["9", ["300"]],
+        ["12", ["300", "2000"]],
+      ]);
+      send({ type: "queue", queue: { id: "300", name: "Q", agentIds: ["12"] } });
+      expect((await read()).map((a) => [a.id, a.queueIds])).toEqual([
+        ["9", []],
+        ["12", ["300", "2000"]],
+      ]);
+      send({ type: "queueDeleted", queueId: "2000" }, { type: "agentDeleted", agentId: "9" });
+      expect((await read(true)).map((a) => [a.id, a.queueIds])).toEqual([["12", ["300"]]]);
+    } finally {
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -74,6 +74,7 @@ export function createAgentListCache(db: Registry, bus: EventBus) {
         remove(event.agentId);
         return;
       case "queue": {
+        if (sameMembers(event.queue.id, event.queue.agentIds)) return;
         const listed = new Set(event.queue.agentIds);
         for (const id of [...(members.get(event.queue.id) ?? [])])
           if (!listed.has(id)) setMembership(id, event.queue.id, false);
@@ -86,6 +87,18 @@ export function createAgentListCache(db: Registry, bus: EventBus) {
       default:
         return;
     }
+  }
+
+  /** Whether the agents this cache knows are in the queue exactly as listed (their own events came first). */
+  function sameMembers(queueId: string, listed: readonly string[]): boolean {
+    const current = members.get(queueId);
+    let known = 0;
+    for (const id of listed) {
+      if (!agents!.has(id)) continue;
+      known += 1;
+      if (!current?.has(id)) return false;
+    }
+    return known === (current?.size ?? 0);
   }
 
   function setMembership(agentId: string, queueId: string, member: boolean) {
