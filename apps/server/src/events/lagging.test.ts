@@ -4,8 +4,8 @@
 // viewer that resumes by Last-Event-ID after a coalesced delivery loses nothing that matters.
 //
 // A loopback socket takes about 4 MB before it pushes back, so the viewer is left behind with big events:
-// 900 renames of a queue of 1,000 agents (each event lists them, about 8 KB: 7 MB in all), among state changes and
-// assignments.
+// 900 renames of a queue of 1,000 agents (each event lists them, about 8 KB: 7 MB in all), among state
+// changes and assignments.
 import { type IncomingMessage, request } from "node:http";
 import type { Agent, ConsoleEvent, Queue } from "@crystal-console/api";
 import { type PbxSim, startPbxSim } from "@crystal-console/pbx-sim";
