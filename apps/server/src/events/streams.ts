@@ -6,8 +6,9 @@
 // yet, in ONE write: streams at the same point with the same audience share the same bytes, built once. A
 // stream whose reader has not taken its last write (its socket is full: a slow or stalled viewer) is skipped;
 // it keeps its place, and when it reads again it gets what it missed coalesced to the latest state per agent
-// and queue, each with the id of the newest event folded in, so Last-Event-ID resume stays exact. A stream left further behind than the
-// list reaches gets a `resync` event (the SPA refetches), and one that takes nothing for STALL_MS is cut off.
+// and queue, each with the id of the newest event folded in, so Last-Event-ID resume stays exact. A stream
+// left further behind than the list reaches gets a `resync` event (the SPA refetches), and one that takes
+// nothing for STALL_MS is cut off.
 // So a lagging viewer holds at most one write in memory and never slows a write or another viewer.
 //
 // Streams live as long as their session: every end the sessions module announces (sign-out, a disabled,
