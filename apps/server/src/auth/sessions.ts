@@ -11,7 +11,7 @@
 // Every way a session ends is also announced, by token hash, username or agent id, to whoever listens with
 // onEnded (the open event streams, which close at once: events/streams.ts). Sessions ended by another console
 // instance are announced with endedElsewhere(keys): it drops the cached copies and tells the same listeners,
-// which learn from `where` whether to pass the news on (see docs/decisions/009-event-fanout.md).
+// which learn from `where` whether to pass the news on (see docs/decisions/010-event-fanout-fanout.md).
 //
 // `last_seen_at` is written at most once every TOUCH_EVERY_MS per session, so the idle timeout counts from a
 // time that may be up to 30 s old: a session can end up to 30 s before a full idle period of real

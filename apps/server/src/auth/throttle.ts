@@ -1,4 +1,4 @@
-// Sign-in limits (design.md rule 7; docs/decisions/010-sign-in-limits.md), on rate-limiter-flexible's
+// Sign-in limits (design.md rule 7; docs/decisions/011-sign-in-limits-fanout.md), on rate-limiter-flexible's
 // counters. They slow a guesser without locking out the person whose account it is:
 //   - per account and address pair, a growing delay: a few failures are free, then each one makes the pair
 //     wait twice as long before its next try (up to 15 minutes). The owner signing in from anywhere else is

@@ -1,5 +1,5 @@
 // The live event fan-out behind GET /api/events (routes.ts): every open stream, and the one place that
-// writes to them (docs/decisions/009-event-fanout.md).
+// writes to them (docs/decisions/010-event-fanout-fanout.md).
 //
 // A committed change costs one push onto a shared list of recent events, whatever the number of viewers.
 // At most every FLUSH_MS (longer when flushes get costly), one flush gives each stream what it has not had
