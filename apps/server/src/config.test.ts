@@ -21,7 +21,7 @@ describe("loadConfig", () => {
       host: "127.0.0.1",
       pbx: { mode: "embedded" },
       dataDir: "./data",
-      databaseFile: "./data/console.sqlite",
+      database: { dialect: "sqlite", file: "./data/console.sqlite" },
       logLevel: "info",
       trustProxy: false,
       metrics: false,
@@ -62,7 +62,10 @@ describe("loadConfig", () => {
     ["ADMIN_PASSWORD", "short"],
     ["SESSION_IDLE_MINUTES", "0"],
     ["PBX_HEADERS_TIMEOUT_MS", "soon"],
-    ["DATABASE_URL", "postgres://db/console"],
+    ["DATABASE_URL", "mysql://db/console"],
+    ["DATABASE_URL", "postgres://db"],
+    ["DATABASE_URL", "postgres://"],
+    ["DATABASE_URL", "sqlite:"],
     ["SCRYPT_LOG_N", "4"],
     ["TRUST_PROXY_HOPS", "0"],
     ["TRUST_PROXY_HOPS", "1.5"],
@@ -80,6 +83,26 @@ describe("loadConfig", () => {
     expect(configError({ TRUST_PROXY_HOPS: "2" }).message).toMatch(
       /TRUST_PROXY_HOPS: has no effect unless TRUST_PROXY=true/,
     );
+  });
+
+  it.each([
+    ["sqlite:/var/lib/console.sqlite", { dialect: "sqlite", file: "/var/lib/console.sqlite" }],
+    [
+      "postgres://console:pw@db:5432/console",
+      { dialect: "postgres", url: "postgres://console:pw@db:5432/console" },
+    ],
+    [
+      "postgresql://db/console?sslmode=require",
+      { dialect: "postgres", url: "postgresql://db/console?sslmode=require" },
+    ],
+  ])("DATABASE_URL=%s selects the registry", (value, database) => {
+    expect(loadConfig({ DATABASE_URL: value }).database).toEqual(database);
+  });
+
+  it("a bad DATABASE_URL is named without echoing its password", () => {
+    const message = configError({ DATABASE_URL: "postgres://user:secret-pw@/" }).message;
+    expect(message).toMatch(/DATABASE_URL/);
+    expect(message).not.toContain("secret-pw");
   });
 
   it("names every malformed variable at once", () => {

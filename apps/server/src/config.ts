@@ -1,5 +1,6 @@
 // All configuration, read and validated in one place. Nothing else reads process.env.
 import { z } from "zod";
+import type { RegistryTarget } from "./registry/open.ts";
 
 const DEFAULT_PAUSE_REASONS = "Break,Lunch,Training,Meeting,Other";
 
@@ -71,11 +72,11 @@ const envSchema = z
           message: "must not be longer than HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)",
         });
       }
-      if (env.DATABASE_URL && !env.DATABASE_URL.startsWith("sqlite:")) {
+      if (env.DATABASE_URL && typeof databaseTarget(env.DATABASE_URL) === "string") {
         ctx.addIssue({
           code: "custom",
           path: ["DATABASE_URL"],
-          message: "only sqlite:<path> is supported in this version (see docs/decisions/004-registry.md)",
+          message: databaseTarget(env.DATABASE_URL) as string,
         });
       }
       // Runs even when other variables are malformed, so every problem is named in one go.
@@ -92,7 +93,8 @@ export type Config = {
   pbxProbeIntervalMs: number;
   pbxSettleDelayMs: number;
   dataDir: string;
-  databaseFile: string;
+  /** The registry: a SQLite file (the default) or a PostgreSQL database. */
+  database: RegistryTarget;
   adminPassword: string | undefined;
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
@@ -141,7 +143,9 @@ export function loadConfig(env: Record<string, string | undefined> = processEnv(
     pbxProbeIntervalMs: e.PBX_PROBE_INTERVAL_MS,
     pbxSettleDelayMs: e.PBX_SETTLE_DELAY_MS,
     dataDir: e.DATA_DIR,
-    databaseFile: e.DATABASE_URL ? e.DATABASE_URL.slice("sqlite:".length) : `${e.DATA_DIR}/console.sqlite`,
+    database: e.DATABASE_URL
+      ? (databaseTarget(e.DATABASE_URL) as RegistryTarget)
+      : { dialect: "sqlite", file: `${e.DATA_DIR}/console.sqlite` },
     adminPassword: e.ADMIN_PASSWORD,
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
@@ -155,6 +159,32 @@ export function loadConfig(env: Record<string, string | undefined> = processEnv(
     webDist: e.WEB_DIST,
     importConcurrency: e.IMPORT_CONCURRENCY,
   };
+}
+
+/**
+ * DATABASE_URL: `sqlite:<path>` or a `postgres://` / `postgresql://` URL (user, password, host, port, database
+ * and node-postgres's query options such as `sslmode`). Returns the target, or why the value is not one.
+ */
+function databaseTarget(value: string): RegistryTarget | string {
+  if (value.startsWith("sqlite:")) {
+    const file = value.slice("sqlite:".length);
+    return file === ""
+      ? "sqlite: needs a file path, e.g. sqlite:./data/console.sqlite"
+      : { dialect: "sqlite", file };
+  }
+  if (/^postgres(ql)?:\/\//.test(value)) {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return "is not a valid postgres:// URL (postgres://user:password@host:5432/database)";
+    }
+    if (url.hostname === "" && !url.searchParams.has("host")) return "names no PostgreSQL host";
+    if (url.pathname.replace(/^\//, "") === "")
+      return "names no database (postgres://user:password@host:5432/database)";
+    return { dialect: "postgres", url: value };
+  }
+  return "must be sqlite:<path> or a postgres:// (postgresql://) URL";
 }
 
 function dropEmpty(env: Record<string, string | undefined>): Record<string, string> {

@@ -3,7 +3,10 @@
 import { changeAgentState, createAgent } from "./agents/service.ts";
 import { hashPassword } from "./auth/passwords.ts";
 import type { ConsoleDeps } from "./deps.ts";
+import { valueOf } from "./pbx/writes.ts";
 import { assignAgent, createQueue } from "./queues/service.ts";
+import { anyAgent } from "./registry/agents.ts";
+import { anyQueue } from "./registry/read.ts";
 
 export const DEMO_AGENT_PASSWORD = "demo1234";
 
@@ -62,33 +65,36 @@ const actor = "system:demo";
 
 /** Seeds only an empty registry; a restart keeps what the last run left (the simulator keeps its state too). */
 export async function seedDemoCallCentre(deps: ConsoleDeps): Promise<void> {
-  const anyQueue = await deps.db.selectFrom("queues").select("id").limit(1).executeTakeFirst();
-  const anyAgent = await deps.db.selectFrom("agents").select("id").limit(1).executeTakeFirst();
-  if (anyQueue || anyAgent) return;
+  if ((await anyQueue(deps.db)) || (await anyAgent(deps.db))) return;
 
-  for (const queue of queues) await createQueue(deps, actor, queue);
+  for (const queue of queues) valueOf(await createQueue(deps, actor, queue));
   const passwordHash = await hashPassword(DEMO_AGENT_PASSWORD, deps.scryptLogN);
 
   await Promise.all(
     names.map(async (name, index) => {
       const id = String(1001 + index);
       const home = queues[index % queues.length]!;
-      await createAgent(
-        deps,
-        actor,
-        { id, name, password: DEMO_AGENT_PASSWORD, outQueueId: home.id },
-        passwordHash,
+      valueOf(
+        await createAgent(
+          deps,
+          actor,
+          { id, name, password: DEMO_AGENT_PASSWORD, outQueueId: home.id },
+          passwordHash,
+        ),
       );
-      await assignAgent(deps, actor, home.id, id);
-      if (index % 3 === 0) await assignAgent(deps, actor, queues[(index + 1) % queues.length]!.id, id);
+      valueOf(await assignAgent(deps, actor, home.id, id));
+      if (index % 3 === 0)
+        valueOf(await assignAgent(deps, actor, queues[(index + 1) % queues.length]!.id, id));
       if (index >= 24) return; // the rest stay logged off
-      await changeAgentState(deps, actor, id, { action: "login", extension: String(501 + index) });
+      valueOf(await changeAgentState(deps, actor, id, { action: "login", extension: String(501 + index) }));
       if (index % 6 === 1)
-        await changeAgentState(deps, actor, id, {
-          action: "pause",
-          reason: deps.config.pauseReasons[index % deps.config.pauseReasons.length],
-        });
-      if (index % 8 === 3) await changeAgentState(deps, actor, id, { action: "mission" });
+        valueOf(
+          await changeAgentState(deps, actor, id, {
+            action: "pause",
+            reason: deps.config.pauseReasons[index % deps.config.pauseReasons.length],
+          }),
+        );
+      if (index % 8 === 3) valueOf(await changeAgentState(deps, actor, id, { action: "mission" }));
     }),
   );
 }

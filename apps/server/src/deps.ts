@@ -8,7 +8,9 @@ import type { Config } from "./config.ts";
 import type { EventBus } from "./events/bus.ts";
 import type { Metrics } from "./metrics.ts";
 import type { HealthTracker } from "./pbx/health.ts";
+import type { Settler } from "./pbx/settle.ts";
 import type { Registry } from "./registry/open.ts";
+import type { FactOrder } from "./registry/order.ts";
 import type { AgentListCache } from "./registry/snapshot.ts";
 
 export type ConsoleDeps = AgentDeps & {
@@ -26,4 +28,8 @@ export type ConsoleDeps = AgentDeps & {
   /** Aborted when the server begins to shut down: live streams end so in-flight requests can finish. */
   closing: AbortSignal;
   agentList: AgentListCache;
+  /** This process's id among the instances on the registry (instance.ts). */
+  instanceId: string;
+  order: FactOrder;
+  settler: Settler;
 };

@@ -5,12 +5,10 @@ import { setMaxListeners } from "node:events";
 import type { Server } from "node:http";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { ConsoleEvent } from "@crystal-console/api";
 import { createPbxClient, redact } from "@crystal-console/crystal";
 import { type PbxSim, startPbxSim } from "@crystal-console/pbx-sim";
 import { serve } from "@hono/node-server";
 import type { DestinationStream } from "pino";
-import { agentEvent } from "./agents/service.ts";
 import { createApp } from "./app.ts";
 import { createDecoyHash } from "./auth/passwords.ts";
 import { createSessions } from "./auth/sessions.ts";
@@ -21,10 +19,12 @@ import type { ConsoleDeps } from "./deps.ts";
 import { createEventBus } from "./events/bus.ts";
 import { createLogger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
+import { newInstanceId, startInstance } from "./instance.ts";
 import { createHealthTracker } from "./pbx/health.ts";
-import type { PbxAttempt } from "./pbx/writes.ts";
+import { createSettler } from "./pbx/settle.ts";
 import { makePrivateDir } from "./private-files.ts";
 import { openRegistry } from "./registry/open.ts";
+import { createFactOrder } from "./registry/order.ts";
 import { createAgentListCache } from "./registry/snapshot.ts";
 import { ensureFirstAdmin } from "./users/service.ts";
 
@@ -40,6 +40,9 @@ export type RunningConsole = {
   deps: ConsoleDeps;
   close(): Promise<void>;
 };
+
+/** How long a write waits for its fact's turn before it is refused with 503 BUSY (design.md rule 8). */
+const FACT_WAIT_MS = 10_000;
 
 const DEFAULT_WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url));
 
@@ -62,7 +65,12 @@ export async function startConsole(
       "DATA_DIR can be entered by other users: its files are 0600, but `chmod 700` the directory too",
     );
   }
-  const db = await openRegistry(resolve(config.databaseFile));
+  const db = await openRegistry(
+    config.database.dialect === "sqlite"
+      ? { dialect: "sqlite", file: resolve(config.database.file) }
+      : config.database,
+  );
+  const instanceId = newInstanceId();
 
   // The embedded simulator's control API reads every agent password and can reset the PBX: it asks for a
   // token only this process knows (tests and the e2e run get it from `sim.controlToken`).
@@ -110,35 +118,27 @@ export async function startConsole(
   const closing = new AbortController();
   // Every open event stream listens for shutdown on this signal: hundreds are normal, not a leak.
   setMaxListeners(0, closing.signal);
-  const settleTimers = new Set<NodeJS.Timeout>();
-
-  async function onUnknownOutcome(attempt: PbxAttempt, settle: () => Promise<unknown>) {
-    if (attempt.agentId) {
-      const stored = await db.transaction().execute(async (trx) => {
-        const updated = await trx
-          .updateTable("agents")
-          .set({ confirmed: 0 })
-          .where("id", "=", attempt.agentId!)
-          .where("active", "=", 1)
-          .executeTakeFirst();
-        const events: ConsoleEvent[] =
-          updated.numUpdatedRows > 0n ? await agentEvent(trx, attempt.agentId!) : [];
-        return bus.record(trx, events);
-      });
-      bus.broadcast(stored);
-    }
-    // One follow-up "ensure" settles it by reading an answer: the wanted state, or an "already" answer.
-    // A follow-up whose own outcome is unknown is not followed up again (no retry loop): it stays unconfirmed.
-    if (attempt.actor === "system:settle") return;
-    const timer = setTimeout(() => {
-      settleTimers.delete(timer);
-      if (closing.signal.aborted) return;
-      settle().catch((error: unknown) =>
-        log.warn({ action: attempt.action, err: String(error) }, "could not settle an unknown outcome"),
-      );
-    }, config.pbxSettleDelayMs);
-    settleTimers.add(timer);
-  }
+  const settler = createSettler({
+    delayMs: config.pbxSettleDelayMs,
+    instanceId,
+    log,
+    closing: closing.signal,
+  });
+  const instance = await startInstance({
+    id: instanceId,
+    db,
+    bus,
+    log,
+    settleDelayMs: config.pbxSettleDelayMs,
+  });
+  const { connectMs, headersMs, bodyMs } = config.pbxTimeouts;
+  const order = createFactOrder(db, {
+    instanceId,
+    waitMs: FACT_WAIT_MS,
+    // A PBX call ends within its timeouts; the lease outlives that, then a dead holder's is recovered.
+    leaseMs: connectMs + headersMs + bodyMs + 5000,
+    closing: closing.signal,
+  });
 
   const deps: ConsoleDeps = {
     config,
@@ -150,7 +150,9 @@ export async function startConsole(
     log,
     metrics,
     scryptLogN: config.scryptLogN,
-    onUnknownOutcome,
+    instanceId,
+    order,
+    settler,
     // One console process: the limits' counters in memory (several share a store in the database).
     signInLimiter: createSignInLimiter(memoryStore),
     decoyHash: await createDecoyHash(config.scryptLogN),
@@ -158,6 +160,7 @@ export async function startConsole(
     agentList: createAgentListCache(db, bus),
   };
 
+  settler.start(deps);
   const firstAdmin = await ensureFirstAdmin(deps, () => randomBytes(12).toString("base64url"));
   if (sim && config.demo) await seedDemoCallCentre(deps);
   const stopProbe = health.startProbe(pbxTarget.url, config.pbxProbeIntervalMs, config.pbxTimeouts.connectMs);
@@ -179,7 +182,6 @@ export async function startConsole(
     closed ??= (async () => {
       closing.abort();
       stopProbe();
-      for (const timer of settleTimers) clearTimeout(timer);
       const drained = new Promise<void>((done) => server.close(() => done()));
       server.closeIdleConnections();
       // Live streams end on `closing`; their keep-alive sockets go idle just after: close those too, rather
@@ -189,6 +191,8 @@ export async function startConsole(
       await drained;
       clearInterval(idle);
       clearTimeout(forced);
+      await settler.stop();
+      await instance.stop();
       await pbx.close();
       await db.destroy();
       await sim?.close();

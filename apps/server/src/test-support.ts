@@ -15,6 +15,7 @@ import type {
 } from "@crystal-console/api";
 import { MANAGEMENT_PATH, type PbxSim } from "@crystal-console/pbx-sim";
 import { type RunningConsole, startConsole } from "./index.ts";
+import { freshRegistry } from "./test-database.ts";
 
 export const ADMIN_PASSWORD = "admin-password-123";
 export const SUPERVISOR_PASSWORD = "supervisor-password-1";
@@ -37,8 +38,11 @@ export async function startTestConsole(
   options: { logDestination?: Writable; sessionTimeouts?: { idleMs: number; absoluteMs: number } } = {},
 ): Promise<TestConsole> {
   const dataDir = mkdtempSync(join(tmpdir(), "crystal-console-test-"));
+  // A DATABASE_URL given shares that registry (several consoles on one database); else a fresh one.
+  const registry = env.DATABASE_URL ? { env: {} } : await freshRegistry(dataDir);
   const running = await startConsole(
     {
+      ...registry.env,
       PORT: "0",
       HOST: "127.0.0.1",
       DATA_DIR: dataDir,

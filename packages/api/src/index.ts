@@ -222,6 +222,7 @@ export const auditQuerySchema = z.object({
   agentId: agentIdSchema.optional(),
   queueId: queueIdSchema.optional(),
   action: z.string().trim().max(64).optional(),
+  outcome: z.enum(auditOutcomes).optional(),
   from: z.iso.datetime({ offset: true, error: "From must be an ISO date-time" }).optional(),
   to: z.iso.datetime({ offset: true, error: "To must be an ISO date-time" }).optional(),
   /** Entries with an id below this one (paging backwards from the newest). */
@@ -259,6 +260,8 @@ export const errorCodes = [
   "PBX_UNREACHABLE",
   "PBX_TIMEOUT",
   "PAYLOAD_TOO_LARGE",
+  /** Another change to the same agent or membership was still waiting for the PBX (design.md rule 8). */
+  "BUSY",
   "INTERNAL",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
@@ -304,7 +307,8 @@ export const RESYNC_EVENT = "resync";
 export type ImportJobProgress = {
   jobId: string;
   kind: "agents" | "queues";
-  status: "running" | "done" | "cancelled" | "failed";
+  /** `interrupted`: the console instance running it stopped; the rows that ran are recorded, run the file again. */
+  status: "running" | "done" | "cancelled" | "failed" | "interrupted";
   total: number;
   done: number;
   failed: number;

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { currentUser, requireRole } from "../auth/middleware.ts";
 import type { ConsoleDeps } from "../deps.ts";
 import { HttpError, notFound } from "../http/errors.ts";
+import { valueOf } from "../pbx/writes.ts";
 import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
 import { getAgent, listRetiredAgentIds } from "../registry/read.ts";
@@ -53,7 +54,7 @@ export function agentRoutes(deps: ConsoleDeps) {
       return c.json({ agent }, 200);
     })
     .post("/", requireRole("admin"), validate("json", createAgentRequestSchema), async (c) => {
-      const agent = await createAgent(deps, currentUser(c).username, c.req.valid("json"));
+      const agent = valueOf(await createAgent(deps, currentUser(c).username, c.req.valid("json")));
       return c.json({ agent }, 201);
     })
     .patch(
@@ -62,17 +63,14 @@ export function agentRoutes(deps: ConsoleDeps) {
       validate("param", params),
       validate("json", updateAgentRequestSchema),
       async (c) => {
-        const agent = await updateAgent(
-          deps,
-          currentUser(c).username,
-          c.req.valid("param").id,
-          c.req.valid("json"),
+        const agent = valueOf(
+          await updateAgent(deps, currentUser(c).username, c.req.valid("param").id, c.req.valid("json")),
         );
         return c.json({ agent }, 200);
       },
     )
     .delete("/:id", requireRole("admin"), validate("param", params), async (c) => {
-      await deleteAgent(deps, currentUser(c).username, c.req.valid("param").id);
+      valueOf(await deleteAgent(deps, currentUser(c).username, c.req.valid("param").id));
       return c.body(null, 204);
     })
     .post(
@@ -96,7 +94,9 @@ export function agentRoutes(deps: ConsoleDeps) {
             fields: { reason: `Reason must be one of: ${deps.config.pauseReasons.join(", ")}` },
           });
         }
-        const agent = await changeAgentState(deps, currentUser(c).username, c.req.valid("param").id, request);
+        const agent = valueOf(
+          await changeAgentState(deps, currentUser(c).username, c.req.valid("param").id, request),
+        );
         return c.json({ agent }, 200);
       },
     );

@@ -4,7 +4,7 @@ import { requireRole } from "../auth/middleware.ts";
 import type { ConsoleDeps } from "../deps.ts";
 import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
-import { queryAudit } from "./audit.ts";
+import { queryAudit } from "../registry/audit.ts";
 
 export function auditRoutes(deps: ConsoleDeps) {
   return new Hono<AppEnv>()

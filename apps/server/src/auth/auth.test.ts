@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openRegistry } from "../registry/open.ts";
+import { freshRegistry } from "../test-database.ts";
 import { ADMIN_PASSWORD, Client, type TestConsole, startTestConsole } from "../test-support.ts";
 import { createSessions } from "./sessions.ts";
 import { SIGN_IN_POLICY } from "./throttle.ts";
@@ -204,7 +205,7 @@ describe("createSessions: idle and absolute timeouts", () => {
   let db: Awaited<ReturnType<typeof openRegistry>>;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "crystal-sessions-"));
-    db = await openRegistry(join(dir, "sessions.sqlite"));
+    db = await openRegistry((await freshRegistry(dir)).target);
   });
   afterAll(async () => {
     await db?.destroy();

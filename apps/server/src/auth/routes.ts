@@ -6,10 +6,11 @@ import { type Context, Hono } from "hono";
 import { recordAudit } from "../audit/audit.ts";
 import type { Config } from "../config.ts";
 import type { ConsoleDeps } from "../deps.ts";
+import { findActiveAgentCredentials } from "../registry/agents.ts";
+import { findUser } from "../registry/users.ts";
 import { HttpError } from "../http/errors.ts";
 import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
-import { findUser } from "../users/service.ts";
 import { currentUser, type sessionCookie } from "./middleware.ts";
 import { verifyPassword } from "./passwords.ts";
 
@@ -41,12 +42,7 @@ async function findCredentials(
   username: string,
 ): Promise<{ user: SessionUser | null; hash: string }> {
   if (ID_PATTERN.test(username)) {
-    const agent = await deps.db
-      .selectFrom("agents")
-      .select(["id", "password_hash"])
-      .where("id", "=", username)
-      .where("active", "=", 1)
-      .executeTakeFirst();
+    const agent = await findActiveAgentCredentials(deps.db, username);
     if (!agent?.password_hash) return { user: null, hash: deps.decoyHash };
     return { user: { username: agent.id, role: "agent", agentId: agent.id }, hash: agent.password_hash };
   }

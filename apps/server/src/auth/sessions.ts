@@ -19,9 +19,16 @@
 // ends (endedElsewhere, below) for the cache to stay a copy.
 import { createHash, randomBytes } from "node:crypto";
 import type { SessionUser } from "@crystal-console/api";
-import type { Kysely, Transaction } from "kysely";
 import type { Registry } from "../registry/open.ts";
-import type { Database } from "../registry/schema.ts";
+import {
+  countSessionsSeenSince,
+  deleteSession,
+  deleteSessionsOfAgent,
+  deleteSessionsOfUser,
+  findSession,
+  insertSession,
+  touchSession,
+} from "../registry/sessions.ts";
 
 const TOUCH_EVERY_MS = 30_000;
 /** Sessions kept in memory; beyond this the oldest-remembered one is dropped (it is read again if used). */
@@ -37,7 +44,8 @@ export type EndedListener = (ended: EndedSessions, where: "here" | "elsewhere") 
 /** The key a session is stored and announced under: the sha256 of its token, never the token itself. */
 export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
-type Executor = Kysely<Database> | Transaction<Database>;
+/** The registry or the transaction of the change that ends the sessions. */
+type Executor = Registry;
 
 type Entry = {
   user: Readonly<SessionUser>;
@@ -80,17 +88,14 @@ export function createSessions(db: Registry, limits: { idleMs: number; absoluteM
   async function create(user: SessionUser): Promise<string> {
     const token = randomBytes(32).toString("base64url");
     const at = now();
-    await db
-      .insertInto("sessions")
-      .values({
-        id_hash: hashOf(token),
-        username: user.username,
-        role: user.role,
-        agent_id: user.agentId ?? null,
-        created_at: at,
-        last_seen_at: at,
-      })
-      .execute();
+    await insertSession(db, {
+      id_hash: hashOf(token),
+      username: user.username,
+      role: user.role,
+      agent_id: user.agentId ?? null,
+      created_at: at,
+      last_seen_at: at,
+    });
     return token;
   }
 
@@ -100,11 +105,7 @@ export function createSessions(db: Registry, limits: { idleMs: number; absoluteM
     let entry = cache.get(idHash);
     if (!entry) {
       const seen = generation;
-      const row = await db
-        .selectFrom("sessions")
-        .selectAll()
-        .where("id_hash", "=", idHash)
-        .executeTakeFirst();
+      const row = await findSession(db, idHash);
       if (!row) return null;
       entry = {
         user: Object.freeze({
@@ -122,12 +123,12 @@ export function createSessions(db: Registry, limits: { idleMs: number; absoluteM
     const expired = at - entry.lastSeenAt > limits.idleMs || at - entry.createdAt > limits.absoluteMs;
     if (expired) {
       announce({ tokenHashes: [idHash] }, "here");
-      await db.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
+      await deleteSession(db, idHash);
       return null;
     }
     if (at - entry.lastSeenAt > TOUCH_EVERY_MS) {
       entry.lastSeenAt = at;
-      await db.updateTable("sessions").set({ last_seen_at: at }).where("id_hash", "=", idHash).execute();
+      await touchSession(db, idHash, at);
     }
     return entry.user;
   }
@@ -136,34 +137,40 @@ export function createSessions(db: Registry, limits: { idleMs: number; absoluteM
   async function end(token: string): Promise<void> {
     const idHash = hashOf(token);
     announce({ tokenHashes: [idHash] }, "here");
-    await db.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
+    await deleteSession(db, idHash);
   }
 
   /**
    * Ends every session of a console user (disabled, deleted, new role or password). Pass the transaction
-   * that makes the change, so both commit together. The registry has one connection, so no session read
-   * can run between this delete and that commit. The end is announced before the commit: should the
+   * that makes the change, so both commit together, and call forgetUser() after that commit (on PostgreSQL a
+   * lookup running before the commit still reads the row and could remember it). The end is announced before the commit: should the
    * change roll back, its streams were closed for nothing, and their browsers reconnect.
    */
   async function endAllFor(username: string, executor: Executor = db): Promise<void> {
     announce({ usernames: [username] }, "here");
-    await executor.deleteFrom("sessions").where("username", "=", username).execute();
+    await deleteSessionsOfUser(executor, username);
   }
 
   /** Ends every session of an agent (deleted, or a new agent password); as endAllFor. */
   async function endAllForAgent(agentId: string, executor: Executor = db): Promise<void> {
     announce({ agentIds: [agentId] }, "here");
-    await executor.deleteFrom("sessions").where("agent_id", "=", agentId).execute();
+    await deleteSessionsOfAgent(executor, agentId);
+  }
+
+  /** Drops cached sessions of a user (after the commit that deleted its rows). */
+  function forgetUser(username: string): void {
+    generation += 1;
+    for (const [idHash, entry] of cache) if (entry.user.username === username) cache.delete(idHash);
+  }
+
+  /** Drops cached sessions of an agent (after the commit that deleted its rows). */
+  function forgetAgent(agentId: string): void {
+    generation += 1;
+    for (const [idHash, entry] of cache) if (entry.agentId === agentId) cache.delete(idHash);
   }
 
   async function countActive(): Promise<number> {
-    const cutoff = now() - limits.idleMs;
-    const row = await db
-      .selectFrom("sessions")
-      .select((eb) => eb.fn.countAll<number>().as("count"))
-      .where("last_seen_at", ">", cutoff)
-      .executeTakeFirstOrThrow();
-    return Number(row.count);
+    return countSessionsSeenSince(db, now() - limits.idleMs);
   }
 
   /**
@@ -181,6 +188,8 @@ export function createSessions(db: Registry, limits: { idleMs: number; absoluteM
     end,
     endAllFor,
     endAllForAgent,
+    forgetUser,
+    forgetAgent,
     countActive,
     expiresAt,
     /** Calls `listener` whenever sessions end; returns the function that stops it. */

@@ -82,10 +82,14 @@ const withoutConfirmed = (snapshot: { agents: Agent[]; queues: Queue[] }) => ({
 
 const health = async () => (await t.client().get("/api/health")).body;
 
-/** Undoes the "unconfirmed" marks with writes that reach the PBX and succeed: the recovery proof. */
+/**
+ * Undoes the "unconfirmed" marks with writes that reach the PBX and succeed: the recovery proof. Each fact
+ * left unknown is settled by a write on that fact (a membership write does not confirm an agent's state).
+ */
 async function recoverWithWrites() {
   const assign = await t.admin.put("/api/queues/2001/agents/3001");
   expect(assign.status).toBe(200);
+  expect((await t.admin.state("3001", { action: "logoff" })).status).toBe(200);
   expect((await t.admin.delete("/api/queues/2001/agents/3001")).status).toBe(204);
   expect((await t.admin.state("3002", { action: "online" })).status).toBe(200);
   await eventually(async () =>

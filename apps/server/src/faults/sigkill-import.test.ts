@@ -13,83 +13,45 @@
 // IMPORT_CONCURRENCY rows (those in flight) differ. Running the same file again settles every one of them
 // through the "ensure" answers (exists -> adopt, already assigned) and completes the import: afterwards
 // the registry and the PBX agree completely.
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type { Agent, ImportJob, Queue } from "@crystal-console/api";
 import { type PbxSim, startPbxSim } from "@crystal-console/pbx-sim";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { freshRegistry } from "../test-database.ts";
 import { ADMIN_PASSWORD, Client, eventually } from "../test-support.ts";
+import { type ServerProcess, killServerProcesses, startServerProcess } from "./server-process.ts";
 
-const ROOT = resolve(fileURLToPath(new URL("../../../..", import.meta.url)));
-const MAIN = join(ROOT, "apps/server/src/main.ts");
 const LATENCY_MS = 30;
 const CONCURRENCY = 4;
 const AGENTS = 150;
 const QUEUES = ["2000", "2001"];
 
-type Server = { child: ChildProcess; url: string; exited: Promise<number | null>; output: () => string };
-
 let sim: PbxSim;
 let dataDir: string;
-const running: Server[] = [];
+let databaseUrl: string;
 
-/**
- * The server as its own process. Node runs main.ts itself (tsx as a loader, not the tsx CLI, which would
- * put a wrapper process in between): the SIGKILL must hit the process that holds the registry.
- */
-function startServer(): Promise<Server> {
-  const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      DATA_DIR: dataDir,
-      ADMIN_PASSWORD,
-      SCRYPT_LOG_N: "10",
-      DEMO: "false",
-      LOG_LEVEL: "silent",
-      PBX_URL: sim.url,
-      PBX_SECURE: sim.secure,
-      IMPORT_CONCURRENCY: String(CONCURRENCY),
-      // No unknown outcome is expected here; a settle must not run behind the comparisons' back.
-      PBX_SETTLE_DELAY_MS: "600000",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
-  return new Promise((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`the server did not start:\n${output}`)), 40_000);
-    child.stdout.on("data", () => {
-      const match = /Crystal Console is running at (http:\/\/\S+)/.exec(output);
-      if (!match?.[1]) return;
-      clearTimeout(timer);
-      const started = { child, exited, output: () => output, url: match[1] };
-      running.push(started);
-      ready(started);
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      fail(new Error(`the server exited with ${code}:\n${output}`));
-    });
+function startServer(): Promise<ServerProcess> {
+  return startServerProcess({
+    DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
+    PBX_URL: sim.url,
+    PBX_SECURE: sim.secure,
+    IMPORT_CONCURRENCY: String(CONCURRENCY),
+    // No unknown outcome is expected here; a settle must not run behind the comparisons' back.
+    PBX_SETTLE_DELAY_MS: "600000",
   });
 }
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "crystal-sigkill-"));
+  databaseUrl = (await freshRegistry(dataDir)).env.DATABASE_URL;
   sim = await startPbxSim({ port: 0 });
 });
 
 afterAll(async () => {
-  for (const server of running) if (server.child.exitCode === null) server.child.kill("SIGKILL");
-  await Promise.all(running.map((server) => server.exited));
+  await killServerProcesses();
   await sim?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
@@ -230,8 +192,20 @@ it("after a SIGKILL mid-import only in-flight rows differ, and re-running the im
   const second = await startServer();
   const again = new Client(second.url);
   await again.signIn("admin", ADMIN_PASSWORD);
-  // The jobs lived in the killed process's memory.
-  expect((await again.get(`/api/import/jobs/${jobId}`)).status).toBe(404);
+  // The job lives in the registry: within seconds of the kill (the dead instance's heartbeat goes stale)
+  // it is shown as interrupted, which frees the one import slot for the re-run below.
+  const interrupted = await eventually(
+    async () => {
+      const job = await readJob(again, jobId);
+      expect(job.status).toBe("interrupted");
+      return job;
+    },
+    15_000,
+    100,
+  );
+  // Its progress is as last saved (a few times a second), never more than the job had done.
+  expect(interrupted.finishedAt).not.toBeNull();
+  expect(interrupted.done).toBeLessThanOrEqual(lastSeen.done + CONCURRENCY);
 
   const registry = await registryFacts(again);
   const pbx = simFacts();

@@ -3,79 +3,44 @@
 // (most still queued for the PBX):
 // each gets its complete, successful response, the process exits 0, and after a restart on the same data
 // directory the registry agrees with the PBX fact by fact: nothing half-written.
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type { Agent, Queue } from "@crystal-console/api";
 import { type PbxSim, startPbxSim } from "@crystal-console/pbx-sim";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { freshRegistry } from "../test-database.ts";
 import { ADMIN_PASSWORD, Client, eventually } from "../test-support.ts";
+import { type ServerProcess, killServerProcesses, startServerProcess } from "./server-process.ts";
 
-const ROOT = resolve(fileURLToPath(new URL("../../../..", import.meta.url)));
-const TSX = join(ROOT, "node_modules/.bin/tsx");
-const MAIN = join(ROOT, "apps/server/src/main.ts");
 const LATENCY_MS = 300;
-
-type Server = { child: ChildProcess; url: string; exited: Promise<number | null>; output: () => string };
 
 let sim: PbxSim;
 let dataDir: string;
-const running: Server[] = [];
+let databaseUrl: string;
 
-function startServer(): Promise<Server> {
-  const child = spawn(TSX, [MAIN], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      DATA_DIR: dataDir,
-      ADMIN_PASSWORD,
-      SCRYPT_LOG_N: "10",
-      DEMO: "false",
-      LOG_LEVEL: "silent",
-      PBX_URL: sim.url,
-      PBX_SECURE: sim.secure,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
-  const server: Omit<Server, "url"> = { child, exited, output: () => output };
-  return new Promise((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`the server did not start:\n${output}`)), 40_000);
-    child.stdout.on("data", () => {
-      const match = /Crystal Console is running at (http:\/\/\S+)/.exec(output);
-      if (!match?.[1]) return;
-      clearTimeout(timer);
-      const started = { ...server, url: match[1] };
-      running.push(started);
-      ready(started);
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      fail(new Error(`the server exited with ${code}:\n${output}`));
-    });
+function startServer(): Promise<ServerProcess> {
+  return startServerProcess({
+    DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
+    PBX_URL: sim.url,
+    PBX_SECURE: sim.secure,
   });
 }
 
-async function stopServer(server: Server): Promise<number | null> {
+async function stopServer(server: ServerProcess): Promise<number | null> {
   server.child.kill("SIGTERM");
   return server.exited;
 }
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "crystal-sigterm-"));
+  databaseUrl = (await freshRegistry(dataDir)).env.DATABASE_URL;
   sim = await startPbxSim({ port: 0 });
 });
 
 afterAll(async () => {
-  for (const server of running) if (server.child.exitCode === null) server.child.kill("SIGKILL");
+  await killServerProcesses();
   await sim?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });

@@ -3,8 +3,10 @@
 // a row the calls are sequential (create or edit, then assigns, then releases). Each service call commits
 // on its own, so an interrupted import leaves no row half-recorded, and running the file again finishes it.
 //
-// Jobs live in memory: every running job and the last 20 finished ones. Progress goes out as `import`
-// events on /api/events, a few per second at most, and is read in full from GET /api/import/jobs/:jobId.
+// Jobs live in the registry (registry/imports.ts): one runs at a time across every instance (the database
+// refuses a second), and any instance reads, reports and cancels it. The instance running a job keeps it in
+// memory and saves it a few times a second, when it also publishes an `import` progress event and reads
+// whether a cancel was asked for; a job whose instance died is shown as interrupted (instance.ts).
 import { randomUUID } from "node:crypto";
 import { availableParallelism } from "node:os";
 import type {
@@ -15,16 +17,24 @@ import type {
   ImportResultRow,
 } from "@crystal-console/api";
 import { importResultKinds } from "@crystal-console/api";
-import type { PbxClient } from "@crystal-console/crystal";
 import { createAgent, updateAgent } from "../agents/service.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import type { ConsoleDeps } from "../deps.ts";
 import { HttpError, notFound } from "../http/errors.ts";
+import { type WriteOutcome, valueOf } from "../pbx/writes.ts";
 import { assignAgent, createQueue, releaseAgent, updateQueue } from "../queues/service.ts";
+import {
+  finishJob,
+  findJob,
+  insertRunningJob,
+  listJobs,
+  requestCancel,
+  runningJobId,
+  saveRunningJob,
+} from "../registry/imports.ts";
 import { type Limiter, createLimiter } from "./limit.ts";
 import { type PlannedRow, settlePassword } from "./plan.ts";
 
-const KEEP_FINISHED = 20;
 const PROGRESS_INTERVAL_MS = 250;
 const CANCELLED = "Not run: the import was cancelled before this row started";
 /** Rows in a row that got no answer from the PBX (unreachable, timeout, HTTP error) before the job stops. */
@@ -45,6 +55,13 @@ type JobState = {
 /** What one row's PBX calls revealed. */
 type RowCalls = { count: number; adopted: boolean };
 
+/** Reads one service outcome for the row: counts its calls, notes an adoption, throws a refusal's error. */
+function tally<T>(calls: RowCalls, outcome: WriteOutcome<T>): T {
+  calls.count += outcome.calls;
+  if (outcome.kind === "adopted") calls.adopted = true;
+  return valueOf(outcome);
+}
+
 export type ImportJobs = ReturnType<typeof createImportJobs>;
 
 export function createImportJobs(deps: ConsoleDeps) {
@@ -54,20 +71,12 @@ export function createImportJobs(deps: ConsoleDeps) {
     Math.max(1, Math.min(deps.config.importConcurrency, availableParallelism())),
   );
 
-  function start(
+  async function start(
     kind: ImportKind,
     actor: string,
     planned: PlannedRow[],
     options: { sync: boolean; skipErrors: boolean },
-  ): ImportJob {
-    const running = [...jobs.values()].find((state) => state.job.status === "running");
-    if (running) {
-      throw new HttpError(
-        409,
-        "CONFLICT",
-        `An import is already running (job ${running.job.jobId}). Wait for it to finish or cancel it.`,
-      );
-    }
+  ): Promise<ImportJob> {
     const rows: ImportResultRow[] = planned.map(({ row }) => ({
       line: row.line,
       id: row.id,
@@ -104,12 +113,19 @@ export function createImportJobs(deps: ConsoleDeps) {
       progressTimer: null,
       lastProgressAt: 0,
     };
+    if (!(await insertRunningJob(deps.db, job, deps.instanceId))) {
+      const running = await runningJobId(deps.db);
+      throw new HttpError(
+        409,
+        "CONFLICT",
+        `An import is already running (job ${running ?? "on another console"}). Wait for it to finish or cancel it.`,
+      );
+    }
     jobs.set(job.jobId, state);
-    evictOld();
     publishProgress(state);
     run(state).catch((error: unknown) => {
       deps.log.error({ err: error, jobId: job.jobId }, "import job failed");
-      finish(state, "failed");
+      void finish(state, "failed");
     });
     return job;
   }
@@ -154,7 +170,7 @@ export function createImportJobs(deps: ConsoleDeps) {
       row.error = reason;
       notRun = true;
     }
-    finish(state, !notRun ? "done" : state.stoppedBecause === null ? "cancelled" : "failed");
+    await finish(state, !notRun ? "done" : state.stoppedBecause === null ? "cancelled" : "failed");
   }
 
   /** Resolves to the password hash of a new agent; settles an existing agent's password (see plan.ts). */
@@ -210,32 +226,31 @@ export function createImportJobs(deps: ConsoleDeps) {
     calls: RowCalls,
     passwordHash: string | null,
   ): Promise<ImportResultKind> {
-    const rowDeps = { ...deps, pbx: countingPbx(deps.pbx, calls) };
     // A verified password may have turned an update into unchanged (preparePasswords).
     const op = planned.op;
     if (!op) return "unchanged";
     switch (op.kind) {
       case "createAgent": {
-        await createAgent(rowDeps, actor, op.agent, passwordHash ?? undefined);
-        for (const queueId of op.assign) await assignAgent(rowDeps, actor, queueId, op.agent.id);
+        tally(calls, await createAgent(deps, actor, op.agent, passwordHash ?? undefined));
+        for (const queueId of op.assign) tally(calls, await assignAgent(deps, actor, queueId, op.agent.id));
         return calls.adopted ? "adopted" : "done";
       }
       case "updateAgent": {
-        if (Object.keys(op.edit).length > 0) await updateAgent(rowDeps, actor, op.id, op.edit);
-        for (const queueId of op.assign) await assignAgent(rowDeps, actor, queueId, op.id);
-        for (const queueId of op.release) await releaseAgent(rowDeps, actor, queueId, op.id);
+        if (Object.keys(op.edit).length > 0) tally(calls, await updateAgent(deps, actor, op.id, op.edit));
+        for (const queueId of op.assign) tally(calls, await assignAgent(deps, actor, queueId, op.id));
+        for (const queueId of op.release) tally(calls, await releaseAgent(deps, actor, queueId, op.id));
         return "done";
       }
       case "createQueue":
-        await createQueue(rowDeps, actor, op.queue);
+        tally(calls, await createQueue(deps, actor, op.queue));
         return calls.adopted ? "adopted" : "done";
       case "updateQueue":
-        await updateQueue(rowDeps, actor, op.id, { name: op.name });
+        tally(calls, await updateQueue(deps, actor, op.id, { name: op.name }));
         return "done";
     }
   }
 
-  function finish(state: JobState, status: ImportJob["status"]): void {
+  async function finish(state: JobState, status: ImportJob["status"]): Promise<void> {
     const { job } = state;
     if (job.status !== "running") return;
     job.status = status;
@@ -245,8 +260,14 @@ export function createImportJobs(deps: ConsoleDeps) {
     job.counts = countResults(job.rows);
     if (state.progressTimer) clearTimeout(state.progressTimer);
     state.progressTimer = null;
-    publishProgress(state);
-    evictOld();
+    try {
+      await finishJob(deps.db, job);
+    } catch (error) {
+      deps.log.error({ err: error, jobId: job.jobId }, "could not record the end of an import");
+    }
+    // Read from the registry from now on, where it is recorded finished.
+    jobs.delete(job.jobId);
+    publishProgress(state, false);
   }
 
   function scheduleProgress(state: JobState): void {
@@ -259,51 +280,56 @@ export function createImportJobs(deps: ConsoleDeps) {
     state.progressTimer.unref();
   }
 
-  function publishProgress(state: JobState): void {
+  /** Saves a running job (reading back whether a cancel was asked for) and publishes its progress. */
+  function publishProgress(state: JobState, save = true): void {
     state.lastProgressAt = Date.now();
     state.job.counts = countResults(state.job.rows);
     // After shutdown began the registry may be closing, and no live stream is left to tell.
     if (deps.closing.aborted) return;
-    deps.bus
-      .publish([{ type: "import", job: progressOf(state.job) }])
-      .catch((error: unknown) => deps.log.warn({ err: String(error) }, "import progress event"));
+    void (async () => {
+      if (save && state.job.status === "running" && (await saveRunningJob(deps.db, state.job))) {
+        state.job.cancelRequested = true;
+      }
+      await deps.bus.publish([{ type: "import", job: progressOf(state.job) }]);
+    })().catch((error: unknown) => deps.log.warn({ err: String(error) }, "import progress"));
   }
 
-  function evictOld(): void {
-    const finished = [...jobs.values()].filter((state) => state.job.status !== "running");
-    for (const state of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED))) {
-      jobs.delete(state.job.jobId);
+  /** The job from this instance's memory while it runs it here, else from the registry. */
+  async function require(jobId: string): Promise<ImportJob> {
+    const local = jobs.get(jobId);
+    if (local) {
+      local.job.counts = countResults(local.job.rows);
+      return local.job;
     }
-  }
-
-  function require(jobId: string): JobState {
-    const state = jobs.get(jobId);
-    if (!state) throw notFound(`Import job ${jobId}`);
-    return state;
+    const stored = await findJob(deps.db, jobId);
+    if (!stored) throw notFound(`Import job ${jobId}`);
+    return { ...stored, counts: countResults(stored.rows) };
   }
 
   return {
     hashLimit,
     start,
-    get(jobId: string): ImportJob {
-      const state = require(jobId);
-      state.job.counts = countResults(state.job.rows);
-      return state.job;
-    },
-    list(): Omit<ImportJob, "rows">[] {
-      return [...jobs.values()].reverse().map(({ job }) => {
+    get: require,
+    async list(): Promise<Omit<ImportJob, "rows">[]> {
+      return (await listJobs(deps.db)).map((stored) => {
+        const job = jobs.get(stored.jobId)?.job ?? stored;
         const { rows, ...rest } = job;
         return { ...rest, counts: countResults(rows) };
       });
     },
-    /** Stops new rows from starting; rows in flight finish. Cancelling a finished job changes nothing. */
-    cancel(jobId: string): ImportJob {
-      const state = require(jobId);
-      if (state.job.status === "running" && !state.job.cancelRequested) {
-        state.job.cancelRequested = true;
-        publishProgress(state);
+    /** Stops new rows from starting (on whichever instance runs it); rows in flight finish. */
+    async cancel(jobId: string): Promise<ImportJob> {
+      const job = await require(jobId);
+      if (job.status === "running" && !job.cancelRequested) {
+        await requestCancel(deps.db, jobId);
+        const local = jobs.get(jobId);
+        if (local) {
+          local.job.cancelRequested = true;
+          publishProgress(local);
+        }
+        return { ...job, cancelRequested: true };
       }
-      return state.job;
+      return job;
     },
   };
 }
@@ -320,23 +346,4 @@ function countResults(rows: ImportResultRow[]): Record<ImportResultKind, number>
   >;
   for (const row of rows) counts[row.result] += 1;
   return counts;
-}
-
-/** The PBX client as the services see it, counting this row's calls and noticing an adoption. */
-function countingPbx(pbx: PbxClient, calls: RowCalls): PbxClient {
-  const count = async <R extends { kind: string }>(send: () => Promise<R>, adoptOn?: string): Promise<R> => {
-    calls.count += 1;
-    const outcome = await send();
-    if (adoptOn !== undefined && outcome.kind === adoptOn) calls.adopted = true;
-    return outcome;
-  };
-  return {
-    ...pbx,
-    newAgent: (p) => count(() => pbx.newAgent(p), "exists"),
-    editAgent: (p) => count(() => pbx.editAgent(p)),
-    newQueue: (p) => count(() => pbx.newQueue(p), "exists"),
-    editQueue: (p) => count(() => pbx.editQueue(p)),
-    assignAgent: (p) => count(() => pbx.assignAgent(p)),
-    releaseAgent: (p) => count(() => pbx.releaseAgent(p)),
-  };
 }

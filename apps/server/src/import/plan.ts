@@ -26,6 +26,7 @@ import {
 import type { ZodType } from "zod";
 import { verifyPassword } from "../auth/passwords.ts";
 import type { Registry } from "../registry/open.ts";
+import { readImportSnapshot } from "../registry/read.ts";
 import type { Limiter } from "./limit.ts";
 import type { CsvRow } from "./parse.ts";
 
@@ -58,11 +59,7 @@ export type RowOp =
 export type PlannedRow = { row: ImportPlanRow; op: RowOp | null };
 
 export async function loadSnapshot(db: Registry): Promise<Snapshot> {
-  const [agentRows, membershipRows, queueRows] = await Promise.all([
-    db.selectFrom("agents").select(["id", "name", "out_queue_id", "password_hash", "active"]).execute(),
-    db.selectFrom("memberships").select(["agent_id", "queue_id"]).execute(),
-    db.selectFrom("queues").select(["id", "name"]).execute(),
-  ]);
+  const { agents: agentRows, memberships: membershipRows, queues: queueRows } = await readImportSnapshot(db);
   const agents = new Map<string, RegistryAgent>();
   for (const row of agentRows) {
     agents.set(row.id, {

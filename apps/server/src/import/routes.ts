@@ -53,7 +53,7 @@ export function importRoutes(deps: ConsoleDeps) {
 
     const errors = planned.filter((item) => item.row.plan === "error");
     if (errors.length > 0 && !skipErrors) throw rowErrors(errors);
-    const job = jobs.start(kind, currentUser(c).username, planned, { sync, skipErrors });
+    const job = await jobs.start(kind, currentUser(c).username, planned, { sync, skipErrors });
     c.header("Location", `/api/import/jobs/${job.jobId}`);
     const body: ImportStartResponse = { jobId: job.jobId };
     return c.json(body, 202);
@@ -63,16 +63,16 @@ export function importRoutes(deps: ConsoleDeps) {
     .use(requireRole("admin"))
     .post("/agents", csvBodyLimit, (c) => importCsv(c, "agents"))
     .post("/queues", csvBodyLimit, (c) => importCsv(c, "queues"))
-    .get("/jobs", (c) => c.json({ jobs: jobs.list() } satisfies ImportJobsResponse, 200))
-    .get("/jobs/:jobId", validate("param", jobParams), (c) =>
-      c.json({ job: jobs.get(c.req.valid("param").jobId) } satisfies ImportJobResponse, 200),
+    .get("/jobs", async (c) => c.json({ jobs: await jobs.list() } satisfies ImportJobsResponse, 200))
+    .get("/jobs/:jobId", validate("param", jobParams), async (c) =>
+      c.json({ job: await jobs.get(c.req.valid("param").jobId) } satisfies ImportJobResponse, 200),
     )
-    .get("/jobs/:jobId/report.csv", validate("param", jobParams), (c) => {
-      const job = jobs.get(c.req.valid("param").jobId);
+    .get("/jobs/:jobId/report.csv", validate("param", jobParams), async (c) => {
+      const job = await jobs.get(c.req.valid("param").jobId);
       return c.body(reportCsv(job), 200, csvResponseHeaders(`import-${job.kind}-${job.jobId}.csv`));
     })
-    .delete("/jobs/:jobId", validate("param", jobParams), (c) =>
-      c.json({ job: jobs.cancel(c.req.valid("param").jobId) } satisfies ImportJobResponse, 200),
+    .delete("/jobs/:jobId", validate("param", jobParams), async (c) =>
+      c.json({ job: await jobs.cancel(c.req.valid("param").jobId) } satisfies ImportJobResponse, 200),
     );
 }
 

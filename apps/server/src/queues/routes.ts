@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { currentUser, requireRole } from "../auth/middleware.ts";
 import type { ConsoleDeps } from "../deps.ts";
+import { valueOf } from "../pbx/writes.ts";
 import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
 import { listQueues } from "../registry/read.ts";
@@ -20,7 +21,7 @@ export function queueRoutes(deps: ConsoleDeps) {
   return new Hono<AppEnv>()
     .get("/", async (c) => c.json({ queues: await listQueues(deps.db) }, 200))
     .post("/", requireRole("admin"), validate("json", createQueueRequestSchema), async (c) => {
-      const queue = await createQueue(deps, currentUser(c).username, c.req.valid("json"));
+      const queue = valueOf(await createQueue(deps, currentUser(c).username, c.req.valid("json")));
       return c.json({ queue }, 201);
     })
     .patch(
@@ -29,17 +30,14 @@ export function queueRoutes(deps: ConsoleDeps) {
       validate("param", queueParams),
       validate("json", updateQueueRequestSchema),
       async (c) => {
-        const queue = await updateQueue(
-          deps,
-          currentUser(c).username,
-          c.req.valid("param").queueId,
-          c.req.valid("json"),
+        const queue = valueOf(
+          await updateQueue(deps, currentUser(c).username, c.req.valid("param").queueId, c.req.valid("json")),
         );
         return c.json({ queue }, 200);
       },
     )
     .delete("/:queueId", requireRole("admin"), validate("param", queueParams), async (c) => {
-      await deleteQueue(deps, currentUser(c).username, c.req.valid("param").queueId);
+      valueOf(await deleteQueue(deps, currentUser(c).username, c.req.valid("param").queueId));
       return c.body(null, 204);
     })
     .put(
@@ -48,8 +46,7 @@ export function queueRoutes(deps: ConsoleDeps) {
       validate("param", membershipParams),
       async (c) => {
         const { queueId, agentId } = c.req.valid("param");
-        await assignAgent(deps, currentUser(c).username, queueId, agentId);
-        return c.json({ queueId, agentId }, 200);
+        return c.json(valueOf(await assignAgent(deps, currentUser(c).username, queueId, agentId)), 200);
       },
     )
     .delete(
@@ -58,7 +55,7 @@ export function queueRoutes(deps: ConsoleDeps) {
       validate("param", membershipParams),
       async (c) => {
         const { queueId, agentId } = c.req.valid("param");
-        await releaseAgent(deps, currentUser(c).username, queueId, agentId);
+        valueOf(await releaseAgent(deps, currentUser(c).username, queueId, agentId));
         return c.body(null, 204);
       },
     );

@@ -1,30 +1,43 @@
-// Queues and assignments: PBX first, then the registry, then the event. Assign and release are idempotent:
-// "already assigned" and "not assigned" are the wanted state reached.
+// Queues and assignments through the one write path (pbx/writes.ts). Assign and release are ensures:
+// "already assigned" and "not assigned" are the wanted state reached. Each returns a WriteOutcome.
 import type { ConsoleEvent, CreateQueueRequest, Queue, UpdateQueueRequest } from "@crystal-console/api";
 import type { AssignAgentOutcome, PbxClient, ReleaseAgentOutcome } from "@crystal-console/crystal";
-import type { Transaction } from "kysely";
-import { agentEvent, agentEventOf } from "../agents/service.ts";
 import { HttpError, notFound } from "../http/errors.ts";
-import { type PbxAttempt, type WriteDeps, commit, commitNow, refuse, sendToPbx } from "../pbx/writes.ts";
-import type { Statements } from "../registry/open.ts";
 import {
-  RETURNING_AGENT,
-  SELECT_QUEUE_WITH_MEMBERS,
-  type WrittenAgentRow,
-  findAgentRow,
-  getQueue,
-  queueExists,
-  toQueueWithMembers,
-} from "../registry/read.ts";
-import type { Database } from "../registry/schema.ts";
+  type Intent,
+  type PbxAttempt,
+  type Verdict,
+  type WriteDeps,
+  type WriteOutcome,
+  refused,
+  write,
+} from "../pbx/writes.ts";
+import { findAgentRow, refreshConfirmed } from "../registry/agents.ts";
+import type { Tx } from "../registry/commit.ts";
+import {
+  addMembership,
+  deleteQueue as deleteQueueRows,
+  insertQueue,
+  queueWithMembers,
+  removeMembership,
+  renameQueue,
+} from "../registry/queues.ts";
+import { getQueue, queueExists } from "../registry/read.ts";
+import { deleteSettlesOfQueue } from "../registry/settles.ts";
 
 export type QueueDeps = WriteDeps & { pbx: PbxClient };
 
-type Trx = Transaction<Database>;
+const queueLock = (id: string) => `queue:${id}`;
+export const membershipLock = (agentId: string, queueId: string) => `membership:${agentId}:${queueId}`;
 
-async function queueEvent(trx: Trx, id: string): Promise<ConsoleEvent[]> {
-  const queue = await getQueue(trx, id);
+async function queueEvents(tx: Tx, id: string): Promise<ConsoleEvent[]> {
+  const queue = await queueWithMembers(tx, id);
   return queue ? [{ type: "queue", queue }] : [];
+}
+
+function committedQueue(events: readonly ConsoleEvent[], id: string): Queue {
+  for (const event of events) if (event.type === "queue" && event.queue.id === id) return event.queue;
+  throw notFound(`Queue ${id}`);
 }
 
 async function requireQueue(deps: QueueDeps, id: string): Promise<Queue> {
@@ -33,7 +46,31 @@ async function requireQueue(deps: QueueDeps, id: string): Promise<Queue> {
   return queue;
 }
 
-export async function createQueue(deps: QueueDeps, actor: string, input: CreateQueueRequest): Promise<Queue> {
+function queueIntent(attempt: PbxAttempt, redo: Intent["redo"]): Intent {
+  const id = attempt.queueId!;
+  return { attempt, lock: queueLock(id), fact: queueLock(id), label: `queue ${id}`, redo };
+}
+
+const queueVerdict = (
+  kind: "created" | "adopted" | "changed" | "converged",
+  pbx: Verdict<Queue>["pbx"],
+  id: string,
+  facts: (tx: Tx) => Promise<void>,
+): Verdict<Queue> => ({
+  kind,
+  pbx,
+  facts: async (tx) => {
+    await facts(tx);
+    return queueEvents(tx, id);
+  },
+  value: (events) => committedQueue(events, id),
+});
+
+export async function createQueue(
+  deps: QueueDeps,
+  actor: string,
+  input: CreateQueueRequest,
+): Promise<WriteOutcome<Queue>> {
   if (await queueExists(deps.db, input.id)) {
     throw new HttpError(409, "CONFLICT", `Queue ${input.id} already exists.`, {
       fields: { id: "A queue with this id already exists" },
@@ -45,35 +82,19 @@ export async function createQueue(deps: QueueDeps, actor: string, input: CreateQ
     queueId: input.id,
     params: { queue_id: input.id, queue_name: input.name },
   };
-  const settle = () => createQueue(deps, "system:settle", input);
-  const outcome = await sendToPbx(
-    deps,
-    attempt,
-    () => deps.pbx.newQueue({ queueId: input.id, name: input.name }),
-    settle,
-  );
-  if (outcome.kind !== "created" && outcome.kind !== "exists") throw await refuse(deps, attempt, outcome);
-  if (outcome.kind === "exists") {
-    // Adopt: the PBX already has this queue; give it the name the admin asked for.
-    const adoptAttempt: PbxAttempt = { ...attempt, action: "edit_queue" };
-    const edited = await sendToPbx(
-      deps,
-      adoptAttempt,
-      () => deps.pbx.editQueue({ queueId: input.id, name: input.name }),
-      settle,
+  return write(deps, queueIntent(attempt, { op: "createQueue", input }), async (call) => {
+    const outcome = await call(() => deps.pbx.newQueue({ queueId: input.id, name: input.name }));
+    if (outcome.kind !== "created" && outcome.kind !== "exists") return refused(outcome);
+    if (outcome.kind === "exists") {
+      // Adopt: the PBX already has this queue; give it the name the admin asked for.
+      const step = { action: "edit_queue" };
+      const edited = await call(() => deps.pbx.editQueue({ queueId: input.id, name: input.name }), step);
+      if (edited.kind !== "updated" && edited.kind !== "notUpdated") return refused(edited, { step });
+    }
+    return queueVerdict(outcome.kind === "created" ? "created" : "adopted", outcome.pbx, input.id, (tx) =>
+      insertQueue(tx, input),
     );
-    if (edited.kind !== "updated" && edited.kind !== "notUpdated")
-      throw await refuse(deps, adoptAttempt, edited);
-  }
-  await commit(
-    deps,
-    { ...attempt, pbx: outcome.pbx, outcome: outcome.kind === "created" ? "ok" : "converged" },
-    async (trx) => {
-      await trx.insertInto("queues").values({ id: input.id, name: input.name }).execute();
-      return queueEvent(trx, input.id);
-    },
-  );
-  return requireQueue(deps, input.id);
+  });
 }
 
 export async function updateQueue(
@@ -81,7 +102,7 @@ export async function updateQueue(
   actor: string,
   id: string,
   input: UpdateQueueRequest,
-): Promise<Queue> {
+): Promise<WriteOutcome<Queue>> {
   await requireQueue(deps, id);
   const attempt: PbxAttempt = {
     actor,
@@ -89,48 +110,42 @@ export async function updateQueue(
     queueId: id,
     params: { queue_id: id, queue_name: input.name },
   };
-  const outcome = await sendToPbx(
+  return write(
     deps,
-    attempt,
-    () => deps.pbx.editQueue({ queueId: id, name: input.name }),
-    () => updateQueue(deps, "system:settle", id, input),
-  );
-  if (outcome.kind === "noSuchQueue")
-    throw await refuse(deps, attempt, outcome, { conflict: `The PBX has no queue ${id}` });
-  if (outcome.kind !== "updated" && outcome.kind !== "notUpdated") throw await refuse(deps, attempt, outcome);
-  await commit(
-    deps,
-    { ...attempt, pbx: outcome.pbx, outcome: outcome.kind === "updated" ? "ok" : "converged" },
-    async (trx) => {
-      await trx.updateTable("queues").set({ name: input.name }).where("id", "=", id).execute();
-      return queueEvent(trx, id);
+    queueIntent(attempt, { op: "updateQueue", input: { id, edit: input } }),
+    async (call) => {
+      const outcome = await call(() => deps.pbx.editQueue({ queueId: id, name: input.name }));
+      if (outcome.kind === "noSuchQueue") return refused(outcome, { conflict: `The PBX has no queue ${id}` });
+      if (outcome.kind !== "updated" && outcome.kind !== "notUpdated") return refused(outcome);
+      return queueVerdict(outcome.kind === "updated" ? "changed" : "converged", outcome.pbx, id, (tx) =>
+        renameQueue(tx, id, input.name),
+      );
     },
   );
-  return requireQueue(deps, id);
 }
 
-export async function deleteQueue(deps: QueueDeps, actor: string, id: string): Promise<void> {
-  const queue = await requireQueue(deps, id);
+export async function deleteQueue(deps: QueueDeps, actor: string, id: string): Promise<WriteOutcome<void>> {
+  await requireQueue(deps, id);
   const attempt: PbxAttempt = { actor, action: "del_queue", queueId: id, params: { queue_id: id } };
-  const outcome = await sendToPbx(
-    deps,
-    attempt,
-    () => deps.pbx.deleteQueue({ queueId: id }),
-    () => deleteQueue(deps, "system:settle", id),
-  );
-  if (outcome.kind !== "deleted" && outcome.kind !== "noSuchQueue")
-    throw await refuse(deps, attempt, outcome);
-  await commit(
-    deps,
-    { ...attempt, pbx: outcome.pbx, outcome: outcome.kind === "deleted" ? "ok" : "converged" },
-    async (trx) => {
-      await trx.deleteFrom("memberships").where("queue_id", "=", id).execute();
-      await trx.deleteFrom("queues").where("id", "=", id).execute();
-      const events: ConsoleEvent[] = [{ type: "queueDeleted", queueId: id }];
-      for (const agentId of queue.agentIds) events.push(...(await agentEvent(trx, agentId)));
-      return events;
-    },
-  );
+  return write(deps, queueIntent(attempt, { op: "deleteQueue", input: { id } }), async (call) => {
+    const outcome = await call(() => deps.pbx.deleteQueue({ queueId: id }));
+    if (outcome.kind !== "deleted" && outcome.kind !== "noSuchQueue") return refused(outcome);
+    return {
+      kind: outcome.kind === "deleted" ? "changed" : "converged",
+      pbx: outcome.pbx,
+      value: () => undefined,
+      facts: async (tx) => {
+        const agentIds = await deleteQueueRows(tx, id);
+        await deleteSettlesOfQueue(tx, id);
+        const events: ConsoleEvent[] = [{ type: "queueDeleted", queueId: id }];
+        for (const agentId of agentIds) {
+          const agent = await refreshConfirmed(tx, agentId);
+          if (agent) events.push({ type: "agent", agent });
+        }
+        return events;
+      },
+    };
+  });
 }
 
 async function requireAssignable(deps: QueueDeps, queueId: string, agentId: string) {
@@ -139,34 +154,16 @@ async function requireAssignable(deps: QueueDeps, queueId: string, agentId: stri
   if (!agent || agent.active !== 1) throw notFound(`Agent ${agentId}`);
 }
 
-// A membership change is a few statements whose SQL never changes (the busiest write of a bulk import), so
-// it commits with commitNow, as a state change does: the agent comes back from its update, the queue from one
-// read, and both events are built from those rows.
-const ADD_MEMBER = `insert into "memberships" ("agent_id", "queue_id") values (?, ?) on conflict do nothing`;
-const REMOVE_MEMBER = `delete from "memberships" where "agent_id" = ? and "queue_id" = ?`;
-const CONFIRM_AGENT = `update "agents" set "confirmed" = 1 where "id" = ?
-${RETURNING_AGENT}`;
-
-function recordMembership(statements: Statements, queueId: string, agentId: string, member: boolean) {
-  statements.prepare(member ? ADD_MEMBER : REMOVE_MEMBER).run(agentId, queueId);
-  const agent = statements.prepare(CONFIRM_AGENT).get(agentId) as WrittenAgentRow | undefined;
-  const queue = statements.prepare(SELECT_QUEUE_WITH_MEMBERS).get(queueId) as
-    { id: string; name: string; agent_ids: string } | undefined;
-  // A deleted queue gets no event (as the list leaves it out).
-  return [
-    ...agentEventOf(agent),
-    ...(queue ? [{ type: "queue" as const, queue: toQueueWithMembers(queue) }] : []),
-  ];
-}
+export type Membership = { queueId: string; agentId: string };
 
 /** Assign (`member: true`) or release (`member: false`): both are ensures, so "already" answers succeed. */
-async function ensureMembership(
+export async function ensureMembership(
   deps: QueueDeps,
   actor: string,
   queueId: string,
   agentId: string,
   member: boolean,
-): Promise<void> {
+): Promise<WriteOutcome<Membership>> {
   await requireAssignable(deps, queueId, agentId);
   const attempt: PbxAttempt = {
     actor,
@@ -175,31 +172,45 @@ async function ensureMembership(
     queueId,
     params: { agent_id: agentId, queue_id: queueId },
   };
-  const outcome = await sendToPbx<AssignAgentOutcome | ReleaseAgentOutcome>(
-    deps,
+  const lock = membershipLock(agentId, queueId);
+  const intent: Intent = {
     attempt,
-    () => (member ? deps.pbx.assignAgent({ agentId, queueId }) : deps.pbx.releaseAgent({ agentId, queueId })),
-    () => ensureMembership(deps, "system:settle", queueId, agentId, member),
-  );
-  switch (outcome.kind) {
-    case "assigned":
-    case "released":
-    case "alreadyAssigned":
-    case "notAssigned":
-      break;
-    case "invalidQueue":
-      throw await refuse(deps, attempt, outcome, { conflict: `The PBX has no queue ${queueId}` });
-    case "noSuchAgent":
-      throw await refuse(deps, attempt, outcome, { conflict: `The PBX has no agent ${agentId}` });
-    default:
-      throw await refuse(deps, attempt, outcome);
-  }
-  const changed = outcome.kind === "assigned" || outcome.kind === "released";
-  await commitNow(
-    deps,
-    { ...attempt, pbx: outcome.pbx, outcome: changed ? "ok" : "converged" },
-    (statements) => recordMembership(statements, queueId, agentId, member),
-  );
+    lock,
+    fact: lock,
+    label: `agent ${agentId} in queue ${queueId}`,
+    redo: { op: "ensureMembership", input: { queueId, agentId, member } },
+  };
+  return write(deps, intent, async (call) => {
+    const outcome = await call<AssignAgentOutcome | ReleaseAgentOutcome>(() =>
+      member ? deps.pbx.assignAgent({ agentId, queueId }) : deps.pbx.releaseAgent({ agentId, queueId }),
+    );
+    switch (outcome.kind) {
+      case "assigned":
+      case "released":
+      case "alreadyAssigned":
+      case "notAssigned":
+        break;
+      case "invalidQueue":
+        return refused(outcome, { conflict: `The PBX has no queue ${queueId}` });
+      case "noSuchAgent":
+        return refused(outcome, { conflict: `The PBX has no agent ${agentId}` });
+      default:
+        return refused(outcome);
+    }
+    const changed = outcome.kind === "assigned" || outcome.kind === "released";
+    return {
+      kind: changed ? "changed" : "converged",
+      pbx: outcome.pbx,
+      value: () => ({ queueId, agentId }),
+      facts: async (tx) => {
+        if (member) await addMembership(tx, agentId, queueId);
+        else await removeMembership(tx, agentId, queueId);
+        // The agent comes back from recomputing `confirmed` (this fact's settle row is gone now).
+        const agent = await refreshConfirmed(tx, agentId);
+        return [...(agent ? [{ type: "agent" as const, agent }] : []), ...(await queueEvents(tx, queueId))];
+      },
+    };
+  });
 }
 
 export const assignAgent = (deps: QueueDeps, actor: string, queueId: string, agentId: string) =>

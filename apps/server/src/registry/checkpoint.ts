@@ -8,6 +8,8 @@ import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 
 export const CHECKPOINT_INTERVAL_MS = 1000;
+/** How often the worker refreshes the query planner's statistics (`pragma optimize`). */
+export const OPTIMIZE_INTERVAL_MS = 10 * 60_000;
 /** The console's own automatic checkpoint, in pages (~40 MB of log): only reached if the worker falls behind. */
 export const FALLBACK_AUTOCHECKPOINT_PAGES = 10_000;
 
@@ -25,8 +27,17 @@ const checkpoint = () => {
   }
 };
 const timer = setInterval(checkpoint, workerData.intervalMs);
+// The planner's statistics (see analyze() in open.ts), kept current as the tables grow.
+const optimize = setInterval(() => {
+  try {
+    db.pragma("optimize");
+  } catch {
+    // busy: the next round
+  }
+}, workerData.optimizeMs);
 parentPort.once("message", () => {
   clearInterval(timer);
+  clearInterval(optimize);
   db.close();
   parentPort.close();
 });
@@ -36,7 +47,7 @@ export function startCheckpointer(file: string): { stop: () => void } {
   const sqlite = createRequire(import.meta.url).resolve("better-sqlite3");
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { file, sqlite, intervalMs: CHECKPOINT_INTERVAL_MS },
+    workerData: { file, sqlite, intervalMs: CHECKPOINT_INTERVAL_MS, optimizeMs: OPTIMIZE_INTERVAL_MS },
   });
   worker.unref();
   // A worker that fails leaves the fallback checkpoint in charge; it must never take the console down.

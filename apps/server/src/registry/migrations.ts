@@ -1,5 +1,32 @@
-// Migrations, run at start. Written in Kysely's portable schema builder so the Postgres dialect can serve too.
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+// Migrations, run at start on either dialect, in Kysely's portable schema builder. Kysely's Migrator takes a
+// lock (PostgreSQL: an advisory lock in the migration's transaction; SQLite: the database's write lock), so
+// two consoles starting at once on one fresh database migrate it once (open.test.ts starts two).
+import { type ColumnDataType, type Kysely, PostgresAdapter, sql } from "kysely";
+
+type Migration = { up(db: Kysely<unknown>): Promise<void> };
+type MigrationProvider = { getMigrations(): Promise<Record<string, Migration>> };
+type MigratorClass = new (props: { db: Kysely<unknown>; provider: MigrationProvider }) => {
+  migrateToLatest(): Promise<{ error?: unknown; results?: { migrationName: string; status: string }[] }>;
+};
+
+/**
+ * Kysely's Migrator, exported by "kysely" up to 0.28 and by "kysely/migration" from 0.29 (which the root
+ * export only names as a type error): this code runs on either.
+ */
+async function loadMigrator(): Promise<MigratorClass> {
+  const root: { Migrator?: unknown } = await import("kysely");
+  if (typeof root.Migrator === "function") return root.Migrator as MigratorClass;
+  const subpath = "kysely/migration";
+  const migration = (await import(subpath)) as { Migrator: MigratorClass };
+  return migration.Migrator;
+}
+
+/** An auto-numbered primary key: SQLite's integer rowid alias, PostgreSQL's bigserial (read back as a number). */
+function autoId(db: Kysely<unknown>): { type: ColumnDataType; autoIncrement: boolean } {
+  return db.getExecutor().adapter instanceof PostgresAdapter
+    ? { type: "bigserial", autoIncrement: false }
+    : { type: "integer", autoIncrement: true };
+}
 
 const migrations: Record<string, Migration> = {
   "001-initial": {
@@ -48,9 +75,10 @@ const migrations: Record<string, Migration> = {
         .addPrimaryKeyConstraint("memberships_pk", ["agent_id", "queue_id"])
         .execute();
       await db.schema.createIndex("memberships_queue").on("memberships").column("queue_id").execute();
+      const id = autoId(db);
       await db.schema
         .createTable("audit")
-        .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+        .addColumn("id", id.type, (c) => (id.autoIncrement ? c.primaryKey().autoIncrement() : c.primaryKey()))
         .addColumn("at", "text", (c) => c.notNull())
         .addColumn("actor", "text", (c) => c.notNull())
         .addColumn("action", "text", (c) => c.notNull())
@@ -65,7 +93,7 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex("audit_at").on("audit").column("at").execute();
       await db.schema
         .createTable("events")
-        .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+        .addColumn("id", id.type, (c) => (id.autoIncrement ? c.primaryKey().autoIncrement() : c.primaryKey()))
         .addColumn("at", "text", (c) => c.notNull())
         .addColumn("type", "text", (c) => c.notNull())
         .addColumn("data", "text", (c) => c.notNull())
@@ -108,11 +136,72 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "003-registry-foundation": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("instances")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("started_at", "bigint", (c) => c.notNull())
+        .addColumn("heartbeat_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("fact_locks")
+        .addColumn("fact", "text", (c) => c.primaryKey())
+        .addColumn("holder", "text", (c) => c.notNull())
+        .addColumn("token", "text", (c) => c.notNull())
+        .addColumn("attempt", "text", (c) => c.notNull())
+        .addColumn("acquired_at", "bigint", (c) => c.notNull())
+        .addColumn("expires_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("settles")
+        .addColumn("fact", "text", (c) => c.primaryKey())
+        .addColumn("agent_id", "text")
+        .addColumn("state", "text", (c) => c.notNull())
+        .addColumn("attempt", "text")
+        .addColumn("reason", "text", (c) => c.notNull())
+        .addColumn("due_at", "bigint", (c) => c.notNull())
+        .addColumn("claimed_by", "text")
+        .addColumn("claim_expires_at", "bigint")
+        .execute();
+      await db.schema.createIndex("settles_agent").on("settles").column("agent_id").execute();
+      await db.schema.createIndex("settles_due").on("settles").columns(["state", "due_at"]).execute();
+      await db.schema
+        .createTable("import_jobs")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("running_slot", "integer")
+        .addColumn("instance_id", "text", (c) => c.notNull())
+        .addColumn("by_user", "text", (c) => c.notNull())
+        .addColumn("started_at", "text", (c) => c.notNull())
+        .addColumn("finished_at", "text")
+        .addColumn("cancel_requested", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("job", "text", (c) => c.notNull())
+        .addColumn("updated_at", "bigint", (c) => c.notNull())
+        .execute();
+      // One running import across every instance: NULLs are distinct in a unique index on both dialects.
+      await db.schema
+        .createIndex("import_jobs_one_running")
+        .on("import_jobs")
+        .column("running_slot")
+        .unique()
+        .execute();
+      await db.schema.createIndex("import_jobs_started").on("import_jobs").column("started_at").execute();
+      // Every filter of GET /api/audit, newest first (ORDER BY id DESC) within its value.
+      for (const column of ["agent_id", "queue_id", "actor", "action", "outcome"]) {
+        await db.schema.createIndex(`audit_${column}_id`).on("audit").columns([column, "id"]).execute();
+      }
+      await db.schema.dropIndex("audit_at").execute();
+      await db.schema.createIndex("audit_at_id").on("audit").columns(["at", "id"]).execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
 
 export async function migrate(db: Kysely<unknown>): Promise<void> {
+  const Migrator = await loadMigrator();
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
   const failed = results?.find((result) => result.status === "Error");
   if (error || failed) {

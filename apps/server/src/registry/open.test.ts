@@ -1,94 +1,123 @@
-// The registry's hot path without Kysely (open.ts: readNow, transactNow, statementsIn). Statements run
-// straight on the one connection must never join, or read into, a Kysely transaction that is open and
-// waiting on an await: then they wait their turn, as every Kysely query does.
+// The registry on the dialect of this Vitest project: migrations safe when two consoles start at once on
+// one fresh database, the dialect differences handled in open.ts, the per-fact order's lease and FIFO.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Registry, openRegistry, readNow, statementsIn, transactNow } from "./open.ts";
+import { join } from "node:path";
+import { freshRegistry, testDialect } from "../test-database.ts";
+import { insertEvents } from "./events.ts";
+import { type Registry, openRegistry } from "./open.ts";
+import { createFactOrder } from "./order.ts";
+import { insertQueue } from "./queues.ts";
+import { listQueues } from "./read.ts";
 
 let dir: string;
-let db: Registry;
+const opened: Registry[] = [];
 
-beforeAll(async () => {
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "crystal-registry-"));
-  db = await openRegistry(join(dir, "registry.sqlite"));
 });
 
 afterAll(async () => {
-  await db?.destroy();
+  await Promise.all(opened.map((db) => db.destroy()));
   rmSync(dir, { recursive: true, force: true });
 });
 
-const insertQueue = `insert into "queues" ("id", "name") values (?, ?)`;
-const queueName = (id: string) =>
-  readNow<{ name: string }>(db, `select "name" from "queues" where "id" = ?`, [id]).then((row) => row?.name);
-
-/** Opens a Kysely transaction that inserts `id` and then waits until `release` is called. */
-function openTransaction(id: string, outcome: "commit" | "rollback") {
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let inserted!: () => void;
-  const started = new Promise<void>((resolve) => (inserted = resolve));
-  const done = db.transaction().execute(async (trx) => {
-    await trx.insertInto("queues").values({ id, name: "inside" }).execute();
-    inserted();
-    await released;
-    if (outcome === "rollback") throw new Error("rolled back");
-  });
-  return { started, release, done: done.catch(() => undefined) };
+async function open(target: Parameters<typeof openRegistry>[0]) {
+  const db = await openRegistry(target);
+  opened.push(db);
+  return db;
 }
 
-describe("readNow and transactNow", () => {
-  it("run at once when no transaction is open, and commit", async () => {
-    await transactNow(db, (statements) => statements.prepare(insertQueue).run("1", "one"));
-    expect(await queueName("1")).toBe("one");
+describe(`the registry on ${testDialect()}`, () => {
+  it("two consoles starting at once on one fresh database migrate it once, and both work", async () => {
+    const { target } = await freshRegistry(dir);
+    const [a, b] = await Promise.all([open(target), open(target)]);
+    const migrations = await a
+      .selectFrom("kysely_migration" as never)
+      .select("name" as never)
+      .execute();
+    expect(migrations.map((row) => (row as { name: string }).name)).toEqual([
+      "001-initial",
+      "002-usernames-ignore-case",
+      "003-registry-foundation",
+    ]);
+    await insertQueue(a, { id: "2000", name: "Sales" });
+    expect(await listQueues(b)).toEqual([{ id: "2000", name: "Sales", agentIds: [] }]);
   });
 
-  it("transactNow rolls the whole transaction back when its work throws", async () => {
-    await expect(
-      transactNow(db, (statements) => {
-        statements.prepare(insertQueue).run("2", "two");
-        throw new Error("failed half way");
-      }),
-    ).rejects.toThrow("failed half way");
-    expect(await queueName("2")).toBeUndefined();
-    // The connection is usable afterwards, outside any transaction.
-    await transactNow(db, (statements) => statements.prepare(insertQueue).run("2", "two"));
-    expect(await queueName("2")).toBe("two");
+  it("ids come back as numbers, in the order the events were given", async () => {
+    const { target } = await freshRegistry(dir);
+    const db = await open(target);
+    const stored = await insertEvents(db, [
+      { type: "queueDeleted", queueId: "1" },
+      { type: "queueDeleted", queueId: "2" },
+      { type: "queueDeleted", queueId: "3" },
+    ]);
+    expect(stored.map((item) => typeof item.id)).toEqual(["number", "number", "number"]);
+    expect(stored.map((item) => item.id)).toEqual([stored[0]!.id, stored[0]!.id + 1, stored[0]!.id + 2]);
+    expect(stored.map((item) => (item.event as { queueId: string }).queueId)).toEqual(["1", "2", "3"]);
+  });
+});
+
+describe("the per-fact order", () => {
+  let db: Registry;
+  const closing = new AbortController();
+  beforeAll(async () => {
+    db = await open((await freshRegistry(dir)).target);
   });
 
-  it("while a Kysely transaction is open, readNow does not see its uncommitted rows", async () => {
-    const open = openTransaction("3", "rollback");
-    await open.started;
-    const read = queueName("3");
-    open.release();
-    expect(await read).toBeUndefined();
-    await open.done;
-    expect(await queueName("3")).toBeUndefined();
+  it("writers on one fact take turns in arrival order; other facts do not wait", async () => {
+    const order = createFactOrder(db, {
+      instanceId: "a",
+      waitMs: 5000,
+      leaseMs: 60_000,
+      closing: closing.signal,
+    });
+    const log: string[] = [];
+    const writer = async (fact: string, name: string, holdMs: number) => {
+      const turn = await order.take(fact, "{}", fact);
+      log.push(`${name} start`);
+      await new Promise((resolve) => setTimeout(resolve, holdMs));
+      log.push(`${name} end`);
+      await turn.abandon();
+    };
+    await Promise.all([
+      writer("agent:1", "first", 60),
+      writer("agent:1", "second", 10),
+      writer("agent:1", "third", 0),
+      writer("agent:2", "other", 0),
+    ]);
+    expect(log.filter((line) => !line.startsWith("other"))).toEqual([
+      "first start",
+      "first end",
+      "second start",
+      "second end",
+      "third start",
+      "third end",
+    ]);
+    // The other fact went at once, while the first writer held agent:1.
+    expect(log.indexOf("other end")).toBeLessThan(log.indexOf("first end"));
+    expect(order.busy).toBe(0);
   });
 
-  it("while a Kysely transaction is open, transactNow waits for it and is not rolled back with it", async () => {
-    const open = openTransaction("4", "rollback");
-    await open.started;
-    const write = transactNow(db, (statements) => statements.prepare(insertQueue).run("5", "after"));
-    open.release();
-    await write;
-    await open.done;
-    expect(await queueName("4")).toBeUndefined();
-    expect(await queueName("5")).toBe("after");
-  });
-
-  it("statementsIn joins the Kysely transaction it is given, and refuses anything else", async () => {
-    await expect(
-      db.transaction().execute(async (trx) => {
-        statementsIn(db, trx).prepare(insertQueue).run("6", "joined");
-        await trx.insertInto("queues").values({ id: "7", name: "kysely" }).execute();
-        throw new Error("roll both back");
-      }),
-    ).rejects.toThrow("roll both back");
-    expect(await queueName("6")).toBeUndefined();
-    expect(await queueName("7")).toBeUndefined();
-    expect(() => statementsIn(db, db as never)).toThrow(/only inside a transaction/);
+  it("two instances on one registry exclude each other through the lease; a turn not had in time is BUSY", async () => {
+    const a = createFactOrder(db, {
+      instanceId: "a",
+      waitMs: 5000,
+      leaseMs: 60_000,
+      closing: closing.signal,
+    });
+    const b = createFactOrder(db, { instanceId: "b", waitMs: 300, leaseMs: 60_000, closing: closing.signal });
+    const held = await a.take("agent:9", "{}", "agent 9");
+    const started = Date.now();
+    await expect(b.take("agent:9", "{}", "agent 9")).rejects.toMatchObject({ status: 503, code: "BUSY" });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    const waiting = b.take("agent:9", "{}", "agent 9");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await held.abandon();
+    const next = await waiting;
+    expect(next.fact).toBe("agent:9");
+    await next.abandon();
   });
 });

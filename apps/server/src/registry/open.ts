@@ -1,8 +1,21 @@
-// Opens the registry: SQLite (WAL) in DATA_DIR through Kysely over better-sqlite3, migrated to the latest
-// schema, with each SQL text prepared once and WAL checkpoints in a worker thread (checkpoint.ts). The hot
-// path (a state change) runs its few statements straight on the connection: see readNow and transactNow.
+// Opens the registry on either dialect, migrated to the latest schema (docs/decisions/011-registry-postgres.md):
+//   - SQLite (the default, one file in DATA_DIR): Kysely's SqliteDialect over better-sqlite3, WAL, each SQL
+//     text prepared once (the registry's queries are a small fixed set), WAL checkpoints in a worker thread.
+//   - PostgreSQL (DATABASE_URL=postgres://...): Kysely's PostgresDialect over a node-postgres pool.
+// What differs between the two is handled here and nowhere else: PostgreSQL's int8 comes back as a JS number
+// (ids and millisecond times stay far below 2^53), booleans are 0/1 integers and times ISO text on both.
 import SQLite from "better-sqlite3";
-import { CompiledQuery, Kysely, SqliteDialect, type Transaction } from "kysely";
+import {
+  type DialectAdapter,
+  Kysely,
+  type MigrationLockOptions,
+  PostgresAdapter,
+  PostgresDialect,
+  SqliteAdapter,
+  SqliteDialect,
+  sql,
+} from "kysely";
+import pg from "pg";
 import { makePrivateDatabase } from "../private-files.ts";
 import { FALLBACK_AUTOCHECKPOINT_PAGES, startCheckpointer } from "./checkpoint.ts";
 import { migrate } from "./migrations.ts";
@@ -10,14 +23,65 @@ import type { Database } from "./schema.ts";
 
 export type Registry = Kysely<Database>;
 
-type Connection = ReturnType<typeof withStatementCache>;
+export type RegistryTarget = { dialect: "sqlite"; file: string } | { dialect: "postgres"; url: string };
 
-/** Prepared statements on the registry's connection, run synchronously (see transactNow). */
-export type Statements = { prepare(sql: string): SQLite.Statement };
+/** node-postgres connections per console process; no connection is ever held across a PBX call. */
+export const POSTGRES_POOL_SIZE = 10;
 
-const connections = new WeakMap<Registry, Connection>();
+/** PostgreSQL's type id of int8 (bigint). */
+const INT8_OID = 20;
 
-export async function openRegistry(file: string): Promise<Registry> {
+export async function openRegistry(target: RegistryTarget | string): Promise<Registry> {
+  const where: RegistryTarget = typeof target === "string" ? { dialect: "sqlite", file: target } : target;
+  const db = where.dialect === "sqlite" ? openSqlite(where.file) : openPostgres(where.url);
+  try {
+    await migrate(db as Kysely<unknown>);
+    if (where.dialect === "sqlite") await analyze(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return db;
+}
+
+/**
+ * Refreshes the query planner's statistics: SQLite keeps none until asked (with several indexes on one
+ * table, e.g. the audit filters, it may otherwise pick one that matches most rows); PostgreSQL's autovacuum
+ * does it on its own, this only does it now.
+ */
+export async function analyze(db: Registry): Promise<void> {
+  await sql`${sql.raw(isPostgres(db) ? "analyze" : "pragma optimize = 0x10002")}`.execute(db);
+}
+
+/** Runs `work` in one transaction (for changes that are not PBX writes: console users). */
+export function transact<T>(db: Registry, work: (tx: Registry) => Promise<T>): Promise<T> {
+  return db.transaction().execute(work);
+}
+
+/** Whether `db` (the registry or a transaction on it) is PostgreSQL. */
+export function isPostgres(db: Kysely<Database>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+function openPostgres(url: string): Registry {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: POSTGRES_POOL_SIZE,
+    // int8 (bigserial ids, millisecond times) as a number rather than a string.
+    types: { getTypeParser: parserOf as typeof pg.types.getTypeParser },
+  });
+  // An idle connection that the server drops must not take the console down; the pool replaces it.
+  pool.on("error", () => undefined);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+function parserOf(oid: number, format?: "text" | "binary"): (value: string) => unknown {
+  if (oid === INT8_OID) return Number;
+  return pg.types.getTypeParser(oid, format) as (value: string) => unknown;
+}
+
+function openSqlite(file: string): Registry {
+  // The file and its -wal/-shm are created 0600 (docs/security.md).
   if (file !== ":memory:") makePrivateDatabase(file);
   const sqlite = new SQLite(file);
   sqlite.pragma("journal_mode = WAL");
@@ -27,10 +91,47 @@ export async function openRegistry(file: string): Promise<Registry> {
   const checkpointer = file === ":memory:" ? null : startCheckpointer(file);
   if (checkpointer) sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
   const database = withStatementCache(sqlite, () => checkpointer?.stop());
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  connections.set(db, database);
-  await migrate(db as Kysely<unknown>);
-  return db;
+  return new Kysely<Database>({ dialect: new MigratingSqliteDialect({ database }) });
+}
+
+/**
+ * Kysely's SQLite adapter assumes one process per file: its migration lock does nothing and its migrations
+ * run outside a transaction, so two consoles starting at once on one file would both run them. Here the
+ * migrations run in one transaction (SQLite's DDL is transactional) under a lock row taken by a
+ * conditional update (the time it was taken: a lock older than a minute was left by a crash).
+ */
+class MigratingSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+
+  override async acquireMigrationLock(db: Kysely<unknown>, options: MigrationLockOptions): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const now = Date.now();
+      const taken = await sql`update ${sql.table(options.lockTable)} set "is_locked" = ${now}
+        where "id" = ${options.lockRowId} and ("is_locked" = 0 or "is_locked" < ${now - 60_000})`
+        .execute(db)
+        // SQLITE_BUSY: the other console's migration holds the write lock; ask again.
+        .catch(() => null);
+      if (Number(taken?.numAffectedRows ?? 0n) === 1) return;
+      if (Date.now() > deadline)
+        throw new Error("another console has been migrating the registry for a minute");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  override async releaseMigrationLock(db: Kysely<unknown>, options: MigrationLockOptions): Promise<void> {
+    await sql`update ${sql.table(options.lockTable)} set "is_locked" = 0 where "id" = ${options.lockRowId}`.execute(
+      db,
+    );
+  }
+}
+
+class MigratingSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new MigratingSqliteAdapter();
+  }
 }
 
 const STATEMENT_CACHE_SIZE = 500;
@@ -44,7 +145,7 @@ const STATEMENT_CACHE_SIZE = 500;
  */
 function withStatementCache(sqlite: SQLite.Database, onClose: () => void) {
   const statements = new Map<string, SQLite.Statement>();
-  const connection = {
+  return {
     close: () => {
       onClose();
       sqlite.close();
@@ -58,70 +159,5 @@ function withStatementCache(sqlite: SQLite.Database, onClose: () => void) {
       }
       return statement;
     },
-    /** Whether a transaction is open on the connection (Kysely's, between its BEGIN and COMMIT). */
-    get inTransaction() {
-      return sqlite.inTransaction;
-    },
-    /** Runs `work` in a transaction of its own, synchronously: the caller checked that none is open. */
-    transaction<T>(work: (statements: Statements) => T): T {
-      connection.prepare("begin").run();
-      try {
-        const result = work(connection);
-        connection.prepare("commit").run();
-        return result;
-      } catch (error) {
-        if (sqlite.inTransaction) connection.prepare("rollback").run();
-        throw error;
-      }
-    },
   };
-  return connection;
-}
-
-// The hot path without Kysely. A state change is a handful of statements whose SQL never changes: building,
-// compiling and running each through Kysely's executor (a promise chain and a connection hand-off per
-// statement) cost more CPU and garbage than SQLite itself. better-sqlite3 is synchronous, so statements run
-// straight on the connection finish before any other JavaScript runs. That is safe whenever no transaction
-// is open on the connection: Kysely holds the connection from BEGIN to COMMIT of each of its transactions,
-// and one that is open (waiting on an await) must neither see these statements join it nor have them read
-// its uncommitted rows. So each helper checks, and when a transaction is open it goes through Kysely, which
-// waits its turn as every query does.
-
-function connectionOf(db: Registry): Connection {
-  const connection = connections.get(db);
-  if (!connection) throw new Error("not a registry opened by openRegistry");
-  return connection;
-}
-
-/** The first row of a read, from committed data: at once when no transaction is open, else through Kysely. */
-export async function readNow<Row>(
-  db: Registry,
-  sql: string,
-  parameters: readonly unknown[],
-): Promise<Row | undefined> {
-  const connection = connectionOf(db);
-  if (!connection.inTransaction) return connection.prepare(sql).get(...parameters) as Row | undefined;
-  const result = await db.executeQuery<Row>(CompiledQuery.raw(sql, [...parameters]));
-  return result.rows[0];
-}
-
-/**
- * Runs `work` (plain statements, no awaits) in one transaction: at once when no transaction is open on the
- * connection, else as a Kysely transaction after the open one. Either way it commits or rolls back whole.
- */
-export async function transactNow<T>(db: Registry, work: (statements: Statements) => T): Promise<T> {
-  const connection = connectionOf(db);
-  if (!connection.inTransaction) return connection.transaction(work);
-  return db.transaction().execute((trx) => Promise.resolve(work(statementsIn(db, trx))));
-}
-
-/**
- * The same statements inside a Kysely transaction (`trx`), which holds the connection from BEGIN to COMMIT:
- * they are part of it and roll back with it.
- */
-export function statementsIn(db: Registry, trx: Transaction<Database>): Statements {
-  const connection = connectionOf(db);
-  if (!trx.isTransaction || !connection.inTransaction)
-    throw new Error("statementsIn: only inside a transaction on this registry");
-  return connection;
 }

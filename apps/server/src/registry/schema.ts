@@ -9,6 +9,10 @@ export type Database = {
   memberships: MembershipsTable;
   audit: AuditTable;
   events: EventsTable;
+  instances: InstancesTable;
+  fact_locks: FactLocksTable;
+  settles: SettlesTable;
+  import_jobs: ImportJobsTable;
 };
 
 export type UsersTable = {
@@ -74,6 +78,65 @@ export type EventsTable = {
   at: string;
   type: string;
   data: string;
+};
+
+/** Console processes on this registry, each with a heartbeat: a stale one is taken for dead. */
+export type InstancesTable = {
+  id: string;
+  started_at: number;
+  heartbeat_at: number;
+};
+
+/**
+ * The per-fact order (design.md rule 8): a row while one PBX write on the fact is in flight. Taken by a
+ * conditional insert before the PBX call, deleted in the transaction that commits its outcome.
+ */
+export type FactLocksTable = {
+  /** `agent:<id>`, `membership:<agentId>:<queueId>` or `queue:<id>`. */
+  fact: string;
+  holder: string;
+  /** Random per acquisition: a commit releases only its own lease. */
+  token: string;
+  /** The attempt in flight (PbxAttempt as JSON, no secrets): what to settle if the holder dies. */
+  attempt: string;
+  acquired_at: number;
+  expires_at: number;
+};
+
+/**
+ * Facts the PBX has not confirmed. `pending`: one follow-up "ensure" is due at `due_at`; `claimed`: an
+ * instance is sending it; `unsettled`: no follow-up will be sent (its own outcome was unknown, or the answer
+ * left the fact unknown), until a person's next change on the fact settles it.
+ */
+export type SettlesTable = {
+  /** The fact and its part: `agent:<id>:state`, `agent:<id>:profile`, `agent:<id>`, `membership:...`, `queue:<id>`. */
+  fact: string;
+  /** The agent whose `confirmed` flag this row clears, if any. */
+  agent_id: string | null;
+  state: "pending" | "claimed" | "unsettled";
+  /** The attempt to send once more (PbxAttempt as JSON), or null when there is nothing to send. */
+  attempt: string | null;
+  reason: string;
+  due_at: number;
+  claimed_by: string | null;
+  claim_expires_at: number | null;
+};
+
+/** Import jobs, readable and cancellable from any instance; one running at a time (a unique index). */
+export type ImportJobsTable = {
+  id: string;
+  kind: "agents" | "queues";
+  /** "running" rows carry `running_slot` = 1, unique: a second running job cannot be inserted. */
+  status: "running" | "done" | "cancelled" | "failed" | "interrupted";
+  running_slot: number | null;
+  instance_id: string;
+  by_user: string;
+  started_at: string;
+  finished_at: string | null;
+  cancel_requested: number;
+  /** The job as the API shows it (ImportJob without its live counters), JSON. */
+  job: string;
+  updated_at: number;
 };
 
 export type AgentRow = Selectable<AgentsTable>;

@@ -4,9 +4,17 @@ import { recordAudit } from "../audit/audit.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import type { ConsoleDeps } from "../deps.ts";
 import { HttpError, notFound } from "../http/errors.ts";
-import type { Transaction } from "kysely";
-import type { Registry } from "../registry/open.ts";
-import type { Database, UserRow } from "../registry/schema.ts";
+import { type Registry, transact } from "../registry/open.ts";
+import type { UserRow } from "../registry/schema.ts";
+import {
+  anyUser,
+  deleteUserRow,
+  findUser,
+  insertUser,
+  listUserRows,
+  lockEnabledAdmins,
+  updateUserRow,
+} from "../registry/users.ts";
 
 const toUser = (row: UserRow): ConsoleUser => ({
   username: row.username,
@@ -15,25 +23,10 @@ const toUser = (row: UserRow): ConsoleUser => ({
 });
 
 export async function listUsers(deps: ConsoleDeps): Promise<ConsoleUser[]> {
-  const rows = await deps.db.selectFrom("users").selectAll().orderBy("username").execute();
-  return rows.map(toUser);
+  return (await listUserRows(deps.db)).map(toUser);
 }
 
-type Executor = Registry | Transaction<Database>;
-
-/**
- * The user with this username in any case: usernames are unique ignoring case (the registry's unique index
- * on lower(username)), so `Admin` finds `admin`. Usernames are ASCII, where every dialect's lower() agrees.
- */
-export function findUser(db: Executor, username: string): Promise<UserRow | undefined> {
-  return db
-    .selectFrom("users")
-    .selectAll()
-    .where((eb) => eb(eb.fn("lower", ["username"]), "=", username.toLowerCase()))
-    .executeTakeFirst();
-}
-
-async function requireUser(db: Executor, username: string): Promise<UserRow> {
+async function requireUser(db: Registry, username: string): Promise<UserRow> {
   const row = await findUser(db, username);
   if (!row) throw notFound(`User ${username}`);
   return row;
@@ -63,10 +56,10 @@ export async function createUser(
     created_at: new Date().toISOString(),
   };
   try {
-    await deps.db.transaction().execute(async (trx) => {
+    await transact(deps.db, async (trx) => {
       const taken = await findUser(trx, input.username);
       if (taken) throw usernameTaken(taken.username);
-      await trx.insertInto("users").values(row).execute();
+      await insertUser(trx, row);
       await recordAudit(trx, {
         actor,
         action: "create_user",
@@ -87,22 +80,14 @@ const lastAdminError = () =>
 
 /**
  * Refuses (409) a change that would take `username` out of the enabled admins when it is the last one. Runs
- * inside the change's transaction, before it. The enabled admins' rows are first updated to what they hold:
- * the portable row lock. On PostgreSQL a concurrent transaction waits at that statement until this one ends
- * and then sees its outcome; SQLite runs one transaction at a time. So two admins removing each other at
- * once cannot both see the other as still there.
+ * inside the change's transaction, before it, after locking the enabled admins' rows (lockEnabledAdmins), so
+ * two admins removing each other at once cannot both see the other as still there.
  */
-async function keepAnEnabledAdmin(trx: Transaction<Database>, username: string): Promise<UserRow> {
-  const admins = await trx
-    .updateTable("users")
-    .set({ role: "admin" })
-    .where("role", "=", "admin")
-    .where("disabled", "=", 0)
-    .returning("username")
-    .execute();
+async function keepAnEnabledAdmin(trx: Registry, username: string): Promise<UserRow> {
+  const admins = await lockEnabledAdmins(trx);
   const row = await requireUser(trx, username);
   const isEnabledAdmin = row.role === "admin" && row.disabled === 0;
-  if (isEnabledAdmin && admins.every((admin) => admin.username === row.username)) throw lastAdminError();
+  if (isEnabledAdmin && admins.every((admin) => admin === row.username)) throw lastAdminError();
   return row;
 }
 
@@ -116,33 +101,30 @@ export async function updateUser(
   const passwordHash =
     input.password === undefined ? undefined : await hashPassword(input.password, deps.config.scryptLogN);
   const losesAdmin = (input.role !== undefined && input.role !== "admin") || input.disabled === true;
-  const updated = await deps.db.transaction().execute(async (trx) => {
+  const updated = await transact(deps.db, async (trx) => {
     const row = losesAdmin ? await keepAnEnabledAdmin(trx, username) : await requireUser(trx, username);
     const params: Record<string, string> = { username: row.username };
     if (input.role !== undefined) params.role = input.role;
     if (input.disabled !== undefined) params.disabled = String(input.disabled);
     if (input.password !== undefined) params.password = "***";
-    await trx
-      .updateTable("users")
-      .set({
-        ...(input.role !== undefined ? { role: input.role } : {}),
-        ...(input.disabled !== undefined ? { disabled: input.disabled ? 1 : 0 } : {}),
-        ...(passwordHash !== undefined ? { password_hash: passwordHash } : {}),
-      })
-      .where("username", "=", row.username)
-      .execute();
+    await updateUserRow(trx, row.username, {
+      ...(input.role !== undefined ? { role: input.role } : {}),
+      ...(input.disabled !== undefined ? { disabled: input.disabled ? 1 : 0 } : {}),
+      ...(passwordHash !== undefined ? { password_hash: passwordHash } : {}),
+    });
     // A disabled user, a new role or a reset password ends that user's sessions.
     await deps.sessions.endAllFor(row.username, trx);
     await recordAudit(trx, { actor, action: "update_user", params, outcome: "ok" });
     return row.username;
   });
+  deps.sessions.forgetUser(updated);
   return toUser(await requireUser(deps.db, updated));
 }
 
 export async function deleteUser(deps: ConsoleDeps, actor: string, username: string): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => {
+  const deleted = await transact(deps.db, async (trx) => {
     const row = await keepAnEnabledAdmin(trx, username);
-    await trx.deleteFrom("users").where("username", "=", row.username).execute();
+    await deleteUserRow(trx, row.username);
     await deps.sessions.endAllFor(row.username, trx);
     await recordAudit(trx, {
       actor,
@@ -150,23 +132,28 @@ export async function deleteUser(deps: ConsoleDeps, actor: string, username: str
       params: { username: row.username },
       outcome: "ok",
     });
+    return row.username;
   });
+  deps.sessions.forgetUser(deleted);
 }
 
 /** On first start with no users, create `admin` with ADMIN_PASSWORD or a generated one (returned to print once). */
 export async function ensureFirstAdmin(deps: Pick<ConsoleDeps, "db" | "config">, generate: () => string) {
-  const any = await deps.db.selectFrom("users").select("username").limit(1).executeTakeFirst();
-  if (any) return null;
+  if (await anyUser(deps.db)) return null;
   const password = deps.config.adminPassword ?? generate();
-  await deps.db
-    .insertInto("users")
-    .values({
-      username: "admin",
-      role: "admin",
-      password_hash: await hashPassword(password, deps.config.scryptLogN),
-      disabled: 0,
-      created_at: new Date().toISOString(),
-    })
-    .execute();
+  const row: UserRow = {
+    username: "admin",
+    role: "admin",
+    password_hash: await hashPassword(password, deps.config.scryptLogN),
+    disabled: 0,
+    created_at: new Date().toISOString(),
+  };
+  // Two consoles starting at once on an empty registry: one of them creates the admin.
+  try {
+    await insertUser(deps.db, row);
+  } catch (error) {
+    if (isUniqueViolation(error) && (await findUser(deps.db, "admin"))) return null;
+    throw error;
+  }
   return { username: "admin", password, generated: deps.config.adminPassword === undefined };
 }

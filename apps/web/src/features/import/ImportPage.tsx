@@ -606,7 +606,7 @@ function percentOf(job: ImportJobSummary): number {
 
 function ProgressBar({ job }: { job: ImportJobSummary }) {
   const percent = percentOf(job);
-  const failed = job.status === "failed" || job.status === "cancelled";
+  const failed = job.status === "failed" || job.status === "cancelled" || job.status === "interrupted";
   return (
     <div>
       <div className="mb-1 flex justify-between text-sm">
@@ -656,6 +656,8 @@ function statusSentence(job: ImportJobSummary): string {
       return `The import was cancelled${tally ? `: ${tally}` : ""}. The rows that did not run were skipped.`;
     case "failed":
       return `The import stopped because the PBX stopped answering${tally ? `: ${tally}` : ""}. The rest were skipped.`;
+    case "interrupted":
+      return `The import was interrupted: the console server running it stopped${tally ? ` (${tally})` : ""}. Import the same file again to finish it.`;
   }
 }
 

@@ -1,0 +1,94 @@
+// The one commit of the write path (pbx/writes.ts): after the PBX answered (or did not), one transaction
+// records, in this order (after locking the agent's row, on PostgreSQL, when the change is about an agent):
+//   1. the release of the fact's lease (the next writer on the fact may call the PBX once this commits);
+//   2. the fact's settle row: deleted when the answer settled it, `pending` or `unsettled` when it did not;
+//   3. the registry facts (agents, queues, memberships), which return the events that report them;
+//   4. the audit row;
+//   5. the event rows.
+// A further fact of every change (e.g. a state-history interval) is one more step here, in the same
+// transaction. The caller broadcasts the returned events after the commit.
+import type { ConsoleEvent } from "@crystal-console/api";
+import type { Kysely } from "kysely";
+import { lockAgentRow } from "./agents.ts";
+import { type AuditRow, insertAudit } from "./audit.ts";
+import { type StoredEvent, insertEvents } from "./events.ts";
+import { type Lease, releaseLease } from "./locks.ts";
+import type { Database } from "./schema.ts";
+import { deleteSettle, findSettle, upsertSettle } from "./settles.ts";
+
+export type Tx = Kysely<Database>;
+
+export type SettleChange =
+  /** The PBX answered: the fact is known now. `covers` decides whether a waiting row is settled by it. */
+  | { kind: "resolve"; covers?: (waitingAttempt: string | null) => boolean }
+  /** Unknown outcome: one follow-up `attempt` is due at `dueAt`. */
+  | { kind: "pending"; attempt: string; reason: string; dueAt: number }
+  /** Unknown, and no follow-up will be sent: unconfirmed until a person's next change. */
+  | { kind: "unsettled"; attempt: string | null; reason: string };
+
+export type Change = {
+  lease: Lease | null;
+  settle: { fact: string; agentId: string | null; change: SettleChange } | null;
+  /** Writes the registry facts and returns the events that report them. Runs after the settle row is written. */
+  facts?: (tx: Tx) => Promise<ConsoleEvent[]>;
+  audit: AuditRow | null;
+  /** Events that are not about a registry row (e.g. import progress). */
+  events?: ConsoleEvent[];
+};
+
+/** Thrown (and the transaction rolled back) when the lease expired and was taken over before this commit. */
+export class LeaseLostError extends Error {
+  constructor(readonly fact: string) {
+    super(`the lease on ${fact} expired before its outcome was committed`);
+  }
+}
+
+export async function commit(db: Kysely<Database>, change: Change): Promise<StoredEvent[]> {
+  return db.transaction().execute(async (tx) => {
+    if (change.settle?.agentId) await lockAgentRow(tx, change.settle.agentId);
+    if (change.lease && !(await releaseLease(tx, change.lease))) throw new LeaseLostError(change.lease.fact);
+    if (change.settle) await writeSettle(tx, change.settle);
+    const events = change.facts ? await change.facts(tx) : [];
+    if (change.events) events.push(...change.events);
+    if (change.audit) await insertAudit(tx, change.audit);
+    return insertEvents(tx, events);
+  });
+}
+
+async function writeSettle(tx: Tx, settle: NonNullable<Change["settle"]>): Promise<void> {
+  const { fact, agentId, change } = settle;
+  switch (change.kind) {
+    case "resolve": {
+      if (change.covers) {
+        const waiting = await findSettle(tx, fact);
+        if (waiting && !change.covers(waiting.attempt)) return;
+      }
+      await deleteSettle(tx, fact);
+      return;
+    }
+    case "pending":
+      await upsertSettle(tx, {
+        fact,
+        agent_id: agentId,
+        state: "pending",
+        attempt: change.attempt,
+        reason: change.reason,
+        due_at: change.dueAt,
+        claimed_by: null,
+        claim_expires_at: null,
+      });
+      return;
+    case "unsettled":
+      await upsertSettle(tx, {
+        fact,
+        agent_id: agentId,
+        state: "unsettled",
+        attempt: change.attempt,
+        reason: change.reason,
+        due_at: 0,
+        claimed_by: null,
+        claim_expires_at: null,
+      });
+      return;
+  }
+}

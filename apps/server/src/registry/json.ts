@@ -1,0 +1,22 @@
+// The one SQL expression that differs by dialect: a JSON array of one column of a subquery (an agent's queue
+// ids, a queue's members), used where a written row comes back with its list in the same statement.
+import { type Kysely, type RawBuilder, sql } from "kysely";
+import { isPostgres } from "./open.ts";
+import type { Database } from "./schema.ts";
+
+/** The ids of a correlated subquery as a JSON array (a string on SQLite, parsed already on PostgreSQL). */
+export function jsonIds(db: Kysely<Database>, select: RawBuilder<unknown>): RawBuilder<unknown> {
+  return isPostgres(db)
+    ? sql`(select coalesce(json_agg(t.id), '[]'::json) from (${select}) as t)`
+    : sql`(select json_group_array(t.id) from (${select}) as t)`;
+}
+
+/** An id list read back from jsonIds(), in the registry's order (numeric ids: shorter first, then by text). */
+export function parseIds(value: unknown): string[] {
+  const ids = (typeof value === "string" ? JSON.parse(value) : value) as string[];
+  return ids.sort(byNumericId);
+}
+
+export function byNumericId(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
