@@ -3,10 +3,11 @@
 // two consoles starting at once on one fresh database migrate it once (open.test.ts starts two).
 import { type ColumnDataType, type Kysely, PostgresAdapter, sql } from "kysely";
 
-type Migration = { up(db: Kysely<unknown>): Promise<void> };
+type Migration = { up(db: Kysely<unknown>): Promise<void>; down?(db: Kysely<unknown>): Promise<void> };
 type MigrationProvider = { getMigrations(): Promise<Record<string, Migration>> };
 type MigratorClass = new (props: { db: Kysely<unknown>; provider: MigrationProvider }) => {
   migrateToLatest(): Promise<{ error?: unknown; results?: { migrationName: string; status: string }[] }>;
+  migrateDown(): Promise<{ error?: unknown }>;
 };
 
 /**
@@ -195,10 +196,27 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropIndex("audit_at").execute();
       await db.schema.createIndex("audit_at_id").on("audit").columns(["at", "id"]).execute();
     },
+    async down(db: Kysely<unknown>) {
+      for (const table of ["import_jobs", "settles", "fact_locks", "instances"]) {
+        await db.schema.dropTable(table).execute();
+      }
+      for (const column of ["agent_id", "queue_id", "actor", "action", "outcome"]) {
+        await db.schema.dropIndex(`audit_${column}_id`).execute();
+      }
+      await db.schema.dropIndex("audit_at_id").execute();
+      await db.schema.createIndex("audit_at").on("audit").column("at").execute();
+    },
   },
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
+
+/** Undoes the latest migration (for tests that rebuild the registry as an older version left it). */
+export async function migrateDown(db: Kysely<unknown>): Promise<void> {
+  const Migrator = await loadMigrator();
+  const { error } = await new Migrator({ db, provider }).migrateDown();
+  if (error) throw error instanceof Error ? error : new Error("the migration down failed");
+}
 
 export async function migrate(db: Kysely<unknown>): Promise<void> {
   const Migrator = await loadMigrator();
