@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
 // One Vitest run covers every package; browser specs live in e2e/ and run under Playwright. The server's
-// tests run twice, once on each registry dialect (docs/decisions/013-registry-test-postgres.md): on SQLite, and on a
+// tests run twice, once on each registry dialect (docs/decisions/015-registry-test-postgres.md): on SQLite, and on a
 // real PostgreSQL server that the run starts itself (apps/server/test/postgres.ts) or TEST_DATABASE_URL.
 const server = ["apps/server/src/**/*.test.ts"];
 const shared = { testTimeout: 20_000, hookTimeout: 30_000 };
