@@ -18,6 +18,7 @@ import {
   addMembership,
   deleteQueue as deleteQueueRows,
   insertQueue,
+  lockQueueRow,
   queueWithMembers,
   removeMembership,
   renameQueue,
@@ -203,6 +204,7 @@ export async function ensureMembership(
       pbx: outcome.pbx,
       value: () => ({ queueId, agentId }),
       facts: async (tx) => {
+        await lockQueueRow(tx, queueId);
         if (member) await addMembership(tx, agentId, queueId);
         else await removeMembership(tx, agentId, queueId);
         // The agent comes back from recomputing `confirmed` (this fact's settle row is gone now).

@@ -2,6 +2,7 @@
 import type { Queue } from "@crystal-console/api";
 import { type Kysely, sql } from "kysely";
 import { jsonIds, parseIds } from "./json.ts";
+import { isPostgres } from "./open.ts";
 import { prepared } from "./prepared.ts";
 import type { Database, MembershipsTable } from "./schema.ts";
 
@@ -43,6 +44,19 @@ export async function addMembership(db: Db, agentId: string, queueId: string): P
 
 export async function removeMembership(db: Db, agentId: string, queueId: string): Promise<void> {
   await deleteMembership(db, { agent_id: agentId, queue_id: queueId });
+}
+
+const lockQueue = prepared((db, p: { id: string }) =>
+  db.selectFrom("queues").select("id").where("id", "=", p.id).forUpdate(),
+);
+
+/**
+ * Makes this transaction wait for any other open one that changes the queue's members (PostgreSQL; SQLite
+ * runs one write transaction at a time): taken before a membership is written, so the queue's event, read
+ * after the write, includes every earlier commit's members.
+ */
+export async function lockQueueRow(db: Db, id: string): Promise<void> {
+  if (isPostgres(db)) await lockQueue(db, { id });
 }
 
 const selectQueueWithMembers = prepared((db, p: { id: string }) =>
