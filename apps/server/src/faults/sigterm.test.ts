@@ -6,16 +6,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type { Agent, Queue } from "@crystal-console/api";
 import { type PbxSim, startPbxSim } from "@crystal-console/pbx-sim";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { ADMIN_PASSWORD, Client, eventually } from "../test-support.ts";
+import { ADMIN_PASSWORD, Client, builtServerCommand, eventually } from "../test-support.ts";
 
-const ROOT = resolve(fileURLToPath(new URL("../../../..", import.meta.url)));
-const TSX = join(ROOT, "node_modules/.bin/tsx");
-const MAIN = join(ROOT, "apps/server/src/main.ts");
 const LATENCY_MS = 300;
 
 type Server = { child: ChildProcess; url: string; exited: Promise<number | null>; output: () => string };
@@ -25,8 +21,9 @@ let dataDir: string;
 const running: Server[] = [];
 
 function startServer(): Promise<Server> {
-  const child = spawn(TSX, [MAIN], {
-    cwd: ROOT,
+  const { command, args, cwd } = builtServerCommand();
+  const child = spawn(command, args, {
+    cwd,
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
