@@ -68,7 +68,14 @@ export default defineConfig(
   { files: ["packages/crystal/**", "bench/**"], rules: restrictImports(DRIVERS) },
   { files: ["apps/server/src/registry/**"], rules: restrictImports([UNDICI]) },
   {
-    files: ["apps/server/src/config.ts", "e2e/**", "bench/**", "packages/pbx-sim/src/cli.ts", "**/*.test.ts"],
+    files: [
+      "apps/server/src/config.ts",
+      "e2e/**",
+      "bench/**",
+      "packages/pbx-sim/src/cli.ts",
+      "apps/server/src/test-support.ts",
+      "**/*.test.ts",
+    ],
     rules: { "no-restricted-properties": "off" },
   },
   {

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
-import { ADMIN_PASSWORD, builtServerCommand } from "./test-support.ts";
+import { builtServer } from "./test-support.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "crystal-built-"));
 let child: ChildProcess | undefined;
@@ -38,25 +38,11 @@ function waitForUrl(server: ChildProcess): Promise<string> {
 }
 
 it("pnpm start runs plain node on dist/main.js, which answers GET /api/health", async () => {
-  const { command, args, cwd } = builtServerCommand();
+  const { command, args, cwd, env } = builtServer({ DATA_DIR: dataDir });
   expect(args.at(-1)).toBe("dist/main.js");
   expect(args).toContain("--no-strip-types");
   expect(args).toContain("--enable-source-maps");
-  child = spawn(command, args, {
-    cwd,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      DATA_DIR: dataDir,
-      ADMIN_PASSWORD,
-      SCRYPT_LOG_N: "10",
-      DEMO: "false",
-      LOG_LEVEL: "silent",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   const url = await waitForUrl(child);
 
   const response = await fetch(`${url}/api/health`);
@@ -75,8 +61,7 @@ it("with type stripping off, node refuses a .ts file, so the built server cannot
   try {
     writeFileSync(join(dir, "typed.ts"), "export const typed: number = 1;\n");
     writeFileSync(join(dir, "entry.mjs"), 'await import("./typed.ts");\n');
-    const { args } = builtServerCommand();
-    const flags = args.slice(0, -1);
+    const flags = builtServer({}).args.slice(0, -1);
     expect(() =>
       execFileSync(process.execPath, [...flags, join(dir, "entry.mjs")], { stdio: "pipe" }),
     ).toThrow(/ERR_UNKNOWN_FILE_EXTENSION/);
@@ -86,7 +71,7 @@ it("with type stripping off, node refuses a .ts file, so the built server cannot
 });
 
 it("a stack trace from the built server names the TypeScript source line", () => {
-  const { args, cwd } = builtServerCommand();
+  const { args, cwd } = builtServer({});
   const flags = args.slice(0, -1);
   const script = [
     'import { loadConfig } from "./dist/config.js";',

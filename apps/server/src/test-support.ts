@@ -23,15 +23,36 @@ const SERVER_DIR = fileURLToPath(new URL("..", import.meta.url));
 
 /**
  * The command `pnpm start` runs for the built server (apps/server/package.json `start`: plain node on
- * dist/), with this process's node, to run in apps/server. Vitest's global setup builds dist first.
+ * dist/), with this process's node, to run in apps/server, and the environment of a quiet console on a free
+ * loopback port with fast password hashing and no demo, plus `env`. Vitest's global setup builds dist first.
  */
-export function builtServerCommand(): { command: string; args: string[]; cwd: string } {
+export function builtServer(env: Record<string, string>): {
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string | undefined>;
+} {
   const { scripts } = JSON.parse(readFileSync(join(SERVER_DIR, "package.json"), "utf8")) as {
     scripts: { start: string };
   };
   const [command, ...args] = scripts.start.split(" ");
   if (command !== "node") throw new Error(`apps/server's start script must run plain node: ${scripts.start}`);
-  return { command: process.execPath, args, cwd: SERVER_DIR };
+  return {
+    command: process.execPath,
+    args,
+    cwd: SERVER_DIR,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      ADMIN_PASSWORD,
+      SCRYPT_LOG_N: "10",
+      DEMO: "false",
+      LOG_LEVEL: "silent",
+      ...env,
+    },
+  };
 }
 export const SUPERVISOR_PASSWORD = "supervisor-password-1";
 

@@ -20,7 +20,7 @@ import { join } from "node:path";
 import type { Agent, ImportJob, Queue } from "@crystal-console/api";
 import { type PbxSim, startPbxSim } from "@crystal-console/pbx-sim";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { ADMIN_PASSWORD, Client, builtServerCommand, defined, eventually } from "../test-support.ts";
+import { ADMIN_PASSWORD, Client, builtServer, defined, eventually } from "../test-support.ts";
 
 const LATENCY_MS = 30;
 const CONCURRENCY = 4;
@@ -38,25 +38,17 @@ const running: Server[] = [];
  * process in between), so the SIGKILL hits the process that holds the registry.
  */
 function startServer(): Promise<Server> {
-  const { command, args, cwd } = builtServerCommand();
+  const { command, args, cwd, env } = builtServer({
+    DATA_DIR: dataDir,
+    PBX_URL: sim.url,
+    PBX_SECURE: sim.secure,
+    IMPORT_CONCURRENCY: String(CONCURRENCY),
+    // No unknown outcome is expected here; a settle must not run behind the comparisons' back.
+    PBX_SETTLE_DELAY_MS: "600000",
+  });
   const child = spawn(command, args, {
     cwd,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      DATA_DIR: dataDir,
-      ADMIN_PASSWORD,
-      SCRYPT_LOG_N: "10",
-      DEMO: "false",
-      LOG_LEVEL: "silent",
-      PBX_URL: sim.url,
-      PBX_SECURE: sim.secure,
-      IMPORT_CONCURRENCY: String(CONCURRENCY),
-      // No unknown outcome is expected here; a settle must not run behind the comparisons' back.
-      PBX_SETTLE_DELAY_MS: "600000",
-    },
+    env,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

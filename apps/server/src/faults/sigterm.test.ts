@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { Agent, Queue } from "@crystal-console/api";
 import { type PbxSim, startPbxSim } from "@crystal-console/pbx-sim";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { ADMIN_PASSWORD, Client, builtServerCommand, eventually } from "../test-support.ts";
+import { ADMIN_PASSWORD, Client, builtServer, eventually } from "../test-support.ts";
 
 const LATENCY_MS = 300;
 
@@ -21,22 +21,14 @@ let dataDir: string;
 const running: Server[] = [];
 
 function startServer(): Promise<Server> {
-  const { command, args, cwd } = builtServerCommand();
+  const { command, args, cwd, env } = builtServer({
+    DATA_DIR: dataDir,
+    PBX_URL: sim.url,
+    PBX_SECURE: sim.secure,
+  });
   const child = spawn(command, args, {
     cwd,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      DATA_DIR: dataDir,
-      ADMIN_PASSWORD,
-      SCRYPT_LOG_N: "10",
-      DEMO: "false",
-      LOG_LEVEL: "silent",
-      PBX_URL: sim.url,
-      PBX_SECURE: sim.secure,
-    },
+    env,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
