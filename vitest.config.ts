@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
 // Workspace packages resolve to their TypeScript source under this export condition (dist/ is what `pnpm
-// start` runs; docs/decisions/010-runtime-built-server.md).
+// start` runs; docs/decisions/013-runtime-built-server.md).
 const SOURCE_CONDITION = "@crystal-console/source";
 
 // One Vitest run covers every package; browser specs live in e2e/ and run under Playwright.

@@ -27,7 +27,7 @@ import { join } from "node:path";
 import { createPbxClient } from "@crystal-console/crystal";
 import autocannon from "autocannon";
 import { Pool } from "undici";
-import { builtServer, defined } from "../apps/server/src/test-support.ts";
+import { builtServer } from "../apps/server/src/test-support.ts";
 import { type Delivery, type Send, measureDelivery, measureWrites } from "./delivery.ts";
 import { type SpawnedSim, killOnExit, spawnSim, stopProcess, waitForLine } from "./processes.ts";
 import { measureOverhead } from "./overhead.ts";

@@ -89,7 +89,7 @@ const migrations: Record<string, Migration> = {
           continue;
         }
         let suffix = 2;
-        let renamed = "";
+        let renamed: string;
         do renamed = `${username.slice(0, 29)}-${suffix++}`;
         while (taken.has(renamed.toLowerCase()));
         taken.add(renamed.toLowerCase());
