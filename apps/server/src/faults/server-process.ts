@@ -1,13 +1,8 @@
 // A console as its own process, as `pnpm start` runs it, for the fault tests (SIGTERM, SIGKILL, several
-// instances). Node runs main.ts itself (tsx as a loader, not the tsx CLI, which would put a wrapper process
-// in between): a signal must hit the process that holds the registry.
+// instances): node itself on the built server (test-support's builtServer), no wrapper process in between,
+// so a signal hits the process that holds the registry.
 import { type ChildProcess, spawn } from "node:child_process";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { ADMIN_PASSWORD } from "../test-support.ts";
-
-const ROOT = resolve(fileURLToPath(new URL("../../../..", import.meta.url)));
-const MAIN = join(ROOT, "apps/server/src/main.ts");
+import { builtServer } from "../test-support.ts";
 
 export type ServerProcess = {
   child: ChildProcess;
@@ -18,23 +13,10 @@ export type ServerProcess = {
 
 const running: ServerProcess[] = [];
 
-/** Starts main.ts with the test defaults and `env`; resolves once it prints its URL. */
+/** Starts the built server with the test defaults and `env`; resolves once it prints its URL. */
 export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      ADMIN_PASSWORD,
-      SCRYPT_LOG_N: "10",
-      DEMO: "false",
-      LOG_LEVEL: "silent",
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const { command, args, cwd, env: fullEnv } = builtServer(env);
+  const child = spawn(command, args, { cwd, env: fullEnv, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -20,7 +20,7 @@ import type { Agent, ImportJob, Queue } from "@crystal-console/api";
 import { type PbxSim, startPbxSim } from "@crystal-console/pbx-sim";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { freshRegistry } from "../test-database.ts";
-import { ADMIN_PASSWORD, Client, eventually } from "../test-support.ts";
+import { ADMIN_PASSWORD, Client, defined, eventually } from "../test-support.ts";
 import { type ServerProcess, killServerProcesses, startServerProcess } from "./server-process.ts";
 
 const LATENCY_MS = 30;
@@ -113,7 +113,7 @@ const asObject = (facts: Facts) => ({
 
 const agentId = (i: number) => String(30_000 + i);
 const nameOf = (id: string) => `Agent ${id}`;
-const outQueueOf = (i: number) => QUEUES[i % QUEUES.length]!;
+const outQueueOf = (i: number) => defined(QUEUES[i % QUEUES.length], "a queue");
 
 const agentsCsv = [
   "agent_id,agent_name,agent_pass,agent_out_q,queues",
@@ -171,7 +171,7 @@ it("after a SIGKILL mid-import only in-flight rows differ, and re-running the im
     () => {
       const calls = newAgentCalls();
       expect(calls.length).toBeGreaterThan(before);
-      return calls.at(-1)!.params.agent_id!;
+      return defined(calls.at(-1)?.params.agent_id, "the last new_agent's agent_id");
     },
     10_000,
     1,

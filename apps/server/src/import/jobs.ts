@@ -62,8 +62,6 @@ function tally<T>(calls: RowCalls, outcome: WriteOutcome<T>): T {
   return valueOf(outcome);
 }
 
-export type ImportJobs = ReturnType<typeof createImportJobs>;
-
 export function createImportJobs(deps: ConsoleDeps) {
   const jobs = new Map<string, JobState>();
   // scrypt at N=2^17 takes 128 MB and a core for ~0.5 s: more at once than cores only costs memory.
@@ -149,9 +147,9 @@ export function createImportJobs(deps: ConsoleDeps) {
           const index = queue[next++];
           if (index === undefined) return;
           for (const ahead of queue.slice(next - 1, next - 1 + lookahead)) {
-            if (!prepared.has(ahead)) prepared.set(ahead, preparePasswords(state.planned[ahead]!));
+            if (!prepared.has(ahead)) prepared.set(ahead, preparePasswords(rowAt(state.planned, ahead)));
           }
-          const secret = prepared.get(index)!;
+          const secret = prepared.get(index) ?? preparePasswords(rowAt(state.planned, index));
           prepared.delete(index);
           await runRow(state, index, secret);
         }
@@ -189,8 +187,8 @@ export function createImportJobs(deps: ConsoleDeps) {
 
   async function runRow(state: JobState, index: number, secret: Promise<string | null>): Promise<void> {
     const { job } = state;
-    const planned = state.planned[index]!;
-    const row = job.rows[index]!;
+    const planned = rowAt(state.planned, index);
+    const row = rowAt(job.rows, index);
     row.result = "running";
     const calls: RowCalls = { count: 0, adopted: false };
     try {
@@ -346,4 +344,11 @@ function countResults(rows: ImportResultRow[]): Record<ImportResultKind, number>
   >;
   for (const row of rows) counts[row.result] += 1;
   return counts;
+}
+
+/** A row by the job's own index, which is always in range. */
+function rowAt<T>(rows: T[], index: number): T {
+  const row = rows[index];
+  if (row === undefined) throw new Error(`Import job has no row ${index}.`);
+  return row;
 }

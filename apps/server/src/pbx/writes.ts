@@ -345,5 +345,3 @@ export function valueOf<T>(outcome: WriteOutcome<T>): T {
     throw outcome.error;
   return outcome.value;
 }
-
-export type { AuditRecord };

@@ -2,25 +2,7 @@
 // lock (PostgreSQL: an advisory lock in the migration's transaction; SQLite: the database's write lock), so
 // two consoles starting at once on one fresh database migrate it once (open.test.ts starts two).
 import { type ColumnDataType, type Kysely, PostgresAdapter, sql } from "kysely";
-
-type Migration = { up(db: Kysely<unknown>): Promise<void>; down?(db: Kysely<unknown>): Promise<void> };
-type MigrationProvider = { getMigrations(): Promise<Record<string, Migration>> };
-type MigratorClass = new (props: { db: Kysely<unknown>; provider: MigrationProvider }) => {
-  migrateToLatest(): Promise<{ error?: unknown; results?: { migrationName: string; status: string }[] }>;
-  migrateDown(): Promise<{ error?: unknown }>;
-};
-
-/**
- * Kysely's Migrator, exported by "kysely" up to 0.28 and by "kysely/migration" from 0.29 (which the root
- * export only names as a type error): this code runs on either.
- */
-async function loadMigrator(): Promise<MigratorClass> {
-  const root: { Migrator?: unknown } = await import("kysely");
-  if (typeof root.Migrator === "function") return root.Migrator as MigratorClass;
-  const subpath = "kysely/migration";
-  const migration = (await import(subpath)) as { Migrator: MigratorClass };
-  return migration.Migrator;
-}
+import { type Migration, type MigrationProvider, Migrator } from "kysely/migration";
 
 /** An auto-numbered primary key: SQLite's integer rowid alias, PostgreSQL's bigserial (read back as a number). */
 function autoId(db: Kysely<unknown>): { type: ColumnDataType; autoIncrement: boolean } {
@@ -117,7 +99,7 @@ const migrations: Record<string, Migration> = {
           continue;
         }
         let suffix = 2;
-        let renamed = "";
+        let renamed: string;
         do renamed = `${username.slice(0, 29)}-${suffix++}`;
         while (taken.has(renamed.toLowerCase()));
         taken.add(renamed.toLowerCase());
@@ -213,13 +195,11 @@ const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migra
 
 /** Undoes the latest migration (for tests that rebuild the registry as an older version left it). */
 export async function migrateDown(db: Kysely<unknown>): Promise<void> {
-  const Migrator = await loadMigrator();
   const { error } = await new Migrator({ db, provider }).migrateDown();
   if (error) throw error instanceof Error ? error : new Error("the migration down failed");
 }
 
 export async function migrate(db: Kysely<unknown>): Promise<void> {
-  const Migrator = await loadMigrator();
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
   const failed = results?.find((result) => result.status === "Error");
   if (error || failed) {

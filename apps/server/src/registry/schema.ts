@@ -140,5 +140,4 @@ export type ImportJobsTable = {
 };
 
 export type AgentRow = Selectable<AgentsTable>;
-export type QueueRow = Selectable<QueuesTable>;
 export type UserRow = Selectable<UsersTable>;

@@ -14,6 +14,7 @@ import { useId, useRef, useState, type ReactNode } from "react";
 import { ApiRequestError, describeError } from "../../lib/api.ts";
 import { ErrorNotice, PageHeader, Spinner, buttonClass, inputClass } from "../../lib/ui.tsx";
 import {
+  csvDownloads,
   useCancelImport,
   useImportJobs,
   useImportProgress,
@@ -40,10 +41,10 @@ export default function ImportPage() {
     <main className="mx-auto w-full max-w-6xl p-3 sm:p-6">
       <PageHeader title="Import">
         <div className="flex flex-wrap gap-2">
-          <a className={buttonClass("secondary")} href="/api/export/agents.csv" download>
+          <a className={buttonClass("secondary")} href={csvDownloads.agents} download>
             Export agents (CSV)
           </a>
-          <a className={buttonClass("secondary")} href="/api/export/queues.csv" download>
+          <a className={buttonClass("secondary")} href={csvDownloads.queues} download>
             Export queues (CSV)
           </a>
         </div>
@@ -555,11 +556,7 @@ function ImportJobView({ jobId, onNewImport }: { jobId: string; onNewImport: () 
             )}
             {ended && (
               <>
-                <a
-                  className={buttonClass("secondary")}
-                  href={`/api/import/jobs/${encodeURIComponent(jobId)}/report.csv`}
-                  download
-                >
+                <a className={buttonClass("secondary")} href={csvDownloads.report(jobId)} download>
                   Download report
                 </a>
                 <button type="button" className={buttonClass("primary")} onClick={onNewImport}>
