@@ -94,6 +94,7 @@ export function agentRoutes(deps: ConsoleDeps) {
         ) {
           throw new HttpError(400, "VALIDATION", "Unknown pause reason.", {
             fields: { reason: `Reason must be one of: ${deps.config.pauseReasons.join(", ")}` },
+            reasons: { reason: "unlisted_reason" },
           });
         }
         const agent = await changeAgentState(deps, currentUser(c).username, c.req.valid("param").id, request);

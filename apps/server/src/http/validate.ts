@@ -1,10 +1,13 @@
 // zValidator with the contract's error shape: 400 VALIDATION naming each bad field and the reason.
 import { zValidator } from "@hono/zod-validator";
 import type { ValidationTargets } from "hono";
+import type { FieldReason } from "@crystal-console/api";
 import type { ZodType } from "zod";
 import { validationError } from "./errors.ts";
 
-export function fieldErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[]) {
+type Issue = { path: readonly PropertyKey[]; message: string; code?: string; input?: unknown };
+
+export function fieldErrors(issues: readonly Issue[]) {
   const fields: Record<string, string> = {};
   for (const issue of issues) {
     const field = issue.path.map(String).join(".") || "body";
@@ -13,10 +16,30 @@ export function fieldErrors(issues: readonly { path: readonly PropertyKey[]; mes
   return fields;
 }
 
+/** The reason code of each field's first issue: missing, too short or long, or against the field's rule. */
+export function fieldReasons(issues: readonly Issue[]) {
+  const reasons: Record<string, FieldReason> = {};
+  for (const issue of issues) {
+    const field = issue.path.map(String).join(".") || "body";
+    reasons[field] ??=
+      issue.input === undefined
+        ? "required"
+        : issue.code === "too_small"
+          ? "too_short"
+          : issue.code === "too_big"
+            ? "too_long"
+            : "invalid";
+  }
+  return reasons;
+}
+
 export const validate = <Target extends keyof ValidationTargets, Schema extends ZodType>(
   target: Target,
   schema: Schema,
 ) =>
   zValidator(target, schema, (result) => {
-    if (!result.success) throw validationError(fieldErrors(result.error.issues));
+    if (!result.success) {
+      const { issues } = result.error;
+      throw validationError(fieldErrors(issues), undefined, fieldReasons(issues));
+    }
   });

@@ -37,6 +37,7 @@ export async function createQueue(deps: QueueDeps, actor: string, input: CreateQ
   if (await queueExists(deps.db, input.id)) {
     throw new HttpError(409, "CONFLICT", `Queue ${input.id} already exists.`, {
       fields: { id: "A queue with this id already exists" },
+      reasons: { id: "taken" },
     });
   }
   const attempt: PbxAttempt = {

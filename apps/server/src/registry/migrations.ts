@@ -108,6 +108,13 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "003-language": {
+    // Each person's language (issue 13): chosen in the SPA, kept here so it follows them to any browser.
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable("users").addColumn("language", "text").execute();
+      await db.schema.alterTable("agents").addColumn("language", "text").execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

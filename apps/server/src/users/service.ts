@@ -42,6 +42,7 @@ async function requireUser(db: Executor, username: string): Promise<UserRow> {
 const usernameTaken = (existing: string) =>
   new HttpError(409, "CONFLICT", `User ${existing} already exists; usernames ignore case.`, {
     fields: { username: `This username is taken (by ${existing}; usernames ignore case)` },
+    reasons: { username: "taken" },
   });
 
 /** A unique index refused the row (SQLite's and PostgreSQL's codes). */
@@ -61,6 +62,7 @@ export async function createUser(
     password_hash: await hashPassword(input.password, deps.config.scryptLogN),
     disabled: 0,
     created_at: new Date().toISOString(),
+    language: null,
   };
   try {
     await deps.db.transaction().execute(async (trx) => {

@@ -1,0 +1,10 @@
+// Intl.DurationFormat (ES2025) is in every browser the console supports, but not yet in TypeScript's lib.
+declare namespace Intl {
+  type DurationFormatOptions = { style?: "long" | "short" | "narrow" | "digital" };
+  type DurationInput = { hours?: number; minutes?: number; seconds?: number };
+  // eslint-disable-next-line @typescript-eslint/no-extraneous-class -- a declaration of the built-in class
+  class DurationFormat {
+    constructor(locale?: string, options?: DurationFormatOptions);
+    format(duration: DurationInput): string;
+  }
+}
