@@ -55,6 +55,11 @@ export function formatNumber(value: number, locale: string): string {
   return cached(`number|${locale}`, () => new Intl.NumberFormat(locale)).format(value);
 }
 
+/** A whole percentage, 0 to 100: "42%", "42%" (Hebrew), with each language's own spacing and sign. */
+export function formatPercent(value: number, locale: string): string {
+  return cached(`percent|${locale}`, () => new Intl.NumberFormat(locale, { style: "percent" })).format(value / 100);
+}
+
 /** A size in bytes as people read it: "512 bytes", "1.5 kB", "2.3 MB". */
 export function formatBytes(bytes: number, locale: string): string {
   const [unit, value] =
@@ -83,17 +88,16 @@ export function durationParts(ms: number): { hours?: number; minutes?: number; s
 }
 
 /**
- * A time in state, short enough for a pill: "4m 5s", "1h 20m" in English, "4 דק׳ 5 שנ׳" in Hebrew.
- * Intl.DurationFormat where the browser has it; otherwise each unit through NumberFormat's narrow unit.
+ * A time in state: narrow for a pill ("4m 5s", "1h 20m"; "4 דק׳ 5 שנ׳"), or long, in words with each
+ * language's plural forms ("3 minutes, 5 seconds"; "שתי דקות, 5 שניות"). Intl.DurationFormat where the
+ * browser has it; otherwise each unit through NumberFormat's unit style.
  */
-export function formatDuration(ms: number, locale: string): string {
+export function formatDuration(ms: number, locale: string, style: "narrow" | "long" = "narrow"): string {
   const parts = durationParts(ms);
-  if (typeof Intl.DurationFormat === "function") {
-    return new Intl.DurationFormat(locale, { style: "narrow" }).format(parts);
-  }
+  if (typeof Intl.DurationFormat === "function") return new Intl.DurationFormat(locale, { style }).format(parts);
   return Object.entries(parts)
     .map(([unit, value]) =>
-      new Intl.NumberFormat(locale, { style: "unit", unit: unit.slice(0, -1), unitDisplay: "narrow" }).format(value),
+      new Intl.NumberFormat(locale, { style: "unit", unit: unit.slice(0, -1), unitDisplay: style }).format(value),
     )
     .join(" ");
 }

@@ -52,6 +52,11 @@ export function t(key: MessageKey, values?: MessageValues): string {
   return i18n._(key, values);
 }
 
+/** Whether the active catalog has a message for this key (for words that may or may not be ours). */
+export function hasMessage(key: string): key is MessageKey {
+  return key in i18n.messages;
+}
+
 /** `t` for components: the component re-renders when the language changes. */
 export function useT(): typeof t {
   const { i18n: active } = useLingui();
@@ -75,8 +80,10 @@ export function useFormat() {
       clock: (iso: string) => format.formatClock(iso, locale, timeZone),
       dateTime: (iso: string) => format.formatDateTime(iso, locale, timeZone),
       number: (value: number) => format.formatNumber(value, locale),
+      percent: (value: number) => format.formatPercent(value, locale),
       bytes: (bytes: number) => format.formatBytes(bytes, locale),
       duration: (ms: number) => format.formatDuration(ms, locale),
+      durationLong: (ms: number) => format.formatDuration(ms, locale, "long"),
       relative: (iso: string, now: number) => format.formatRelative(iso, now, locale),
     }),
     [locale],

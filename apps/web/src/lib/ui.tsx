@@ -1,5 +1,7 @@
 // Small building blocks shared by every feature: buttons, fields, the native modal dialog, spinners.
 import { useEffect, useId, useRef, type ReactNode } from "react";
+import { useT } from "../i18n/i18n.tsx";
+import { describeError } from "./api.ts";
 
 type Variant = "primary" | "secondary" | "danger" | "ghost";
 
@@ -82,6 +84,7 @@ export function Dialog({
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  const t = useT();
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
@@ -117,7 +120,7 @@ export function Dialog({
               type="button"
               onClick={onClose}
               className="rounded px-2 text-xl leading-none text-slate-600 hover:bg-slate-100 focus-visible:outline-2"
-              aria-label="Close"
+              aria-label={t("common.close")}
             >
               ×
             </button>
@@ -129,20 +132,21 @@ export function Dialog({
   );
 }
 
-export function Spinner({ label = "Loading" }: { label?: string }) {
+export function Spinner({ label }: { label?: string }) {
+  const t = useT();
   return (
     <div role="status" className="flex items-center gap-2 p-6 text-sm text-slate-600">
       <span
         className="size-4 animate-spin rounded-full border-2 border-slate-300 border-t-cyan-700"
         aria-hidden
       />
-      {label}…
+      {label ?? t("common.loading")}
     </div>
   );
 }
 
 export function ErrorNotice({ error, title }: { error: unknown; title: string }) {
-  const message = error instanceof Error ? error.message : "Something went wrong.";
+  const message = describeError(error).title;
   return (
     <div role="alert" className="m-4 rounded-lg border border-red-300 bg-red-50 p-4 text-sm text-red-900">
       <p className="font-semibold">{title}</p>
@@ -151,7 +155,16 @@ export function ErrorNotice({ error, title }: { error: unknown; title: string })
   );
 }
 
+/** The browser tab's title: the page's own, then the product's. */
+export function useDocumentTitle(title: string): void {
+  const t = useT();
+  useEffect(() => {
+    document.title = t("app.documentTitle", { page: title });
+  }, [t, title]);
+}
+
 export function PageHeader({ title, children }: { title: string; children?: ReactNode }) {
+  useDocumentTitle(title);
   return (
     <div className="mb-4 flex flex-wrap items-center justify-between gap-3">
       <h1 className="text-xl font-semibold text-slate-900">{title}</h1>

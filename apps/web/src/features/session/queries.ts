@@ -2,6 +2,7 @@
 import type { LoginRequest, Role, SessionResponse, SessionUser } from "@crystal-console/api";
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ApiRequestError, api } from "../../lib/api.ts";
+import { languageAtSignIn } from "./language.tsx";
 
 export const sessionKeys = {
   all: ["session"] as const,
@@ -46,7 +47,7 @@ export function useSignIn() {
     onSuccess: ({ user }) => {
       // Nothing the previous person saw stays in the cache.
       queryClient.clear();
-      queryClient.setQueryData(sessionKeys.current(), user);
+      queryClient.setQueryData(sessionKeys.current(), languageAtSignIn(user));
     },
   });
 }
