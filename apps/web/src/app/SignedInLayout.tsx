@@ -68,7 +68,10 @@ function Shell({ user }: { user: SessionUser }) {
             <ConnectionIndicator />
             <LanguagePicker tone="dark" onChange={(language) => saveLanguage.mutate(language)} />
             <span className="hidden text-sm text-slate-300 md:inline">
-              <T k="shell.whoAmI" values={{ name: <bdi>{user.username}</bdi>, role: t(`role.${user.role}`) }} />
+              <T
+                k="shell.whoAmI"
+                values={{ name: <bdi>{user.username}</bdi>, role: t(`role.${user.role}`) }}
+              />
             </span>
             <button
               type="button"

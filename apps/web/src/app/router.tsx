@@ -24,9 +24,7 @@ export const router = createBrowserRouter([
       { index: true, element: <HomeRedirect /> },
       {
         path: "board",
-        element: (
-          <RequireRole roles={["admin", "supervisor"]}>{page(<BoardPage />)}</RequireRole>
-        ),
+        element: <RequireRole roles={["admin", "supervisor"]}>{page(<BoardPage />)}</RequireRole>,
       },
       { path: "me", element: <RequireRole roles={["agent"]}>{page(<MePage />)}</RequireRole> },
       {

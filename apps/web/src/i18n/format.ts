@@ -27,8 +27,9 @@ function toDate(iso: string): Date | null {
 export function formatClock(iso: string, locale: string, timeZone?: TimeZone): string {
   const date = toDate(iso);
   if (!date) return "";
-  const format = cached(`clock|${locale}|${timeZone}`, () =>
-    new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", timeZone }),
+  const format = cached(
+    `clock|${locale}|${timeZone}`,
+    () => new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", timeZone }),
   );
   return format.format(date);
 }
@@ -37,16 +38,18 @@ export function formatClock(iso: string, locale: string, timeZone?: TimeZone): s
 export function formatDateTime(iso: string, locale: string, timeZone?: TimeZone): string {
   const date = toDate(iso);
   if (!date) return iso;
-  const format = cached(`datetime|${locale}|${timeZone}`, () =>
-    new Intl.DateTimeFormat(locale, {
-      year: "numeric",
-      month: "short",
-      day: "numeric",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      timeZone,
-    }),
+  const format = cached(
+    `datetime|${locale}|${timeZone}`,
+    () =>
+      new Intl.DateTimeFormat(locale, {
+        year: "numeric",
+        month: "short",
+        day: "numeric",
+        hour: "2-digit",
+        minute: "2-digit",
+        second: "2-digit",
+        timeZone,
+      }),
   );
   return format.format(date);
 }
@@ -57,13 +60,19 @@ export function formatNumber(value: number, locale: string): string {
 
 /** A whole percentage, 0 to 100: "42%", "42%" (Hebrew), with each language's own spacing and sign. */
 export function formatPercent(value: number, locale: string): string {
-  return cached(`percent|${locale}`, () => new Intl.NumberFormat(locale, { style: "percent" })).format(value / 100);
+  return cached(`percent|${locale}`, () => new Intl.NumberFormat(locale, { style: "percent" })).format(
+    value / 100,
+  );
 }
 
 /** A size in bytes as people read it: "512 bytes", "1.5 kB", "2.3 MB". */
 export function formatBytes(bytes: number, locale: string): string {
   const [unit, value] =
-    bytes < 1024 ? ["byte", bytes] : bytes < 1024 * 1024 ? ["kilobyte", bytes / 1024] : ["megabyte", bytes / 1024 / 1024];
+    bytes < 1024
+      ? ["byte", bytes]
+      : bytes < 1024 * 1024
+        ? ["kilobyte", bytes / 1024]
+        : ["megabyte", bytes / 1024 / 1024];
   return cached(
     `bytes|${locale}|${unit}`,
     () =>
@@ -94,10 +103,13 @@ export function durationParts(ms: number): { hours?: number; minutes?: number; s
  */
 export function formatDuration(ms: number, locale: string, style: "narrow" | "long" = "narrow"): string {
   const parts = durationParts(ms);
-  if (typeof Intl.DurationFormat === "function") return new Intl.DurationFormat(locale, { style }).format(parts);
+  if (typeof Intl.DurationFormat === "function")
+    return new Intl.DurationFormat(locale, { style }).format(parts);
   return Object.entries(parts)
     .map(([unit, value]) =>
-      new Intl.NumberFormat(locale, { style: "unit", unit: unit.slice(0, -1), unitDisplay: style }).format(value),
+      new Intl.NumberFormat(locale, { style: "unit", unit: unit.slice(0, -1), unitDisplay: style }).format(
+        value,
+      ),
     )
     .join(" ");
 }

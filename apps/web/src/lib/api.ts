@@ -167,7 +167,10 @@ export class LocalizedError extends Error {
 }
 
 /** The sentence to show a person for any error; `pbx` is the PBX's own answer when it refused. */
-export function describeError(error: unknown): { title: string; pbx: { code: number; message: string } | null } {
+export function describeError(error: unknown): {
+  title: string;
+  pbx: { code: number; message: string } | null;
+} {
   if (error instanceof LocalizedError) {
     const own = t(error.key, error.values);
     if (error.cause === undefined) return { title: own, pbx: null };

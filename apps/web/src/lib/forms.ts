@@ -42,7 +42,9 @@ export function zodErrors(error: z.ZodError, input: Record<string, unknown> = {}
 export function serverErrors(error: unknown): FormErrors {
   const { title, pbx } = describeError(error);
   if (error instanceof ApiRequestError && Object.keys(error.fields).length > 0) {
-    const fields = Object.fromEntries(Object.keys(error.fields).map((field) => [field, fieldMessage(error, field)]));
+    const fields = Object.fromEntries(
+      Object.keys(error.fields).map((field) => [field, fieldMessage(error, field)]),
+    );
     return { ...fields, form: error.code === "VALIDATION" ? undefined : title, ...pbxErrors(pbx) };
   }
   return { form: title, ...pbxErrors(pbx) };

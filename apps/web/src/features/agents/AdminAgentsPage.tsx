@@ -83,14 +83,18 @@ export default function AdminAgentsPage() {
               className={`${inputClass} mt-0.5`}
             />
           </label>
-          <p className="text-sm text-slate-600">
-            {t("queues.agents", { count: rows.length })}
-          </p>
+          <p className="text-sm text-slate-600">{t("queues.agents", { count: rows.length })}</p>
         </div>
         <div className="overflow-x-auto">
           <AdminTable
             caption={t("adminAgents.title")}
-            columns={[t("grid.id"), t("grid.name"), t("adminAgents.outQueue"), t("grid.state"), t("grid.queues")]}
+            columns={[
+              t("grid.id"),
+              t("grid.name"),
+              t("adminAgents.outQueue"),
+              t("grid.state"),
+              t("grid.queues"),
+            ]}
           >
             {shown.map((agent) => (
               <tr key={agent.id} className="border-t border-slate-100">
@@ -111,10 +115,17 @@ export default function AdminAgentsPage() {
                 </td>
                 <td className="px-3 py-2 text-slate-700">{agent.queueIds.length}</td>
                 <RowActions>
-                  <RowButton label={t("adminAgents.editName", { name: agent.name })} onClick={() => setEditing(agent)}>
+                  <RowButton
+                    label={t("adminAgents.editName", { name: agent.name })}
+                    onClick={() => setEditing(agent)}
+                  >
                     {t("adminAgents.edit")}
                   </RowButton>
-                  <RowButton label={t("common.deleteName", { name: agent.name })} onClick={() => setDeleting(agent)} danger>
+                  <RowButton
+                    label={t("common.deleteName", { name: agent.name })}
+                    onClick={() => setDeleting(agent)}
+                    danger
+                  >
                     {t("common.delete")}
                   </RowButton>
                 </RowActions>
@@ -151,7 +162,11 @@ export default function AdminAgentsPage() {
       <Dialog open={creating} onClose={() => setCreating(false)} title={t("adminAgents.new")}>
         <CreateAgentForm queues={queues.data} existingIds={agents.data} onDone={() => setCreating(false)} />
       </Dialog>
-      <ItemDialog item={editing} onClose={() => setEditing(null)} title={(agent) => t("adminAgents.editName", { name: agent.name })}>
+      <ItemDialog
+        item={editing}
+        onClose={() => setEditing(null)}
+        title={(agent) => t("adminAgents.editName", { name: agent.name })}
+      >
         {(agent) => <EditAgentForm agent={agent} queues={queues.data} onDone={() => setEditing(null)} />}
       </ItemDialog>
       <ItemDialog
@@ -195,7 +210,10 @@ function OutQueueField({
           {!knownDefault && <option value={defaultValue}>#{defaultValue}</option>}
           {sorted.map((queue) => (
             <option key={queue.id} value={queue.id}>
-              {t("adminAgents.queueOption", { name: `\u2068${queue.name}\u2069`, id: `\u2066${queue.id}\u2069` })}
+              {t("adminAgents.queueOption", {
+                name: `\u2068${queue.name}\u2069`,
+                id: `\u2066${queue.id}\u2069`,
+              })}
             </option>
           ))}
         </select>

@@ -272,7 +272,9 @@ const AgentRow = memo(function AgentRow({
           {...listeners}
           {...attributes}
           aria-label={
-            dragCount > 1 ? t("grid.dragSelected", { count: dragCount }) : t("grid.dragAgent", { name: agent.name })
+            dragCount > 1
+              ? t("grid.dragSelected", { count: dragCount })
+              : t("grid.dragAgent", { name: agent.name })
           }
           className="flex h-7 w-6 cursor-grab touch-none items-center justify-center rounded text-slate-500 hover:bg-slate-200 hover:text-slate-800 focus-visible:outline-2 focus-visible:outline-cyan-600"
         >
@@ -304,7 +306,11 @@ const AgentRow = memo(function AgentRow({
       </div>
       <div role="cell" className="text-xs text-slate-700 tabular-nums">
         <span className="md:hidden">{t("grid.extension")} </span>
-        {agent.extension ? <bdi dir="ltr">{agent.extension}</bdi> : <span aria-label={t("grid.noExtension")}>—</span>}
+        {agent.extension ? (
+          <bdi dir="ltr">{agent.extension}</bdi>
+        ) : (
+          <span aria-label={t("grid.noExtension")}>—</span>
+        )}
       </div>
       <div
         role="cell"

@@ -7,7 +7,15 @@ import { T, useFormat, useT } from "../../i18n/i18n.tsx";
 import { LocalizedError } from "../../lib/api.ts";
 import { ErrorNotice, Spinner, useDocumentTitle } from "../../lib/ui.tsx";
 import { useAgent } from "./queries.ts";
-import { PauseReason, StatePill, TimeInState, actionLabels, allowedActions, stateLabels, stateStyles } from "./state.tsx";
+import {
+  PauseReason,
+  StatePill,
+  TimeInState,
+  actionLabels,
+  allowedActions,
+  stateLabels,
+  stateStyles,
+} from "./state.tsx";
 import { LoginForm, useStateCommands } from "./StateDialogs.tsx";
 
 const loggedInActions: AgentStateAction[] = ["online", "pause", "mission", "logoff"];
@@ -64,7 +72,10 @@ export default function MePage() {
           <p className="mt-1 text-sm">
             <T
               k="me.forSince"
-              values={{ duration: <TimeInState since={me.statusSince} />, time: format.clock(me.statusSince) }}
+              values={{
+                duration: <TimeInState since={me.statusSince} />,
+                time: format.clock(me.statusSince),
+              }}
             />
           </p>
           {me.extension && (

@@ -11,7 +11,15 @@ import type {
   ImportResultRow,
 } from "@crystal-console/api";
 import { useId, useRef, useState, type ReactNode } from "react";
-import { T, currentLanguage, hasMessage, t as translate, useFormat, useT, type MessageKey } from "../../i18n/i18n.tsx";
+import {
+  T,
+  currentLanguage,
+  hasMessage,
+  t as translate,
+  useFormat,
+  useT,
+  type MessageKey,
+} from "../../i18n/i18n.tsx";
 import { API_LANGUAGE, ApiRequestError, describeError, errorMessage } from "../../lib/api.ts";
 import { PbxAnswer } from "../../lib/PbxAnswer.tsx";
 import { ErrorNotice, PageHeader, Spinner, buttonClass, inputClass } from "../../lib/ui.tsx";
@@ -31,7 +39,10 @@ const columns: Record<ImportKind, string> = {
   queues: "queue_id,queue_name",
 };
 
-const kindLabels: Record<ImportKind, MessageKey> = { agents: "import.kindAgents", queues: "import.kindQueues" };
+const kindLabels: Record<ImportKind, MessageKey> = {
+  agents: "import.kindAgents",
+  queues: "import.kindQueues",
+};
 
 /**
  * A CSV problem in the person's language: the server's sentence in the API's language (English), else the
@@ -184,7 +195,10 @@ function ImportForm({ onStarted }: { onStarted: (jobId: string) => void }) {
                 <span>
                   <T
                     k="import.chosen"
-                    values={{ name: <bdi className="font-medium">{file.name}</bdi>, size: format.bytes(file.size) }}
+                    values={{
+                      name: <bdi className="font-medium">{file.name}</bdi>,
+                      size: format.bytes(file.size),
+                    }}
                   />
                 </span>
                 <button
@@ -429,7 +443,11 @@ function PlanSummary({ plan }: { plan: ImportPlanResponse }) {
     (kind) => summary[kind] > 0 || kind === "error",
   );
   return (
-    <p role="status" aria-label={t("import.planSummary")} className="flex flex-wrap items-center gap-2 text-sm">
+    <p
+      role="status"
+      aria-label={t("import.planSummary")}
+      className="flex flex-wrap items-center gap-2 text-sm"
+    >
       <span className="font-medium">
         {t(plan.sync ? "import.rowsOfSync" : "import.rowsOf", {
           count: summary.total,
@@ -553,7 +571,8 @@ function Changes({ changes }: { changes: ImportChange[] }) {
               <span aria-hidden className="inline-block rtl:-scale-x-100">
                 →
               </span>
-              <span className="sr-only">{t("import.becomes")}</span> <bdi>{change.to ?? t("import.none")}</bdi>
+              <span className="sr-only">{t("import.becomes")}</span>{" "}
+              <bdi>{change.to ?? t("import.none")}</bdi>
             </>
           )}
         </li>
@@ -718,7 +737,10 @@ function ProgressBar({ job }: { job: ImportJobSummary }) {
   );
 }
 
-function statusSentence(job: ImportJobSummary, t: (key: MessageKey, values?: Record<string, unknown>) => string) {
+function statusSentence(
+  job: ImportJobSummary,
+  t: (key: MessageKey, values?: Record<string, unknown>) => string,
+) {
   const tally = resultOrder
     .filter((kind) => job.counts[kind] > 0)
     .map((kind) => t(resultCounts[kind], { count: job.counts[kind] }))

@@ -48,10 +48,17 @@ export default function AdminQueuesPage() {
               </td>
               <td className="px-3 py-2">{queue.agentIds.length}</td>
               <RowActions>
-                <RowButton label={t("adminQueues.renameName", { name: queue.name })} onClick={() => setEditing(queue)}>
+                <RowButton
+                  label={t("adminQueues.renameName", { name: queue.name })}
+                  onClick={() => setEditing(queue)}
+                >
                   {t("adminQueues.rename")}
                 </RowButton>
-                <RowButton label={t("common.deleteName", { name: queue.name })} onClick={() => setDeleting(queue)} danger>
+                <RowButton
+                  label={t("common.deleteName", { name: queue.name })}
+                  onClick={() => setDeleting(queue)}
+                  danger
+                >
                   {t("common.delete")}
                 </RowButton>
               </RowActions>
@@ -60,7 +67,11 @@ export default function AdminQueuesPage() {
           {sorted.length === 0 && <EmptyTableRow colSpan={4}>{t("adminQueues.none")}</EmptyTableRow>}
         </AdminTable>
       </div>
-      <ItemDialog item={editing} onClose={() => setEditing(null)} title={(queue) => t("adminQueues.renameName", { name: queue.name })}>
+      <ItemDialog
+        item={editing}
+        onClose={() => setEditing(null)}
+        title={(queue) => t("adminQueues.renameName", { name: queue.name })}
+      >
         {(queue) => <RenameQueueForm queue={queue} onDone={() => setEditing(null)} />}
       </ItemDialog>
       <ItemDialog
@@ -102,7 +113,14 @@ function CreateQueueForm() {
       <div className="grid gap-3 sm:grid-cols-[10rem_1fr_auto] sm:items-start">
         <Field label={t("adminQueues.id")} error={errors.id} hint={t("common.digitsHint")}>
           {(props) => (
-            <input {...props} name="id" inputMode="numeric" autoComplete="off" dir="ltr" className={inputClass} />
+            <input
+              {...props}
+              name="id"
+              inputMode="numeric"
+              autoComplete="off"
+              dir="ltr"
+              className={inputClass}
+            />
           )}
         </Field>
         <Field label={t("adminQueues.name")} error={errors.name}>

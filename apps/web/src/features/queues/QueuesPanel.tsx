@@ -29,7 +29,9 @@ export function QueuesPanel({
       <div className="border-b border-slate-200 px-4 py-3">
         <h2 id="queues-heading" className="font-semibold">
           {t("queues.heading")}{" "}
-          <span className="text-sm font-normal text-slate-600">{t("board.count", { count: queues.length })}</span>
+          <span className="text-sm font-normal text-slate-600">
+            {t("board.count", { count: queues.length })}
+          </span>
         </h2>
         <p className="text-xs text-slate-600">
           {dragging?.kind === "member" ? t("queues.dropHint") : t("queues.dragHint")}

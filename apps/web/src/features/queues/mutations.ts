@@ -17,7 +17,11 @@ export class MembershipError extends LocalizedError {
     readonly failedAgentIds: string[],
     cause: unknown,
   ) {
-    super(member ? "queues.notAllAssigned" : "queues.notAllReleased", { failed: failedAgentIds.length, total }, cause);
+    super(
+      member ? "queues.notAllAssigned" : "queues.notAllReleased",
+      { failed: failedAgentIds.length, total },
+      cause,
+    );
     this.name = "MembershipError";
   }
 }

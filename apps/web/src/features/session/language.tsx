@@ -42,7 +42,8 @@ export function useSaveLanguage() {
 /** Signed in: the page speaks the person's stored language (when they have one). */
 export function useAdoptLanguage(user: SessionUser): void {
   useEffect(() => {
-    if (isLanguage(user.language) && user.language !== currentLanguage()) void activateLanguage(user.language);
+    if (isLanguage(user.language) && user.language !== currentLanguage())
+      void activateLanguage(user.language);
   }, [user.language]);
 }
 

@@ -82,7 +82,10 @@ export default function UsersPage() {
                 )}
               </td>
               <RowActions wrap>
-                <RowButton label={t("users.resetOf", { name: user.username })} onClick={() => setResetting(user)}>
+                <RowButton
+                  label={t("users.resetOf", { name: user.username })}
+                  onClick={() => setResetting(user)}
+                >
                   {t("users.reset")}
                 </RowButton>
                 <RowButton
@@ -93,7 +96,11 @@ export default function UsersPage() {
                 >
                   {user.disabled ? t("users.enable") : t("users.disable")}
                 </RowButton>
-                <RowButton label={t("common.deleteName", { name: user.username })} onClick={() => setDeleting(user)} danger>
+                <RowButton
+                  label={t("common.deleteName", { name: user.username })}
+                  onClick={() => setDeleting(user)}
+                  danger
+                >
                   {t("common.delete")}
                 </RowButton>
               </RowActions>
@@ -201,7 +208,9 @@ function ResetPasswordForm({ user, onDone }: { user: ConsoleUser; onDone: () => 
     const password = formString(new FormData(form), "password");
     const parsed = userPasswordSchema.safeParse(password);
     if (!parsed.success) {
-      setErrors({ password: zodErrors(parsed.error, { form: password }, { form: "rule.userPassword" }).form });
+      setErrors({
+        password: zodErrors(parsed.error, { form: password }, { form: "rule.userPassword" }).form,
+      });
       return;
     }
     update.mutate(
