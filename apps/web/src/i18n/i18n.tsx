@@ -11,7 +11,7 @@ import * as format from "./format.ts";
 import { DEFAULT_LANGUAGE, catalogLoaders, isLanguage, rememberLanguage } from "./languages.ts";
 
 /** Every message's key; the English catalog is the reference, and every other catalog has the same keys. */
-export type MessageKey = keyof typeof en & string;
+export type MessageKey = Extract<keyof typeof en, string>;
 export type MessageValues = Record<string, unknown>;
 
 const loaded = new Set<string>();
@@ -45,6 +45,11 @@ export function currentLanguage(): Language {
 
 export function isRtl(): boolean {
   return document.documentElement.dir === "rtl";
+}
+
+/** A name isolated from the words around it (FSI ... PDI), for text that cannot hold a <bdi> (an <option>). */
+export function isolate(text: string): string {
+  return `\u2068${text}\u2069`;
 }
 
 /** A message in the active language, for code outside components (toasts, announcements, titles). */

@@ -2,7 +2,6 @@
 declare namespace Intl {
   type DurationFormatOptions = { style?: "long" | "short" | "narrow" | "digital" };
   type DurationInput = { hours?: number; minutes?: number; seconds?: number };
-  // eslint-disable-next-line @typescript-eslint/no-extraneous-class -- a declaration of the built-in class
   class DurationFormat {
     constructor(locale?: string, options?: DurationFormatOptions);
     format(duration: DurationInput): string;

@@ -2,7 +2,7 @@
 // that shows them. Errors are announced assertively, confirmations politely. A toast keeps what to say, not
 // the words, so it changes language with everything else while it is shown.
 import { useSyncExternalStore } from "react";
-import { t, useT, type MessageKey, type MessageValues } from "../i18n/i18n.tsx";
+import { t as translate, useT, type MessageKey, type MessageValues } from "../i18n/i18n.tsx";
 import { describeError } from "./api.ts";
 import { PbxAnswer } from "./PbxAnswer.tsx";
 
@@ -40,7 +40,7 @@ function push(kind: Toast["kind"], title: () => string, pbx: Toast["pbx"] = null
 
 /** A confirmation, e.g. `showToast("success", "toast.queueCreated", { name, id })`. */
 export function showToast(kind: Toast["kind"], key: MessageKey, values?: MessageValues): void {
-  push(kind, () => t(key, values));
+  push(kind, () => translate(key, values));
 }
 
 /** An error, with what was not done first ("Not assigned: ...") and the PBX's own answer below. */
@@ -49,7 +49,7 @@ export function showErrorToast(error: unknown, context?: MessageKey): void {
     "error",
     () => {
       const { title } = describeError(error);
-      return context ? t("toast.errorIn", { context: t(context), error: title }) : title;
+      return context ? translate("toast.errorIn", { context: translate(context), error: title }) : title;
     },
     describeError(error).pbx,
   );
@@ -62,17 +62,17 @@ function subscribe(listener: () => void) {
 
 export function Toasts() {
   const current = useSyncExternalStore(subscribe, () => toasts);
-  const tr = useT();
+  const t = useT();
   const errors = current.filter((toast) => toast.kind === "error");
   const others = current.filter((toast) => toast.kind !== "error");
   return (
     <div className="pointer-events-none fixed inset-x-2 bottom-2 z-50 flex flex-col items-end gap-2 sm:inset-x-auto sm:end-4 sm:bottom-4">
-      <div role="alert" aria-label={tr("toast.errors")} className="flex flex-col items-end gap-2">
+      <div role="alert" aria-label={t("toast.errors")} className="flex flex-col items-end gap-2">
         {errors.map((toast) => (
           <ToastCard key={toast.id} toast={toast} />
         ))}
       </div>
-      <div role="status" aria-label={tr("toast.notifications")} className="flex flex-col items-end gap-2">
+      <div role="status" aria-label={t("toast.notifications")} className="flex flex-col items-end gap-2">
         {others.map((toast) => (
           <ToastCard key={toast.id} toast={toast} />
         ))}
@@ -82,7 +82,7 @@ export function Toasts() {
 }
 
 function ToastCard({ toast }: { toast: Toast }) {
-  const tr = useT();
+  const t = useT();
   const tone =
     toast.kind === "error"
       ? "border-red-300 bg-red-50 text-red-900"
@@ -103,7 +103,7 @@ function ToastCard({ toast }: { toast: Toast }) {
         type="button"
         onClick={() => dismissToast(toast.id)}
         className="rounded px-1 text-lg leading-none hover:bg-black/10 focus-visible:outline-2"
-        aria-label={tr("toast.dismiss")}
+        aria-label={t("toast.dismiss")}
       >
         ×
       </button>

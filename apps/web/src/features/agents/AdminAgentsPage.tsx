@@ -21,7 +21,7 @@ import {
 import { formString, serverErrors, zodErrors, type FormErrors } from "../../lib/forms.ts";
 import { Dialog, ErrorNotice, Field, PageHeader, Spinner, buttonClass, inputClass } from "../../lib/ui.tsx";
 import { showToast } from "../../lib/toast.tsx";
-import { T, useT } from "../../i18n/i18n.tsx";
+import { T, isolate, useT } from "../../i18n/i18n.tsx";
 import { useQueues } from "../queues/queries.ts";
 import { useCreateAgent, useDeleteAgent, useUpdateAgent } from "./mutations.ts";
 import { retiredAgentIdsQueryOptions, useAgents } from "./queries.ts";
@@ -210,10 +210,7 @@ function OutQueueField({
           {!knownDefault && <option value={defaultValue}>#{defaultValue}</option>}
           {sorted.map((queue) => (
             <option key={queue.id} value={queue.id}>
-              {t("adminAgents.queueOption", {
-                name: `\u2068${queue.name}\u2069`,
-                id: `\u2066${queue.id}\u2069`,
-              })}
+              {t("adminAgents.queueOption", { name: isolate(queue.name), id: queue.id })}
             </option>
           ))}
         </select>

@@ -112,12 +112,12 @@ export function AgentsGrid({
           <div role="columnheader">
             <span className="sr-only">{t("grid.drag")}</span>
           </div>
-          <SortHeader label="grid.id" column="id" sort={sort} onSort={onSort} />
-          <SortHeader label="grid.name" column="name" sort={sort} onSort={onSort} />
-          <SortHeader label="grid.state" column="status" sort={sort} onSort={onSort}>
-            <SortButton label="grid.time" column="since" sort={sort} onSort={onSort} />
+          <SortHeader heading="grid.id" column="id" sort={sort} onSort={onSort} />
+          <SortHeader heading="grid.name" column="name" sort={sort} onSort={onSort} />
+          <SortHeader heading="grid.state" column="status" sort={sort} onSort={onSort}>
+            <SortButton heading="grid.time" column="since" sort={sort} onSort={onSort} />
           </SortHeader>
-          <SortHeader label="grid.extension" column="extension" sort={sort} onSort={onSort} />
+          <SortHeader heading="grid.extension" column="extension" sort={sort} onSort={onSort} />
           <div role="columnheader">{t("grid.queues")}</div>
           <div role="columnheader">{t("grid.actions")}</div>
         </div>
@@ -157,12 +157,12 @@ export function AgentsGrid({
 }
 
 function SortButton({
-  label,
+  heading,
   column,
   sort,
   onSort,
 }: {
-  label: MessageKey;
+  heading: MessageKey;
   column: SortKey;
   sort: Sort;
   onSort: (key: SortKey) => void;
@@ -177,12 +177,12 @@ function SortButton({
       aria-label={
         active
           ? t(sort.direction === "ascending" ? "grid.sortedAscending" : "grid.sortedDescending", {
-              column: t(label),
+              column: t(heading),
             })
-          : t("grid.sortBy", { column: t(label) })
+          : t("grid.sortBy", { column: t(heading) })
       }
     >
-      {t(label)}
+      {t(heading)}
       <span aria-hidden className="w-3 text-[0.65rem]">
         {active ? (sort.direction === "ascending" ? "▲" : "▼") : ""}
       </span>
@@ -191,7 +191,7 @@ function SortButton({
 }
 
 function SortHeader(props: {
-  label: MessageKey;
+  heading: MessageKey;
   column: SortKey;
   sort: Sort;
   onSort: (key: SortKey) => void;

@@ -14,7 +14,7 @@ import {
   type DragStartEvent,
 } from "@dnd-kit/core";
 import { useCallback, useDeferredValue, useMemo, useState, type ReactNode } from "react";
-import { useT } from "../../i18n/i18n.tsx";
+import { isolate, useT } from "../../i18n/i18n.tsx";
 import { ErrorNotice, Spinner, buttonClass, inputClass, useDocumentTitle } from "../../lib/ui.tsx";
 import { AssignDialog } from "../queues/AssignDialog.tsx";
 import {
@@ -255,7 +255,7 @@ function Board({ agents, queues }: { agents: Agent[]; queues: Queue[] }) {
                   .sort((a, b) => a.name.localeCompare(b.name))
                   .map((queue) => (
                     <option key={queue.id} value={queue.id}>
-                      {`\u2068${queue.name}\u2069`}
+                      {isolate(queue.name)}
                     </option>
                   ))}
               </select>

@@ -39,6 +39,8 @@ const columns: Record<ImportKind, string> = {
   queues: "queue_id,queue_name",
 };
 
+const importKinds = ["agents", "queues"] as const;
+
 const kindLabels: Record<ImportKind, MessageKey> = {
   agents: "import.kindAgents",
   queues: "import.kindQueues",
@@ -140,7 +142,7 @@ function ImportForm({ onStarted }: { onStarted: (jobId: string) => void }) {
         <fieldset>
           <legend className="mb-1 text-sm font-medium text-slate-800">{t("import.holds")}</legend>
           <div className="flex gap-4">
-            {(["agents", "queues"] as const).map((each) => (
+            {importKinds.map((each) => (
               <label key={each} className="flex items-center gap-2 text-sm">
                 <input
                   type="radio"
