@@ -6,7 +6,7 @@ import { defaultRangeExtractor, useVirtualizer, type Range } from "@tanstack/rea
 import { memo, useCallback, useEffect, useRef, useSyncExternalStore, type ReactNode } from "react";
 import { useT, type MessageKey } from "../../i18n/i18n.tsx";
 import type { DragData } from "../queues/dnd.ts";
-import { PauseReason, StateButtons, StatePill } from "./state.tsx";
+import { PauseReason, StateButtons, StatePill, pauseReasonText } from "./state.tsx";
 
 export type SortKey = "id" | "name" | "status" | "since" | "extension";
 export type Sort = { key: SortKey; direction: "ascending" | "descending" };
@@ -299,7 +299,10 @@ const AgentRow = memo(function AgentRow({
       <div role="cell" className="min-w-0">
         <StatePill agent={agent} />
         {agent.status === "paused" && agent.pauseReason && (
-          <span className="ms-1 block truncate text-xs text-slate-600 md:ms-0" title={agent.pauseReason}>
+          <span
+            className="ms-1 block truncate text-xs text-slate-600 md:ms-0"
+            title={pauseReasonText(t, agent.pauseReason)}
+          >
             <PauseReason reason={agent.pauseReason} />
           </span>
         )}

@@ -22,7 +22,7 @@ const loggedInActions: AgentStateAction[] = ["online", "pause", "mission", "logo
 
 const bigTone: Record<AgentStateAction, string> = {
   login: "bg-cyan-700 text-white",
-  online: "bg-emerald-600 text-white hover:bg-emerald-700",
+  online: "bg-emerald-700 text-white hover:bg-emerald-800",
   pause: "bg-amber-400 text-amber-950 hover:bg-amber-500",
   mission: "bg-violet-600 text-white hover:bg-violet-700",
   logoff: "bg-slate-700 text-white hover:bg-slate-800",

@@ -53,8 +53,13 @@ export const allowedActions: Record<AgentStatus, readonly AgentStateAction[]> = 
  */
 export function PauseReason({ reason }: { reason: string }) {
   const t = useT();
+  return <bdi>{pauseReasonText(t, reason)}</bdi>;
+}
+
+/** A pause reason as plain text (for a title attribute), translated as PauseReason does. */
+export function pauseReasonText(t: (key: MessageKey) => string, reason: string): string {
   const key = `pauseReason.${reason}`;
-  return hasMessage(key) ? t(key) : <bdi>{reason}</bdi>;
+  return hasMessage(key) ? t(key) : reason;
 }
 
 export function TimeInState({ since }: { since: string }) {
