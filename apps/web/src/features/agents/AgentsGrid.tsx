@@ -292,9 +292,10 @@ const AgentRow = memo(function AgentRow({
         {agent.id}
       </div>
       <div role="cell" className="min-w-0 basis-40 font-medium md:basis-auto">
-        <span className="block truncate" title={agent.name}>
-          <bdi>{agent.name}</bdi>
-        </span>
+        {/* A <bdi> truncates at the end of the name, whichever way the name is written. */}
+        <bdi className="block truncate" title={agent.name}>
+          {agent.name}
+        </bdi>
       </div>
       <div role="cell" className="min-w-0">
         <StatePill agent={agent} />
@@ -322,12 +323,12 @@ const AgentRow = memo(function AgentRow({
       >
         {queues.length === 0 && <span className="text-xs text-slate-500">{t("grid.noQueue")}</span>}
         {queues.slice(0, 2).map((name, index) => (
-          <span
+          <bdi
             key={`${name}-${index}`}
             className="max-w-28 min-w-0 shrink truncate rounded bg-slate-100 px-1.5 py-0.5 text-xs"
           >
-            <bdi>{name}</bdi>
-          </span>
+            {name}
+          </bdi>
         ))}
         {queues.length > 2 && (
           <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700">

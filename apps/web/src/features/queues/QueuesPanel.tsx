@@ -92,7 +92,7 @@ const QueueCard = memo(function QueueCard({
         className={`rounded-lg border border-slate-200 p-3 transition-colors ${highlight}`}
       >
         <header className="flex items-baseline justify-between gap-2">
-          <h3 id={headingId} className="truncate font-medium" title={queue.name}>
+          <h3 id={headingId} className="truncate font-medium" title={queue.name} dir="auto">
             <bdi>{queue.name}</bdi>
           </h3>
           <span className="shrink-0 text-xs text-slate-600">
