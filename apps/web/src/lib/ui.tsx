@@ -21,6 +21,9 @@ export function buttonClass(variant: Variant = "secondary", size: "sm" | "md" | 
 export const inputClass =
   "block w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm text-slate-900 shadow-sm focus:border-cyan-600 focus:outline-2 focus:outline-cyan-600 aria-[invalid=true]:border-red-600 disabled:bg-slate-100";
 
+/** An input for an id, an extension or another number: a numeric keyboard, no autofill, left to right. */
+export const numberInput = { inputMode: "numeric", autoComplete: "off", dir: "ltr" } as const;
+
 export type FieldControlProps = {
   id: string;
   "aria-invalid": boolean;

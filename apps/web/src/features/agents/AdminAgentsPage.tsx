@@ -19,7 +19,16 @@ import {
   RowButton,
 } from "../../lib/admin.tsx";
 import { formString, serverErrors, zodErrors, type FormErrors } from "../../lib/forms.ts";
-import { Dialog, ErrorNotice, Field, PageHeader, Spinner, buttonClass, inputClass } from "../../lib/ui.tsx";
+import {
+  Dialog,
+  ErrorNotice,
+  Field,
+  PageHeader,
+  Spinner,
+  buttonClass,
+  inputClass,
+  numberInput,
+} from "../../lib/ui.tsx";
 import { showToast } from "../../lib/toast.tsx";
 import { T, isolate, useT } from "../../i18n/i18n.tsx";
 import { useQueues } from "../queues/queries.ts";
@@ -310,9 +319,7 @@ function CreateAgentForm({
           <input
             {...props}
             name="id"
-            inputMode="numeric"
-            autoComplete="off"
-            dir="ltr"
+            {...numberInput}
             value={id}
             onChange={(event) => setId(event.target.value)}
             className={inputClass}

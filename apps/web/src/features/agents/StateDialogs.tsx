@@ -7,7 +7,7 @@ import { ApiRequestError, describeError, fieldMessage } from "../../lib/api.ts";
 import { zodErrors } from "../../lib/forms.ts";
 import { PbxAnswer } from "../../lib/PbxAnswer.tsx";
 import { loadSchemas } from "../../lib/contract.ts";
-import { Dialog, Field, buttonClass, inputClass } from "../../lib/ui.tsx";
+import { Dialog, Field, buttonClass, inputClass, numberInput } from "../../lib/ui.tsx";
 import { useChangeAgentState } from "./mutations.ts";
 import { PauseReason } from "./state.tsx";
 import { usePauseReasons } from "./queries.ts";
@@ -179,9 +179,7 @@ export function LoginForm({
           <input
             {...props}
             name="extension"
-            inputMode="numeric"
-            autoComplete="off"
-            dir="ltr"
+            {...numberInput}
             value={extension}
             onChange={(event) => setExtension(event.target.value)}
             className={`${inputClass} ${large ? "py-3 text-lg" : ""}`}

@@ -7,7 +7,15 @@ import { currentLanguage, hasMessage, useFormat, useT, type MessageKey } from ".
 import { API_LANGUAGE } from "../../lib/api.ts";
 import { localInputToIso } from "../../lib/time.ts";
 import { PbxAnswer } from "../../lib/PbxAnswer.tsx";
-import { ErrorNotice, Field, PageHeader, Spinner, buttonClass, inputClass } from "../../lib/ui.tsx";
+import {
+  ErrorNotice,
+  Field,
+  PageHeader,
+  Spinner,
+  buttonClass,
+  inputClass,
+  numberInput,
+} from "../../lib/ui.tsx";
 import { useAudit, type AuditFilters } from "./queries.ts";
 
 const knownActions = [
@@ -101,28 +109,10 @@ export default function AuditPage() {
           {(props) => <input {...props} name="actor" autoComplete="off" className={inputClass} />}
         </Field>
         <Field label={t("field.agentId")} error={errors.agentId}>
-          {(props) => (
-            <input
-              {...props}
-              name="agentId"
-              inputMode="numeric"
-              autoComplete="off"
-              dir="ltr"
-              className={inputClass}
-            />
-          )}
+          {(props) => <input {...props} name="agentId" {...numberInput} className={inputClass} />}
         </Field>
         <Field label={t("field.queueId")} error={errors.queueId}>
-          {(props) => (
-            <input
-              {...props}
-              name="queueId"
-              inputMode="numeric"
-              autoComplete="off"
-              dir="ltr"
-              className={inputClass}
-            />
-          )}
+          {(props) => <input {...props} name="queueId" {...numberInput} className={inputClass} />}
         </Field>
         <Field label={t("field.action")} error={errors.action}>
           {(props) => (

@@ -14,7 +14,15 @@ import { FormError } from "../../lib/FormError.tsx";
 import { formString, serverErrors, zodErrors, type FormErrors } from "../../lib/forms.ts";
 import { showToast } from "../../lib/toast.tsx";
 import { T, useT } from "../../i18n/i18n.tsx";
-import { ErrorNotice, Field, PageHeader, Spinner, buttonClass, inputClass } from "../../lib/ui.tsx";
+import {
+  ErrorNotice,
+  Field,
+  PageHeader,
+  Spinner,
+  buttonClass,
+  inputClass,
+  numberInput,
+} from "../../lib/ui.tsx";
 import { useCreateQueue, useDeleteQueue, useUpdateQueue } from "./mutations.ts";
 import { useQueues } from "./queries.ts";
 
@@ -112,16 +120,7 @@ function CreateQueueForm() {
     <form onSubmit={onSubmit} noValidate className="space-y-3">
       <div className="grid gap-3 sm:grid-cols-[10rem_1fr_auto] sm:items-start">
         <Field label={t("adminQueues.id")} error={errors.id} hint={t("common.digitsHint")}>
-          {(props) => (
-            <input
-              {...props}
-              name="id"
-              inputMode="numeric"
-              autoComplete="off"
-              dir="ltr"
-              className={inputClass}
-            />
-          )}
+          {(props) => <input {...props} name="id" {...numberInput} className={inputClass} />}
         </Field>
         <Field label={t("adminQueues.name")} error={errors.name}>
           {(props) => <input {...props} name="name" autoComplete="off" className={inputClass} />}
