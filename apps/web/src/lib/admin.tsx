@@ -101,7 +101,7 @@ export function ItemDialog<T>({
   children,
 }: {
   item: T | null;
-  title: (item: T) => string;
+  title: (item: T) => ReactNode;
   onClose: () => void;
   children: (item: T) => ReactNode;
 }) {

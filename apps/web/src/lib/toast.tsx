@@ -2,7 +2,7 @@
 // that shows them. Errors are announced assertively, confirmations politely. A toast keeps what to say, not
 // the words, so it changes language with everything else while it is shown.
 import { useSyncExternalStore } from "react";
-import { t as translate, useT, type MessageKey, type MessageValues } from "../i18n/i18n.tsx";
+import { isolate, t as translate, useT, type MessageKey, type MessageValues } from "../i18n/i18n.tsx";
 import { describeError } from "./api.ts";
 import { PbxAnswer } from "./PbxAnswer.tsx";
 
@@ -38,9 +38,12 @@ function push(kind: Toast["kind"], title: () => string, pbx: Toast["pbx"] = null
   window.setTimeout(() => dismissToast(toast.id), kind === "error" ? 10_000 : 4_000);
 }
 
-/** A confirmation, e.g. `showToast("success", "toast.queueCreated", { name, id })`. */
-export function showToast(kind: Toast["kind"], key: MessageKey, values?: MessageValues): void {
-  push(kind, () => translate(key, values));
+/** A confirmation, e.g. `showToast("success", "adminQueues.created", { name, id })`; names are isolated. */
+export function showToast(kind: Toast["kind"], key: MessageKey, values: MessageValues = {}): void {
+  const isolated = Object.fromEntries(
+    Object.entries(values).map(([name, value]) => [name, typeof value === "string" ? isolate(value) : value]),
+  );
+  push(kind, () => translate(key, isolated));
 }
 
 /** An error, with what was not done first ("Not assigned: ...") and the PBX's own answer below. */

@@ -81,7 +81,8 @@ export function Dialog({
 }: {
   open: boolean;
   onClose: () => void;
-  title: string;
+  /** Its words from the catalog, names in a <bdi> (see `<T>`). */
+  title: ReactNode;
   children: ReactNode;
   wide?: boolean;
 }) {

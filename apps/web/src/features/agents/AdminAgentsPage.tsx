@@ -174,14 +174,14 @@ export default function AdminAgentsPage() {
       <ItemDialog
         item={editing}
         onClose={() => setEditing(null)}
-        title={(agent) => t("adminAgents.editName", { name: agent.name })}
+        title={(agent) => <T k="adminAgents.editName" values={{ name: <bdi>{agent.name}</bdi> }} />}
       >
         {(agent) => <EditAgentForm agent={agent} queues={queues.data} onDone={() => setEditing(null)} />}
       </ItemDialog>
       <ItemDialog
         item={deleting}
         onClose={() => setDeleting(null)}
-        title={(agent) => t("common.deleteQuestion", { name: agent.name })}
+        title={(agent) => <T k="common.deleteQuestion" values={{ name: <bdi>{agent.name}</bdi> }} />}
       >
         {(agent) => <DeleteAgentForm agent={agent} onDone={() => setDeleting(null)} />}
       </ItemDialog>

@@ -91,7 +91,7 @@ function LoginDialog({
     <Dialog
       open={agent !== null}
       onClose={onClose}
-      title={agent ? t("login.title", { name: agent.name }) : t("action.login")}
+      title={agent ? <T k="login.title" values={{ name: <bdi>{agent.name}</bdi> }} /> : t("action.login")}
     >
       {agent && <LoginForm agent={agent} by={by} remember={remember} onDone={onClose} />}
     </Dialog>
@@ -218,7 +218,7 @@ function PauseDialog({
     <Dialog
       open={agent !== null}
       onClose={onClose}
-      title={agent ? t("pause.title", { name: agent.name }) : t("action.pause")}
+      title={agent ? <T k="pause.title" values={{ name: <bdi>{agent.name}</bdi> }} /> : t("action.pause")}
     >
       {agent && <PauseForm onPause={(reason) => onPause(agent, reason)} onCancel={onClose} />}
     </Dialog>

@@ -78,14 +78,14 @@ export default function AdminQueuesPage() {
       <ItemDialog
         item={editing}
         onClose={() => setEditing(null)}
-        title={(queue) => t("adminQueues.renameName", { name: queue.name })}
+        title={(queue) => <T k="adminQueues.renameName" values={{ name: <bdi>{queue.name}</bdi> }} />}
       >
         {(queue) => <RenameQueueForm queue={queue} onDone={() => setEditing(null)} />}
       </ItemDialog>
       <ItemDialog
         item={deleting}
         onClose={() => setDeleting(null)}
-        title={(queue) => t("common.deleteQuestion", { name: queue.name })}
+        title={(queue) => <T k="common.deleteQuestion" values={{ name: <bdi>{queue.name}</bdi> }} />}
       >
         {(queue) => <DeleteQueueForm queue={queue} onDone={() => setDeleting(null)} />}
       </ItemDialog>

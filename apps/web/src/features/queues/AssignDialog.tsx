@@ -24,9 +24,11 @@ export function AssignDialog({
     .filter((agent): agent is Agent => Boolean(agent));
   const t = useT();
   const single = agents.length === 1 ? agents[0] : undefined;
-  const title = single
-    ? t("assign.titleOne", { name: single.name })
-    : t("assign.titleMany", { count: agents.length });
+  const title = single ? (
+    <T k="assign.titleOne" values={{ name: <bdi>{single.name}</bdi> }} />
+  ) : (
+    t("assign.titleMany", { count: agents.length })
+  );
   const sorted = [...queues].sort((a, b) => a.name.localeCompare(b.name));
   return (
     <Dialog open={agentIds !== null} onClose={onClose} title={title}>

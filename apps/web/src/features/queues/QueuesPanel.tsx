@@ -127,9 +127,11 @@ const QueueCard = memo(function QueueCard({
             onClick={() => setShowAll((value) => !value)}
             aria-expanded={showAll}
           >
-            {showAll
-              ? t("queues.showFewer")
-              : t("queues.showAll", { count: members.length, name: queue.name })}
+            {showAll ? (
+              t("queues.showFewer")
+            ) : (
+              <T k="queues.showAll" values={{ count: members.length, name: <bdi>{queue.name}</bdi> }} />
+            )}
           </button>
         )}
       </article>

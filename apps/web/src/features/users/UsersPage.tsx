@@ -111,14 +111,14 @@ export default function UsersPage() {
       <ItemDialog
         item={resetting}
         onClose={() => setResetting(null)}
-        title={(user) => t("users.resetTitle", { name: user.username })}
+        title={(user) => <T k="users.resetTitle" values={{ name: <bdi>{user.username}</bdi> }} />}
       >
         {(user) => <ResetPasswordForm user={user} onDone={() => setResetting(null)} />}
       </ItemDialog>
       <ItemDialog
         item={deleting}
         onClose={() => setDeleting(null)}
-        title={(user) => t("common.deleteQuestion", { name: user.username })}
+        title={(user) => <T k="common.deleteQuestion" values={{ name: <bdi>{user.username}</bdi> }} />}
       >
         {(user) => <DeleteUserForm user={user} onDone={() => setDeleting(null)} />}
       </ItemDialog>
