@@ -28,16 +28,21 @@ async function textsShown(page: Page): Promise<string[]> {
   });
 }
 
+export type Allowed = () => Promise<Iterable<string>> | Iterable<string>;
+
 /**
  * The texts on the page that still have Latin words once the allowed strings are taken out of them (whole
- * names, ids, the product's name: a name's own words are only allowed where the whole name is).
+ * names, ids, the product's name: a name's own words are only allowed where the whole name is). The
+ * allowed strings are asked for after the page is read, so that a name another test has just created and
+ * the page already shows is among them.
  */
-export async function englishShown(page: Page, allowed: Iterable<string>): Promise<string[]> {
-  const strings = [...new Set(allowed)]
+export async function englishShown(page: Page, allowed: Allowed): Promise<string[]> {
+  const texts = await textsShown(page);
+  const strings = [...new Set(await allowed())]
     .filter((text) => /[A-Za-z]/.test(text))
     .sort((a, b) => b.length - a.length);
   const left = new Set<string>();
-  for (const text of await textsShown(page)) {
+  for (const text of texts) {
     let rest = text.replace(/[\u2066-\u2069\u200e\u200f]/g, "");
     for (const name of strings) if (rest.includes(name)) rest = rest.replaceAll(name, " ");
     if (/[A-Za-z]/.test(rest)) left.add(text.trim());
@@ -46,7 +51,7 @@ export async function englishShown(page: Page, allowed: Iterable<string>): Promi
 }
 
 /** Fails unless the page is right to left, in Hebrew, with no English left but the allowed strings. */
-export async function expectAllHebrew(page: Page, what: string, allowed: Iterable<string>): Promise<void> {
+export async function expectAllHebrew(page: Page, what: string, allowed: Allowed): Promise<void> {
   await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
   await expect(page.locator("html")).toHaveAttribute("lang", "he");
   expect(await englishShown(page, allowed), `${what}: English left on the page`).toEqual([]);

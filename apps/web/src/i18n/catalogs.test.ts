@@ -38,12 +38,12 @@ function walk(parts: Part[] | string, found: Found) {
     }
     const [name, type, options] = part;
     found.names.add(name);
-    if (type === "plural" && options) {
+    if ((type === "plural" || type === "select") && options) {
       // Its forms (plus an `offset`, undefined unless the message sets one).
       const forms = Object.entries(options).filter(
         ([form, branch]) => form !== "offset" && branch !== undefined,
       );
-      found.plurals.push(forms.map(([form]) => form));
+      if (type === "plural") found.plurals.push(forms.map(([form]) => form));
       for (const [, branch] of forms) walk(branch!, found);
     }
   }

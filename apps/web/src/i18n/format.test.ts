@@ -84,7 +84,8 @@ describe("catalog plurals", () => {
       "20 נציגים",
     ]);
     expect(he("board.selected", { count: 2 })).toBe("שני נציגים נבחרו");
-    expect(he("import.rowsOf", { count: 1, kind: "תורים" })).toBe("שורה אחת של תורים:");
+    expect(he("import.rowsOf", { count: 1, kind: "queues" })).toBe("שורה אחת של תורים:");
+    expect(en("import.rowsOf", { count: 2, kind: "agents" })).toBe("2 rows of agents:");
   });
 
   it("format the numbers inside a plural in the language's way", () => {

@@ -357,7 +357,7 @@ function RunningImportNotice({ onShow }: { onShow: (jobId: string) => void }) {
         <T
           k="import.running"
           values={{
-            kind: t(kindLabels[running.kind]),
+            kind: running.kind,
             by: <bdi>{running.by}</bdi>,
             done: running.done,
             total: running.total,
@@ -453,7 +453,7 @@ function PlanSummary({ plan }: { plan: ImportPlanResponse }) {
       <span className="font-medium">
         {t(plan.sync ? "import.rowsOfSync" : "import.rowsOf", {
           count: summary.total,
-          kind: t(kindLabels[plan.kind]),
+          kind: plan.kind,
         })}
       </span>
       {parts.map((kind) => (
@@ -638,7 +638,7 @@ function ImportJobView({ jobId, onNewImport }: { jobId: string; onNewImport: () 
       >
         <div className="flex flex-wrap items-center justify-between gap-3">
           <h2 id={headingId} className="font-semibold">
-            {t(ended ? "import.ended" : "import.importing", { kind: t(kindLabels[job.kind]) })}
+            {t(ended ? "import.ended" : "import.importing", { kind: job.kind })}
           </h2>
           <div className="flex flex-wrap gap-2">
             {!ended && (
