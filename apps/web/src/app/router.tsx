@@ -6,7 +6,11 @@ import { HomeRedirect, NotFoundPage, RequireRole, SignedInLayout } from "./Signe
 
 // Every page but sign-in loads on demand, the board too: its grid and drag-and-drop (dnd-kit, the
 // virtualizer) are a fifth of the JavaScript, and the first screen only needs the shell and a catalog.
-const BoardPage = lazy(() => import("../features/agents/BoardPage.tsx"));
+const loadBoard = () => import("../features/agents/BoardPage.tsx");
+const BoardPage = lazy(loadBoard);
+// Opening the board itself (the supervisors' start page): fetch its code while the catalog and the session
+// load, rather than after them.
+if (window.location.pathname === "/" || window.location.pathname.startsWith("/board")) void loadBoard();
 const MePage = lazy(() => import("../features/agents/MePage.tsx"));
 const AuditPage = lazy(() => import("../features/audit/AuditPage.tsx"));
 const AdminAgentsPage = lazy(() => import("../features/agents/AdminAgentsPage.tsx"));

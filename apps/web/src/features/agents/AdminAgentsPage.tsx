@@ -107,8 +107,8 @@ export default function AdminAgentsPage() {
           >
             {shown.map((agent) => (
               <tr key={agent.id} className="border-t border-slate-100">
-                <td className="px-3 py-2 font-mono text-xs" dir="ltr">
-                  {agent.id}
+                <td className="px-3 py-2 font-mono text-xs">
+                  <bdi dir="ltr">{agent.id}</bdi>
                 </td>
                 <td className="px-3 py-2 font-medium">
                   <bdi>{agent.name}</bdi>

@@ -288,12 +288,12 @@ const AgentRow = memo(function AgentRow({
           </svg>
         </button>
       </div>
-      <div role="cell" className="font-mono text-xs text-slate-700 tabular-nums" dir="ltr">
-        {agent.id}
+      <div role="cell" className="font-mono text-xs text-slate-700 tabular-nums">
+        <bdi dir="ltr">{agent.id}</bdi>
       </div>
       <div role="cell" className="min-w-0 basis-40 font-medium md:basis-auto">
-        {/* A <bdi> truncates at the end of the name, whichever way the name is written. */}
-        <bdi className="block truncate" title={agent.name}>
+        {/* A <bdi> truncates at the end of the name, whichever way it is written, aligned as the page is. */}
+        <bdi className="block truncate [text-align:match-parent]" title={agent.name}>
           {agent.name}
         </bdi>
       </div>

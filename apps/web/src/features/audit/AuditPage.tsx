@@ -170,11 +170,11 @@ export default function AuditPage() {
                     <td className="px-3 py-2 text-xs">
                       <AuditAction action={entry.action} />
                     </td>
-                    <td className="px-3 py-2 font-mono text-xs" dir="ltr">
-                      {entry.agentId ?? ""}
+                    <td className="px-3 py-2 font-mono text-xs">
+                      <bdi dir="ltr">{entry.agentId ?? ""}</bdi>
                     </td>
-                    <td className="px-3 py-2 font-mono text-xs" dir="ltr">
-                      {entry.queueId ?? ""}
+                    <td className="px-3 py-2 font-mono text-xs">
+                      <bdi dir="ltr">{entry.queueId ?? ""}</bdi>
                     </td>
                     <td className="max-w-72 px-3 py-2 text-xs break-words text-slate-700">
                       <bdi lang="en" dir="ltr" className="font-mono">

@@ -490,8 +490,8 @@ function PlanTable({ plan }: { plan: ImportPlanResponse }) {
                 className={`border-t border-slate-100 align-top ${row.plan === "error" ? "bg-red-50" : ""}`}
               >
                 <td className="px-3 py-2 tabular-nums">{row.line}</td>
-                <td className="px-3 py-2 font-mono text-xs" dir="ltr">
-                  {row.id}
+                <td className="px-3 py-2 font-mono text-xs">
+                  <bdi dir="ltr">{row.id}</bdi>
                 </td>
                 <td className="px-3 py-2">
                   <bdi>{row.name ?? ""}</bdi>
@@ -847,8 +847,8 @@ function ResultsTable({ rows }: { rows: ImportResultRow[] }) {
                 className={`border-t border-slate-100 align-top ${row.result === "failed" ? "bg-red-50" : ""}`}
               >
                 <td className="px-3 py-2 tabular-nums">{row.line}</td>
-                <td className="px-3 py-2 font-mono text-xs" dir="ltr">
-                  {row.id}
+                <td className="px-3 py-2 font-mono text-xs">
+                  <bdi dir="ltr">{row.id}</bdi>
                 </td>
                 <td className="px-3 py-2">
                   <bdi>{row.name ?? ""}</bdi>

@@ -48,8 +48,8 @@ export default function AdminQueuesPage() {
         >
           {sorted.map((queue) => (
             <tr key={queue.id} className="border-t border-slate-100">
-              <td className="px-3 py-2 font-mono text-xs" dir="ltr">
-                {queue.id}
+              <td className="px-3 py-2 font-mono text-xs">
+                <bdi dir="ltr">{queue.id}</bdi>
               </td>
               <td className="px-3 py-2 font-medium">
                 <bdi>{queue.name}</bdi>
