@@ -41,10 +41,8 @@ describe("field reasons", () => {
       role: "supervisor",
       password: "a-long-enough-password",
     });
-    expect(user.body.error).toMatchObject({
-      fields: { username: "This username is taken" },
-      reasons: { username: "taken" },
-    });
+    expect(user.body.error.fields?.username).toMatch(/^This username is taken/);
+    expect(user.body.error.reasons).toEqual({ username: "taken" });
 
     const noQueue = await t.admin.post("/api/agents", {
       id: "1001",

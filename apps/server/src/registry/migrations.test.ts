@@ -34,6 +34,10 @@ describe("002-usernames-ignore-case", () => {
     // The registry as it was before 002.
     await sql`drop index users_username_lower`.execute(db);
     await sql`delete from kysely_migration where name = '002-usernames-ignore-case'`.execute(db);
+    // ...and so before 003, which runs after it again.
+    await sql`delete from kysely_migration where name = '003-language'`.execute(db);
+    await sql`alter table users drop column language`.execute(db);
+    await sql`alter table agents drop column language`.execute(db);
     await db
       .insertInto("users")
       .values([
