@@ -32,8 +32,9 @@ async function namesAndIds(adminApi: AdminApi): Promise<string[]> {
     ...agents.map((agent) => agent.name),
     ...queues.map((queue) => queue.name),
     ...users.map((user) => user.username),
-    // The console's own actor in the audit log (who seeded the demo call centre), recorded as an id.
+    // The console's own actors in the audit log (the demo's seeding, a migration), recorded as ids.
     "system:demo",
+    "system:migration",
   ];
 }
 

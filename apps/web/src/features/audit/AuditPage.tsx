@@ -53,11 +53,17 @@ const auditColumns: MessageKey[] = [
   "audit.pbxAnswer",
 ];
 
-/** An action in words when the catalog knows it (sign_in, new_agent...), else its code as recorded. */
+/** An action in words when the catalog knows it (sign_in, new_agent...), else its code as recorded (the wire's word). */
 function AuditAction({ action }: { action: string }) {
   const t = useT();
   const key = `auditAction.${action}`;
-  return hasMessage(key) ? t(key) : <bdi className="font-mono">{action}</bdi>;
+  return hasMessage(key) ? (
+    t(key)
+  ) : (
+    <bdi lang="en" dir="ltr" className="font-mono">
+      {action}
+    </bdi>
+  );
 }
 
 export default function AuditPage() {
