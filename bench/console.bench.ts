@@ -12,6 +12,7 @@ import { startConsole } from "@crystal-console/server";
 import autocannon from "autocannon";
 import { Pool } from "undici";
 import { measureOverhead } from "./overhead.ts";
+import { defined } from "../apps/server/src/test-support.ts";
 import { fmt, measure } from "./stats.ts";
 
 const AGENTS = 2000;
@@ -28,7 +29,7 @@ export async function run(): Promise<void> {
     SCRYPT_LOG_N: "10",
     PBX_PROBE_INTERVAL_MS: "600000",
   });
-  const sim = app.sim!;
+  const sim = defined(app.sim, "the embedded simulator");
   const pool = new Pool(app.url, { connections: 16, pipelining: 1 });
   try {
     const cookie = await signIn(pool);
@@ -118,5 +119,5 @@ async function signIn(pool: Pool): Promise<string> {
   const setCookie = response.headers["set-cookie"];
   const first = Array.isArray(setCookie) ? setCookie[0] : setCookie;
   if (response.statusCode !== 200 || !first) throw new Error(`sign-in failed: ${response.statusCode}`);
-  return first.split(";")[0]!;
+  return first.split(";")[0] ?? "";
 }

@@ -15,6 +15,7 @@ import type { ImportJob } from "../packages/api/src/index.ts";
 import { startConsole } from "../apps/server/src/index.ts";
 import { hashPassword } from "../apps/server/src/auth/passwords.ts";
 import type { SimCall } from "../packages/pbx-sim/src/index.ts";
+import { defined } from "../apps/server/src/test-support.ts";
 import { spawnSim, stopProcess } from "./processes.ts";
 import { fmt } from "./stats.ts";
 
@@ -99,7 +100,9 @@ export async function run(): Promise<void> {
       "agent_id,agent_name,agent_pass,agent_out_q,queues",
       ...Array.from({ length: AGENTS }, (_, i) => {
         const id = String(10_000 + i);
-        const mine = Array.from({ length: QUEUES_PER_AGENT }, (_, k) => queueIds[(i + k) % QUEUES]!);
+        const mine = Array.from({ length: QUEUES_PER_AGENT }, (_, k) =>
+          defined(queueIds[(i + k) % QUEUES], "a queue id"),
+        );
         return `${id},Agent ${id},pw${id},${mine[0]},${mine.join(";")}`;
       }),
     ].join("\r\n");

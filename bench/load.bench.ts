@@ -1,7 +1,7 @@
 // The console under load (issue 6, "Load"), with the console in its OWN process, as `pnpm start` runs it,
 // so the load generator never shares its event loop. Three processes on loopback:
 //   - the PBX simulator (its CLI), as a real PBX runs on its own machine;
-//   - the console (`node --import tsx apps/server/src/main.ts`) in remote mode against it;
+//   - the console (the built server, with `pnpm start`'s own node command) in remote mode against it;
 //   - this process: setup, autocannon, the SSE clients, and the clocks.
 // Setup: 10 queues and 2,000 agents through the bulk import API, 500 of them logged in through the API.
 // Then, each with the console's CPU and peak memory (VmHWM, reset before each phase):
@@ -27,8 +27,9 @@ import { join } from "node:path";
 import { createPbxClient } from "@crystal-console/crystal";
 import autocannon from "autocannon";
 import { Pool } from "undici";
+import { builtServer } from "../apps/server/src/test-support.ts";
 import { type Delivery, type Send, measureDelivery, measureWrites } from "./delivery.ts";
-import { ROOT, type SpawnedSim, killOnExit, spawnSim, stopProcess, waitForLine } from "./processes.ts";
+import { type SpawnedSim, killOnExit, spawnSim, stopProcess, waitForLine } from "./processes.ts";
 import { measureOverhead } from "./overhead.ts";
 import { fmt, measure } from "./stats.ts";
 
@@ -41,7 +42,6 @@ const MORE_AGENTS = 8000;
 const STREAMS_PER_SESSION = 8;
 const CHANGE_SECONDS = 10;
 const ADMIN_PASSWORD = "bench-admin-password";
-const MAIN = join(ROOT, "apps/server/src/main.ts");
 const CSRF = { "x-requested-with": "crystal-console" };
 const ONLY = new Set((process.env.LOAD_ONLY ?? "a,b,c,d,e,f").split(",").map((phase) => phase.trim()));
 
@@ -512,25 +512,19 @@ async function spawnConsole(
   sim: SpawnedSim,
 ): Promise<{ url: string; pid: number }> {
   const profileDir = process.env.LOAD_CPU_PROF;
+  const { command, args, cwd, env } = builtServer({
+    DATA_DIR: dataDir,
+    ADMIN_PASSWORD,
+    PBX_URL: sim.url,
+    PBX_SECURE: sim.secure,
+    IMPORT_CONCURRENCY: "8",
+  });
   const child = spawn(
-    process.execPath,
-    [...(profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : []), "--import", "tsx", MAIN],
+    command,
+    [...(profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : []), ...args],
     {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        PORT: "0",
-        HOST: "127.0.0.1",
-        DATA_DIR: dataDir,
-        ADMIN_PASSWORD,
-        LOG_LEVEL: "silent",
-        SCRYPT_LOG_N: "10",
-        DEMO: "false",
-        PBX_URL: sim.url,
-        PBX_SECURE: sim.secure,
-        IMPORT_CONCURRENCY: "8",
-      },
+      cwd,
+      env,
       stdio: ["ignore", "pipe", "inherit"],
     },
   );

@@ -1,6 +1,6 @@
 // The agent's own page: log in at an extension, pause with a reason, back online; and nothing about any
 // other agent, in the browser or from the server.
-import { CSRF, expect, test, uniqueExtension } from "./fixtures.ts";
+import { CSRF, defined, expect, test, uniqueExtension } from "./fixtures.ts";
 
 test("an agent logs in at an extension, pauses with a reason and goes online", async ({
   page,
@@ -9,7 +9,7 @@ test("an agent logs in at an extension, pauses with a reason and goes online", a
 }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   const me = await signIn("agent");
-  const agentId = me.agentId!;
+  const agentId = defined(me.agentId, "the agent's id");
   const extension = uniqueExtension();
   await page.goto("/me");
   const myState = page.getByRole("status", { name: "Your state" });

@@ -1,5 +1,5 @@
 // The audit page: what was done, by whom, to which agent, and what the PBX answered; filters and paging.
-import { expect, test, uniqueExtension } from "./fixtures.ts";
+import { defined, expect, test, uniqueExtension } from "./fixtures.ts";
 
 test("the audit page filters by agent and by person, and pages backwards", async ({
   page,
@@ -47,7 +47,9 @@ test("the audit page filters by agent and by person, and pages backwards", async
   await expect(table).toHaveAttribute("aria-busy", "false");
   const pageTwo = await times();
   expect(pageTwo.length).toBeGreaterThan(0);
-  expect(pageTwo[0]! <= pageOne[pageOne.length - 1]!).toBe(true);
+  expect(
+    defined(pageTwo[0], "page two's first time") <= defined(pageOne.at(-1), "page one's last time"),
+  ).toBe(true);
   await page.getByRole("button", { name: "Newer" }).click();
   await expect(page.getByText("Page 1")).toBeVisible();
 });

@@ -14,6 +14,12 @@ import {
 
 export const CSRF = { "X-Requested-With": "crystal-console" };
 
+/** The value, which the spec expects to be there: a missing one fails the spec here, with what it was. */
+export function defined<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw new Error(`Expected ${what}, got ${String(value)}.`);
+  return value;
+}
+
 export function consoleUrl(): string {
   const url = process.env.CONSOLE_URL;
   if (!url) throw new Error("CONSOLE_URL is not set: run the specs through e2e/playwright.config.ts");

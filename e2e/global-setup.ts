@@ -1,20 +1,26 @@
 // Starts one console for the whole run, with the embedded PBX simulator and its demo call centre, in a
 // fresh data directory. Workers find it through CONSOLE_URL, SIM_URL (with SIM_CONTROL_TOKEN, which the
-// simulator's control API asks for) and ADMIN_PASSWORD.
+// simulator's control API asks for) and ADMIN_PASSWORD. The console is the built server (apps/server/dist,
+// rebuilt here when a source changed), as `pnpm start` runs it, with source maps on so that its stack
+// traces name the source lines.
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startConsole } from "@crystal-console/server";
+import type * as Server from "@crystal-console/server";
+import { buildServer } from "../scripts/build-server.ts";
 
 export const ADMIN_PASSWORD = "e2e-admin-password-0001";
 
-export type RunningConsole = Awaited<ReturnType<typeof startConsole>>;
+export type RunningConsole = Awaited<ReturnType<typeof Server.startConsole>>;
 
 declare global {
   var crystalConsole: { app: RunningConsole; dataDir: string } | undefined;
 }
 
 export default async function globalSetup(): Promise<void> {
+  buildServer();
+  process.setSourceMapsEnabled(true);
+  const { startConsole } = await import("@crystal-console/server");
   const dataDir = await mkdtemp(join(tmpdir(), "crystal-console-e2e-"));
   const app = await startConsole({
     PORT: "0",

@@ -1,10 +1,15 @@
-// Screenshots for the README, taken by the test run so they stay current: the board at laptop size, the
-// agent's page at phone size, and an admin page; then the board and the agent's page again in Hebrew.
+// Screenshots for the README: the board at laptop size, the agent's page at phone size, and an admin page;
+// then the board and the agent's page again in Hebrew. The test run writes them to test-results/screenshots
+// (git-ignored), so a run leaves the work tree clean; `pnpm screenshots` sets SCREENSHOTS_DIR=docs/screenshots
+// to refresh the README's copies.
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Page } from "@playwright/test";
-import { CSRF, expect, test, uniqueExtension } from "./fixtures.ts";
+import { CSRF, defined, expect, test, uniqueExtension } from "./fixtures.ts";
 
-const shots = (name: string) => fileURLToPath(new URL(`../docs/screenshots/${name}.png`, import.meta.url));
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const SHOTS_DIR = resolve(ROOT, process.env.SCREENSHOTS_DIR ?? "test-results/screenshots");
+const shots = (name: string) => join(SHOTS_DIR, `${name}.png`);
 
 test("the board at 1366x768", async ({ page, signIn }) => {
   await signIn("supervisor");
@@ -17,12 +22,13 @@ test("the board at 1366x768", async ({ page, signIn }) => {
 test("the agent's page on a phone", async ({ page, signIn, adminApi }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   const agent = await signIn("agent");
-  await adminApi.setState(agent.agentId!, { action: "login", extension: uniqueExtension() });
-  await adminApi.setState(agent.agentId!, { action: "pause", reason: "Lunch" });
+  const agentId = defined(agent.agentId, "the agent's id");
+  await adminApi.setState(agentId, { action: "login", extension: uniqueExtension() });
+  await adminApi.setState(agentId, { action: "pause", reason: "Lunch" });
   await page.goto("/me");
   await expect(page.getByText("Paused", { exact: true })).toBeVisible();
   await page.screenshot({ path: shots("agent"), fullPage: true });
-  await adminApi.setState(agent.agentId!, { action: "logoff" });
+  await adminApi.setState(agentId, { action: "logoff" });
 });
 
 test("the admin's agents page", async ({ page, signIn }) => {

@@ -45,7 +45,7 @@ function initialJsGzipBytes(): number {
   const html = readFileSync(join(dist, "index.html"), "utf8");
   const files = [
     ...html.matchAll(/<(?:script[^>]*src|link[^>]*rel="modulepreload"[^>]*href)="\/([^"]+\.js)"/g),
-  ].map((match) => match[1]!);
+  ].flatMap((match) => (match[1] ? [match[1]] : []));
   return files.reduce((sum, file) => sum + gzipSync(readFileSync(join(dist, file))).length, 0);
 }
 

@@ -1,7 +1,6 @@
 // The Hono app: middleware in order (request id, security headers, logging), the /api sub-apps, metrics,
 // then the SPA. Routes never call undici; they call services, which call the PBX client.
 import { Hono, type MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
@@ -17,6 +16,7 @@ import {
 import { sessionRoutes } from "./auth/routes.ts";
 import type { ConsoleDeps } from "./deps.ts";
 import { eventRoutes } from "./events/routes.ts";
+import { limitBody } from "./http/body-limit.ts";
 import { HttpError } from "./http/errors.ts";
 import type { AppEnv } from "./http/env.ts";
 import { spaRoutes } from "./http/static.ts";
@@ -26,18 +26,6 @@ import { queueRoutes } from "./queues/routes.ts";
 import { userRoutes } from "./users/routes.ts";
 
 const JSON_BODY_LIMIT = 64 * 1024;
-
-export const limitBody = (maxSize: number, what: string) =>
-  bodyLimit({
-    maxSize,
-    onError: () => {
-      throw new HttpError(
-        413,
-        "PAYLOAD_TOO_LARGE",
-        `${what} are limited to ${Math.round(maxSize / 1024)} KB.`,
-      );
-    },
-  });
 
 const jsonBodyLimit = limitBody(JSON_BODY_LIMIT, "Request bodies");
 

@@ -72,7 +72,8 @@ export async function seedDemoCallCentre(deps: ConsoleDeps): Promise<void> {
   await Promise.all(
     names.map(async (name, index) => {
       const id = String(1001 + index);
-      const home = queues[index % queues.length]!;
+      const [home, second] = [queues[index % queues.length], queues[(index + 1) % queues.length]];
+      if (!home || !second) throw new Error("the demo call centre has queues");
       await createAgent(
         deps,
         actor,
@@ -80,7 +81,7 @@ export async function seedDemoCallCentre(deps: ConsoleDeps): Promise<void> {
         passwordHash,
       );
       await assignAgent(deps, actor, home.id, id);
-      if (index % 3 === 0) await assignAgent(deps, actor, queues[(index + 1) % queues.length]!.id, id);
+      if (index % 3 === 0) await assignAgent(deps, actor, second.id, id);
       if (index >= 24) return; // the rest stay logged off
       await changeAgentState(deps, actor, id, { action: "login", extension: String(501 + index) });
       if (index % 6 === 1)

@@ -1,8 +1,9 @@
 // Shared by apps/server's *.test.ts files: a console started on a loopback port with the embedded
 // simulator, and a tiny HTTP client that keeps its session cookie and sends the CSRF header on writes.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Writable } from "node:stream";
 import type {
   Agent,
@@ -17,7 +18,49 @@ import { MANAGEMENT_PATH, type PbxSim } from "@crystal-console/pbx-sim";
 import { type RunningConsole, startConsole } from "./index.ts";
 
 export const ADMIN_PASSWORD = "admin-password-123";
+
+const SERVER_DIR = fileURLToPath(new URL("..", import.meta.url));
+
+/**
+ * The command `pnpm start` runs for the built server (apps/server/package.json `start`: plain node on
+ * dist/), with this process's node, to run in apps/server, and the environment of a quiet console on a free
+ * loopback port with fast password hashing and no demo, plus `env`. Vitest's global setup builds dist first.
+ */
+export function builtServer(env: Record<string, string>): {
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string | undefined>;
+} {
+  const { scripts } = JSON.parse(readFileSync(join(SERVER_DIR, "package.json"), "utf8")) as {
+    scripts: { start: string };
+  };
+  const [command, ...args] = scripts.start.split(" ");
+  if (command !== "node") throw new Error(`apps/server's start script must run plain node: ${scripts.start}`);
+  return {
+    command: process.execPath,
+    args,
+    cwd: SERVER_DIR,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      ADMIN_PASSWORD,
+      SCRYPT_LOG_N: "10",
+      DEMO: "false",
+      LOG_LEVEL: "silent",
+      ...env,
+    },
+  };
+}
 export const SUPERVISOR_PASSWORD = "supervisor-password-1";
+
+/** The value, which the test expects to be there: a missing one fails the test here, with what it was. */
+export function defined<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw new Error(`Expected ${what}, got ${String(value)}.`);
+  return value;
+}
 
 /** Every response body a client received, for the secret scans. */
 export type BodyLog = string[];
@@ -56,7 +99,10 @@ export async function startTestConsole(
   await admin.signIn("admin", ADMIN_PASSWORD);
   return {
     ...running,
-    pbx: running.sim!,
+    // Read only by tests that run the embedded simulator; a remote-mode console has none.
+    get pbx() {
+      return defined(running.sim, "the embedded simulator");
+    },
     dataDir,
     client,
     admin,

@@ -4,7 +4,7 @@ import { createRoot } from "react-dom/client";
 import { RouterProvider } from "react-router";
 import { createQueryClient } from "./app/queryClient.ts";
 import { router } from "./app/router.tsx";
-import { sessionKeys } from "./features/session/queries.ts";
+import { sessionKeys } from "./features/session/keys.ts";
 import { LanguageProvider, activateLanguage } from "./i18n/i18n.tsx";
 import { browserLanguage, rememberedLanguage } from "./i18n/languages.ts";
 import { onUnauthenticated, signInPath } from "./lib/api.ts";

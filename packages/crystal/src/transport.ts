@@ -257,6 +257,9 @@ export function createTransport(base: PbxBase, options: TransportOptions): Trans
     : new Pool(base.origin, {
         connections: options.connections,
         pipelining: 1,
+        // undici 8 offers HTTP/2 by default over TLS; one request at a time per HTTP/1.1 connection is
+        // what the no-resend reasoning above rests on (decision 008).
+        allowH2: false,
         connect: { timeout: timeouts.connectMs },
         headersTimeout: timeouts.headersMs,
         bodyTimeout: timeouts.bodyMs,

@@ -1,7 +1,7 @@
 // GET /api/audit: every attempted change with who, what, to whom, when and what the PBX answered; filters and
 // paging; bad queries refused.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type TestConsole, startTestConsole } from "../test-support.ts";
+import { type TestConsole, defined, startTestConsole } from "../test-support.ts";
 
 type Entry = {
   id: number;
@@ -55,7 +55,7 @@ describe("the audit log", () => {
       pbx: { code: 0, message: "OK pause,1001,501" },
       outcome: "ok",
     });
-    expect(Date.parse(pause!.at)).toBeGreaterThanOrEqual(Date.parse(startedAt));
+    expect(Date.parse(defined(pause, "the pause entry").at)).toBeGreaterThanOrEqual(Date.parse(startedAt));
     expect(entries.find((entry) => entry.action === "assign_agent")).toMatchObject({
       actor: "sue",
       agentId: "1001",

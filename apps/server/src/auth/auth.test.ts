@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openRegistry } from "../registry/open.ts";
-import { ADMIN_PASSWORD, Client, type TestConsole, startTestConsole } from "../test-support.ts";
+import { ADMIN_PASSWORD, Client, type TestConsole, defined, startTestConsole } from "../test-support.ts";
 import { createSessions } from "./sessions.ts";
 import { SIGN_IN_POLICY } from "./throttle.ts";
 
@@ -45,9 +45,9 @@ describe("sign-in", () => {
   it("the session id changes at every sign-in, and the previous one stops working (no fixation)", async () => {
     const client = t.client();
     await client.signIn("sue", "supervisor-password-1");
-    const first = client.cookie!;
+    const first = defined(client.cookie, "a session cookie");
     await client.signIn("sue", "supervisor-password-1");
-    const second = client.cookie!;
+    const second = defined(client.cookie, "a session cookie");
     expect(second).not.toBe(first);
     const old = new Client(t.url);
     old.cookie = first;
@@ -66,7 +66,7 @@ describe("sign-in", () => {
   it("sign-out ends the session on the server: the old cookie no longer works", async () => {
     const client = t.client();
     await client.signIn("sue", "supervisor-password-1");
-    const cookie = client.cookie!;
+    const cookie = defined(client.cookie, "a session cookie");
     const reply = await client.delete("/api/session");
     expect(reply.status).toBe(204);
     expect(reply.headers.get("set-cookie")).toMatch(/cc_session=;/);

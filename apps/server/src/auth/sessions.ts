@@ -56,7 +56,8 @@ export function createSessions(db: Registry, limits: { idleMs: number; absoluteM
   let generation = 0;
 
   function remember(idHash: string, entry: Entry) {
-    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+    const oldest = cache.keys().next();
+    if (cache.size >= CACHE_LIMIT && !oldest.done) cache.delete(oldest.value);
     cache.set(idHash, entry);
   }
 

@@ -126,8 +126,6 @@ type Stream = {
 
 type Session = { token: string; streams: Set<Stream>; timer: NodeJS.Timeout | null };
 
-export type EventStreams = ReturnType<typeof createEventStreams>;
-
 export function createEventStreams(deps: {
   bus: EventBus;
   sessions: Sessions;

@@ -13,6 +13,7 @@ import {
   type Reply,
   SseReader,
   type TestConsole,
+  defined,
   eventually,
   registrySnapshot,
   startTestConsole,
@@ -97,7 +98,7 @@ async function expectWritesFail(status: number, code: string) {
   // All at once, as a busy dashboard would send them (and so a hanging PBX costs one timeout, not six).
   const replies = await Promise.all(writes.map((write) => write.send()));
   for (const [index, write] of writes.entries()) {
-    const reply = replies[index]!;
+    const reply = defined(replies[index], `the reply to ${write.what}`);
     expect({ write: write.what, status: reply.status, code: reply.body.error?.code }).toEqual({
       write: write.what,
       status,

@@ -16,15 +16,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type { Agent, ImportJob, Queue } from "@crystal-console/api";
 import { type PbxSim, startPbxSim } from "@crystal-console/pbx-sim";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { ADMIN_PASSWORD, Client, eventually } from "../test-support.ts";
+import { ADMIN_PASSWORD, Client, builtServer, defined, eventually } from "../test-support.ts";
 
-const ROOT = resolve(fileURLToPath(new URL("../../../..", import.meta.url)));
-const MAIN = join(ROOT, "apps/server/src/main.ts");
 const LATENCY_MS = 30;
 const CONCURRENCY = 4;
 const AGENTS = 150;
@@ -37,28 +34,21 @@ let dataDir: string;
 const running: Server[] = [];
 
 /**
- * The server as its own process. Node runs main.ts itself (tsx as a loader, not the tsx CLI, which would
- * put a wrapper process in between): the SIGKILL must hit the process that holds the registry.
+ * The server as its own process: node itself on the built server, as `pnpm start` runs it (no wrapper
+ * process in between), so the SIGKILL hits the process that holds the registry.
  */
 function startServer(): Promise<Server> {
-  const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      DATA_DIR: dataDir,
-      ADMIN_PASSWORD,
-      SCRYPT_LOG_N: "10",
-      DEMO: "false",
-      LOG_LEVEL: "silent",
-      PBX_URL: sim.url,
-      PBX_SECURE: sim.secure,
-      IMPORT_CONCURRENCY: String(CONCURRENCY),
-      // No unknown outcome is expected here; a settle must not run behind the comparisons' back.
-      PBX_SETTLE_DELAY_MS: "600000",
-    },
+  const { command, args, cwd, env } = builtServer({
+    DATA_DIR: dataDir,
+    PBX_URL: sim.url,
+    PBX_SECURE: sim.secure,
+    IMPORT_CONCURRENCY: String(CONCURRENCY),
+    // No unknown outcome is expected here; a settle must not run behind the comparisons' back.
+    PBX_SETTLE_DELAY_MS: "600000",
+  });
+  const child = spawn(command, args, {
+    cwd,
+    env,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -151,7 +141,7 @@ const asObject = (facts: Facts) => ({
 
 const agentId = (i: number) => String(30_000 + i);
 const nameOf = (id: string) => `Agent ${id}`;
-const outQueueOf = (i: number) => QUEUES[i % QUEUES.length]!;
+const outQueueOf = (i: number) => defined(QUEUES[i % QUEUES.length], "a queue");
 
 const agentsCsv = [
   "agent_id,agent_name,agent_pass,agent_out_q,queues",
@@ -209,7 +199,7 @@ it("after a SIGKILL mid-import only in-flight rows differ, and re-running the im
     () => {
       const calls = newAgentCalls();
       expect(calls.length).toBeGreaterThan(before);
-      return calls.at(-1)!.params.agent_id!;
+      return defined(calls.at(-1)?.params.agent_id, "the last new_agent's agent_id");
     },
     10_000,
     1,

@@ -6,16 +6,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type { Agent, Queue } from "@crystal-console/api";
 import { type PbxSim, startPbxSim } from "@crystal-console/pbx-sim";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { ADMIN_PASSWORD, Client, eventually } from "../test-support.ts";
+import { ADMIN_PASSWORD, Client, builtServer, eventually } from "../test-support.ts";
 
-const ROOT = resolve(fileURLToPath(new URL("../../../..", import.meta.url)));
-const TSX = join(ROOT, "node_modules/.bin/tsx");
-const MAIN = join(ROOT, "apps/server/src/main.ts");
 const LATENCY_MS = 300;
 
 type Server = { child: ChildProcess; url: string; exited: Promise<number | null>; output: () => string };
@@ -25,21 +21,14 @@ let dataDir: string;
 const running: Server[] = [];
 
 function startServer(): Promise<Server> {
-  const child = spawn(TSX, [MAIN], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      DATA_DIR: dataDir,
-      ADMIN_PASSWORD,
-      SCRYPT_LOG_N: "10",
-      DEMO: "false",
-      LOG_LEVEL: "silent",
-      PBX_URL: sim.url,
-      PBX_SECURE: sim.secure,
-    },
+  const { command, args, cwd, env } = builtServer({
+    DATA_DIR: dataDir,
+    PBX_URL: sim.url,
+    PBX_SECURE: sim.secure,
+  });
+  const child = spawn(command, args, {
+    cwd,
+    env,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

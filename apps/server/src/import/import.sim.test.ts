@@ -12,6 +12,7 @@ import type {
 import { MANAGEMENT_PATH, type PbxSim } from "@crystal-console/pbx-sim";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type RunningConsole, startConsole } from "../index.ts";
+import { defined } from "../test-support.ts";
 
 const ADMIN_PASSWORD = "admin-password-123";
 const AGENTS = "agent_id,agent_name,agent_pass,agent_out_q,queues";
@@ -111,7 +112,7 @@ beforeAll(async () => {
     // Unknown outcomes (the HTTP 500 test) are settled later than these tests run.
     PBX_SETTLE_DELAY_MS: "600000",
   });
-  sim = running.sim!;
+  sim = defined(running.sim, "the embedded simulator");
   running.deps.bus.subscribe(({ event }: { event: ConsoleEvent }) => {
     if (event.type === "import") progress.push(event.job);
   });

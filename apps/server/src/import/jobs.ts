@@ -45,8 +45,6 @@ type JobState = {
 /** What one row's PBX calls revealed. */
 type RowCalls = { count: number; adopted: boolean };
 
-export type ImportJobs = ReturnType<typeof createImportJobs>;
-
 export function createImportJobs(deps: ConsoleDeps) {
   const jobs = new Map<string, JobState>();
   // scrypt at N=2^17 takes 128 MB and a core for ~0.5 s: more at once than cores only costs memory.
@@ -133,9 +131,9 @@ export function createImportJobs(deps: ConsoleDeps) {
           const index = queue[next++];
           if (index === undefined) return;
           for (const ahead of queue.slice(next - 1, next - 1 + lookahead)) {
-            if (!prepared.has(ahead)) prepared.set(ahead, preparePasswords(state.planned[ahead]!));
+            if (!prepared.has(ahead)) prepared.set(ahead, preparePasswords(rowAt(state.planned, ahead)));
           }
-          const secret = prepared.get(index)!;
+          const secret = prepared.get(index) ?? preparePasswords(rowAt(state.planned, index));
           prepared.delete(index);
           await runRow(state, index, secret);
         }
@@ -173,8 +171,8 @@ export function createImportJobs(deps: ConsoleDeps) {
 
   async function runRow(state: JobState, index: number, secret: Promise<string | null>): Promise<void> {
     const { job } = state;
-    const planned = state.planned[index]!;
-    const row = job.rows[index]!;
+    const planned = rowAt(state.planned, index);
+    const row = rowAt(job.rows, index);
     row.result = "running";
     const calls: RowCalls = { count: 0, adopted: false };
     try {
@@ -339,4 +337,11 @@ function countingPbx(pbx: PbxClient, calls: RowCalls): PbxClient {
     assignAgent: (p) => count(() => pbx.assignAgent(p)),
     releaseAgent: (p) => count(() => pbx.releaseAgent(p)),
   };
+}
+
+/** A row by the job's own index, which is always in range. */
+function rowAt<T>(rows: T[], index: number): T {
+  const row = rows[index];
+  if (row === undefined) throw new Error(`Import job has no row ${index}.`);
+  return row;
 }

@@ -9,6 +9,7 @@ import {
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../auth/passwords.ts";
+import { defined } from "../test-support.ts";
 import { createLimiter } from "./limit.ts";
 import { type CsvRow, parseCsv } from "./parse.ts";
 import { type PlannedRow, type Snapshot, planRows, settlePassword, summarize } from "./plan.ts";
@@ -48,7 +49,7 @@ function plan(kind: ImportKind, lines: string[], sync = false): PlannedRow[] {
 /** The one row planned from a file with this row (line 2). */
 function agentRow(row: string, sync = false) {
   const [planned] = plan("agents", [AGENTS, row], sync);
-  return planned!.row;
+  return defined(planned, "the planned row").row;
 }
 
 describe("agent rows that are errors name the line and the column", () => {
@@ -107,9 +108,9 @@ describe("queue rows that are errors name the line and the column", () => {
     ["control character in the name", "2005,Sa\u0007les", "queue_name", /control characters/],
   ];
   it.each(cases)("%s", (_, row, field, message) => {
-    const [planned] = plan("queues", [QUEUES, row]);
-    expect(planned!.row).toMatchObject({ line: 2, plan: "error" });
-    expect(planned!.row.fields[field]).toMatch(message);
+    const planned = defined(plan("queues", [QUEUES, row])[0], "the planned row");
+    expect(planned.row).toMatchObject({ line: 2, plan: "error" });
+    expect(planned.row.fields[field]).toMatch(message);
   });
 
   it("a duplicate queue id", () => {
@@ -138,7 +139,7 @@ describe("plans", () => {
   });
 
   it("an existing agent is updated with what differs; memberships are added only, unless sync", () => {
-    const addOnly = plan("agents", [AGENTS, "1001,Noa L,,2002,2002;2001"])[0]!;
+    const addOnly = defined(plan("agents", [AGENTS, "1001,Noa L,,2002,2002;2001"])[0], "the planned row");
     expect(addOnly.row.plan).toBe("update");
     expect(addOnly.row.changes).toEqual([
       { field: "agent_name", from: "Noa Levi", to: "Noa L" },
@@ -147,21 +148,32 @@ describe("plans", () => {
     ]);
     expect(addOnly.op).toMatchObject({ kind: "updateAgent", assign: ["2002"], release: [] });
 
-    const synced = plan("agents", [AGENTS, "1001,Noa Levi,,2000,2002;2001"], true)[0]!;
+    const synced = defined(
+      plan("agents", [AGENTS, "1001,Noa Levi,,2000,2002;2001"], true)[0],
+      "the planned row",
+    );
     expect(synced.row.changes).toEqual([{ field: "queues", from: "2000;2001", to: "2001;2002" }]);
     expect(synced.op).toMatchObject({ kind: "updateAgent", assign: ["2002"], release: ["2000"] });
-    expect(plan("agents", [AGENTS, "1001,Noa Levi,,2000,2000;2001"], true)[0]!.row.plan).toBe("unchanged");
+    expect(
+      defined(plan("agents", [AGENTS, "1001,Noa Levi,,2000,2000;2001"], true)[0], "the planned row").row.plan,
+    ).toBe("unchanged");
   });
 
   it("a password for an existing agent is a change only if it does not verify against the stored hash", async () => {
     const limit = createLimiter(2);
-    const same = plan("agents", [AGENTS, "1001,Noa Levi,noa-pass,2000,2000;2001"])[0]!;
+    const same = defined(
+      plan("agents", [AGENTS, "1001,Noa Levi,noa-pass,2000,2000;2001"])[0],
+      "the planned row",
+    );
     expect(same.row.plan).toBe("update");
     await settlePassword(same, limit);
     expect(same.row).toMatchObject({ plan: "unchanged", changes: [] });
     expect(same.op).toBeNull();
 
-    const other = plan("agents", [AGENTS, "1001,Noa Levi,new-pass,2000,2000;2001"])[0]!;
+    const other = defined(
+      plan("agents", [AGENTS, "1001,Noa Levi,new-pass,2000,2000;2001"])[0],
+      "the planned row",
+    );
     await settlePassword(other, limit);
     expect(other.row).toMatchObject({
       plan: "update",
@@ -169,7 +181,7 @@ describe("plans", () => {
     });
     expect(other.op).toMatchObject({ kind: "updateAgent", edit: { password: "new-pass" } });
 
-    const renamed = plan("agents", [AGENTS, "1001,Noa B,noa-pass,2000,"])[0]!;
+    const renamed = defined(plan("agents", [AGENTS, "1001,Noa B,noa-pass,2000,"])[0], "the planned row");
     await settlePassword(renamed, limit);
     expect(renamed.row.changes.map((change) => change.field)).toEqual(["agent_name"]);
     expect(renamed.op).toMatchObject({ edit: { name: "Noa B" } });

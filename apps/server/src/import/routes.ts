@@ -12,9 +12,9 @@ import {
 } from "@crystal-console/api";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import { limitBody } from "../app.ts";
 import { currentUser, requireRole } from "../auth/middleware.ts";
 import type { ConsoleDeps } from "../deps.ts";
+import { limitBody } from "../http/body-limit.ts";
 import { HttpError, validationError } from "../http/errors.ts";
 import type { AppEnv } from "../http/env.ts";
 import { fieldErrors, validate } from "../http/validate.ts";

@@ -1,7 +1,13 @@
 // Unknown outcomes (design.md rule 3): a PBX that doesn't answer in time gives 504, the agent is shown
 // unconfirmed, and one follow-up "ensure" settles it by reading an answer, never a blind resend.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type TestConsole, eventually, registrySnapshot, startTestConsole } from "../test-support.ts";
+import {
+  type TestConsole,
+  defined,
+  eventually,
+  registrySnapshot,
+  startTestConsole,
+} from "../test-support.ts";
 
 const SETTLE_MS = 200;
 const HEADERS_TIMEOUT_MS = 300;
@@ -58,7 +64,9 @@ describe("a PBX that hangs", () => {
     expect(logins).toHaveLength(2);
     expect(logins[0]?.fault).toBe("hang");
     expect(logins[1]?.answer).toBe(`0: OK login,${id},601`);
-    expect(logins[1]!.at - logins[0]!.at).toBeGreaterThanOrEqual(SETTLE_MS);
+    expect(
+      defined(logins[1], "the second login").at - defined(logins[0], "the first login").at,
+    ).toBeGreaterThanOrEqual(SETTLE_MS);
   });
 
   it("new_agent: 504, then the follow-up creates it exactly once", async () => {

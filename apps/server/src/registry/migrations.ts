@@ -1,5 +1,6 @@
 // Migrations, run at start. Written in Kysely's portable schema builder so the Postgres dialect can serve too.
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import { type Kysely, sql } from "kysely";
+import { type Migration, type MigrationProvider, Migrator } from "kysely/migration";
 
 const migrations: Record<string, Migration> = {
   "001-initial": {
@@ -88,7 +89,7 @@ const migrations: Record<string, Migration> = {
           continue;
         }
         let suffix = 2;
-        let renamed = "";
+        let renamed: string;
         do renamed = `${username.slice(0, 29)}-${suffix++}`;
         while (taken.has(renamed.toLowerCase()));
         taken.add(renamed.toLowerCase());

@@ -53,7 +53,8 @@ function withStatementCache(sqlite: SQLite.Database, onClose: () => void) {
       let statement = statements.get(sql);
       if (!statement) {
         statement = sqlite.prepare(sql);
-        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+        const oldest = statements.keys().next();
+        if (statements.size >= STATEMENT_CACHE_SIZE && !oldest.done) statements.delete(oldest.value);
         statements.set(sql, statement);
       }
       return statement;

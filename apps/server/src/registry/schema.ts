@@ -81,5 +81,4 @@ export type EventsTable = {
 };
 
 export type AgentRow = Selectable<AgentsTable>;
-export type QueueRow = Selectable<QueuesTable>;
 export type UserRow = Selectable<UsersTable>;

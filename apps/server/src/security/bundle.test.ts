@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, expect, it } from "vitest";
+import { defined } from "../test-support.ts";
 
 const ROOT = resolve(fileURLToPath(new URL("../../../..", import.meta.url)));
 const DIST = join(ROOT, "apps/web/dist");
@@ -66,7 +67,10 @@ it("no source maps and no dotfiles are shipped", () => {
 });
 
 it("index.html loads scripts and styles from files only (no inline code the CSP would block)", () => {
-  const index = files.find((file) => file.path === "index.html")!.text;
+  const index = defined(
+    files.find((file) => file.path === "index.html"),
+    "index.html",
+  ).text;
   const scripts = [...index.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)];
   expect(scripts.length).toBeGreaterThan(0);
   for (const [, attributes, body] of scripts) {

@@ -33,7 +33,7 @@ async function crossSite(method: string, path: string, body: string, contentType
     },
     body,
   });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as unknown };
+  return { status: response.status, headers: response.headers, body: await response.json() };
 }
 
 function accessControlHeaders(headers: Headers): string[] {

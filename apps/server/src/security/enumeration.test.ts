@@ -3,7 +3,7 @@
 // id exists, was deleted, or never did; an agent asking about another agent's id learns nothing either.
 // Timing: an unknown username costs the same scrypt work as a known one (the decoy hash has the same cost).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_PASSWORD, type Reply, type TestConsole, startTestConsole } from "../test-support.ts";
+import { ADMIN_PASSWORD, type Reply, type TestConsole, defined, startTestConsole } from "../test-support.ts";
 
 /**
  * A higher scrypt cost than the other suites' (2^10): at 2^13 one hash takes several milliseconds, more
@@ -89,7 +89,7 @@ describe("one answer for every failed sign-in", () => {
     );
     for (const reply of answers) {
       expect(reply.status).toBe(403);
-      expect(reply.text).toBe(answers[0]!.text);
+      expect(reply.text).toBe(defined(answers[0], "the first answer").text);
     }
   });
 });
@@ -98,7 +98,8 @@ describe("timing", () => {
   const median = (values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b);
     const middle = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+    const at = (index: number) => defined(sorted[index], "a sorted value");
+    return sorted.length % 2 ? at(middle) : (at(middle - 1) + at(middle)) / 2;
   };
 
   it("the decoy hash checked for unknown users has the configured cost", () => {

@@ -5,7 +5,13 @@
 // read.
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type Reply, type TestConsole, registrySnapshot, startTestConsole } from "../test-support.ts";
+import {
+  type Reply,
+  type TestConsole,
+  defined,
+  registrySnapshot,
+  startTestConsole,
+} from "../test-support.ts";
 
 let t: TestConsole;
 let nextId = 5000;
@@ -60,7 +66,7 @@ function expectRefused(reply: Reply, field: string) {
 const lastCall = (action: string) => {
   const calls = t.pbx.calls().filter((call) => call.action === action);
   expect(calls).toHaveLength(1);
-  return calls[0]!;
+  return defined(calls[0], `the ${action} call`);
 };
 const paramNames = (params: Record<string, string>) => Object.keys(params).sort();
 

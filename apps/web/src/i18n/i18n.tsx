@@ -97,7 +97,10 @@ export function useFormat() {
 
 let timeZone: format.TimeZone;
 
-/** The call centre's time zone (IANA name); until it is set, times are in the browser's own. */
+/**
+ * The call centre's time zone (IANA name); until it is set, times are in the browser's own.
+ * @public (issue 12's TIME_ZONE sets it)
+ */
 export function setTimeZone(zone: format.TimeZone): void {
   timeZone = zone;
 }

@@ -24,6 +24,7 @@ import { API_LANGUAGE, ApiRequestError, describeError, errorMessage } from "../.
 import { PbxAnswer } from "../../lib/PbxAnswer.tsx";
 import { ErrorNotice, PageHeader, Spinner, buttonClass, inputClass } from "../../lib/ui.tsx";
 import {
+  csvDownloads,
   useCancelImport,
   useImportJobs,
   useImportProgress,
@@ -66,10 +67,10 @@ export default function ImportPage() {
     <main className="mx-auto w-full max-w-6xl p-3 sm:p-6">
       <PageHeader title={t("import.title")}>
         <div className="flex flex-wrap gap-2">
-          <a className={buttonClass("secondary")} href="/api/export/agents.csv" download>
+          <a className={buttonClass("secondary")} href={csvDownloads.agents} download>
             {t("import.exportAgents")}
           </a>
-          <a className={buttonClass("secondary")} href="/api/export/queues.csv" download>
+          <a className={buttonClass("secondary")} href={csvDownloads.queues} download>
             {t("import.exportQueues")}
           </a>
         </div>
@@ -653,11 +654,7 @@ function ImportJobView({ jobId, onNewImport }: { jobId: string; onNewImport: () 
             )}
             {ended && (
               <>
-                <a
-                  className={buttonClass("secondary")}
-                  href={`/api/import/jobs/${encodeURIComponent(jobId)}/report.csv`}
-                  download
-                >
+                <a className={buttonClass("secondary")} href={csvDownloads.report(jobId)} download>
                   {t("import.report")}
                 </a>
                 <button type="button" className={buttonClass("primary")} onClick={onNewImport}>

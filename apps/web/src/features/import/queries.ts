@@ -22,6 +22,13 @@ export const importKeys = {
   results: (jobId: string) => [...importKeys.jobs(), jobId, "results"] as const,
 };
 
+/** Where the browser downloads a CSV file itself (a plain link, so the server's file name is kept). */
+export const csvDownloads = {
+  agents: "/api/export/agents.csv",
+  queues: "/api/export/queues.csv",
+  report: (jobId: string) => `/api/import/jobs/${encodeURIComponent(jobId)}/report.csv`,
+};
+
 export const POLL_MS = 500;
 
 const isRunning = (job: Pick<ImportJobProgress, "status"> | undefined) => !job || job.status === "running";

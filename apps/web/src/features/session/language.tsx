@@ -7,7 +7,7 @@ import { activateLanguage, currentLanguage, useT } from "../../i18n/i18n.tsx";
 import { isLanguage, languageName, languages } from "../../i18n/languages.ts";
 import { api } from "../../lib/api.ts";
 import { showErrorToast } from "../../lib/toast.tsx";
-import { sessionKeys } from "./queries.ts";
+import { sessionKeys } from "./keys.ts";
 
 /** Chosen on the sign-in page before signing in: saved as the person's own once they are signed in. */
 let chosenBeforeSignIn: Language | null = null;

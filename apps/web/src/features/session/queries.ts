@@ -2,12 +2,8 @@
 import type { LoginRequest, Role, SessionResponse, SessionUser } from "@crystal-console/api";
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ApiRequestError, api } from "../../lib/api.ts";
+import { sessionKeys } from "./keys.ts";
 import { languageAtSignIn } from "./language.tsx";
-
-export const sessionKeys = {
-  all: ["session"] as const,
-  current: () => [...sessionKeys.all, "current"] as const,
-};
 
 async function fetchSession(): Promise<SessionUser | null> {
   try {

@@ -13,14 +13,13 @@ import {
   formatNumber,
   formatPercent,
   formatRelative,
-} from "./format.ts";
-import { browserLanguage } from "./languages.ts";
+} from "../src/i18n/format.ts";
+import { browserLanguage } from "../src/i18n/languages.ts";
 
 const catalog = (language: string) =>
-  JSON.parse(readFileSync(new URL(`./catalogs/${language}.json`, import.meta.url), "utf8")) as Record<
-    string,
-    string
-  >;
+  JSON.parse(
+    readFileSync(new URL(`../src/i18n/catalogs/${language}.json`, import.meta.url), "utf8"),
+  ) as Record<string, string>;
 
 function translator(language: string) {
   const i18n = setupI18n();

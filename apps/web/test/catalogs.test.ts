@@ -8,7 +8,7 @@ import { languages as contractLanguages } from "@crystal-console/api";
 import { compileMessage } from "@lingui/message-utils/compileMessage";
 import { describe, expect, it } from "vitest";
 
-const dir = fileURLToPath(new URL("./catalogs/", import.meta.url));
+const dir = fileURLToPath(new URL("../src/i18n/catalogs/", import.meta.url));
 const catalogs = Object.fromEntries(
   readdirSync(dir)
     .filter((file) => file.endsWith(".json"))

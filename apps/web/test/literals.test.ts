@@ -4,9 +4,9 @@ import { fileURLToPath } from "node:url";
 import { ESLint } from "eslint";
 import tseslint from "typescript-eslint";
 import { describe, expect, it } from "vitest";
-import { noLiteralText } from "../../eslint.i18n.js";
+import { noLiteralText } from "../eslint.i18n.js";
 
-const root = fileURLToPath(new URL("../../../../", import.meta.url));
+const root = fileURLToPath(new URL("../../../", import.meta.url));
 const eslint = new ESLint({
   cwd: root,
   overrideConfigFile: true,
