@@ -5,6 +5,7 @@ import { createNodeResolver, importX } from "eslint-plugin-import-x";
 import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 import tseslint from "typescript-eslint";
+import { noLiteralText } from "./apps/web/eslint.i18n.js";
 
 /** Who may import what: the PBX's HTTP client and the database drivers each stay in one place (design.md). */
 const UNDICI = {
@@ -101,6 +102,7 @@ export default defineConfig(
     plugins: { "react-hooks": reactHooks },
     rules: reactHooks.configs.recommended.rules,
   },
+  noLiteralText,
   {
     // Components never build URLs: every request path lives in a feature's queries or lib/api.ts.
     files: ["apps/web/src/features/**/*.tsx"],

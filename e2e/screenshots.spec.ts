@@ -1,9 +1,11 @@
-// Screenshots for the README: the board at laptop size, the agent's page at phone size, and an admin page.
-// The test run writes them to test-results/screenshots (git-ignored), so a run leaves the work tree clean;
-// `pnpm screenshots` sets SCREENSHOTS_DIR=docs/screenshots to refresh the README's copies.
+// Screenshots for the README: the board at laptop size, the agent's page at phone size, and an admin page;
+// then the board and the agent's page again in Hebrew. The test run writes them to test-results/screenshots
+// (git-ignored), so a run leaves the work tree clean; `pnpm screenshots` sets SCREENSHOTS_DIR=docs/screenshots
+// to refresh the README's copies.
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { defined, expect, test, uniqueExtension } from "./fixtures.ts";
+import type { Page } from "@playwright/test";
+import { CSRF, defined, expect, test, uniqueExtension } from "./fixtures.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SHOTS_DIR = resolve(ROOT, process.env.SCREENSHOTS_DIR ?? "test-results/screenshots");
@@ -34,4 +36,34 @@ test("the admin's agents page", async ({ page, signIn }) => {
   await page.goto("/admin/agents");
   await expect(page.getByRole("table", { name: "Agents" })).toBeVisible();
   await page.screenshot({ path: shots("admin-agents") });
+});
+
+/** The signed-in person's language, stored for them (as the header's menu does). */
+async function chooseHebrew(page: Page) {
+  const response = await page.request.put("/api/session/language", {
+    data: { language: "he" },
+    headers: CSRF,
+  });
+  expect(response.ok()).toBe(true);
+}
+
+test("the board in Hebrew, right to left", async ({ page, signIn }) => {
+  await signIn("supervisor");
+  await chooseHebrew(page);
+  await page.goto("/board");
+  await expect(page.getByRole("heading", { name: /נציגים/ })).toBeVisible();
+  await expect(page.getByRole("row").nth(5)).toBeVisible();
+  await page.screenshot({ path: shots("board-he") });
+});
+
+test("the agent's page in Hebrew on a phone", async ({ page, signIn, adminApi }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const agent = await signIn("agent");
+  await chooseHebrew(page);
+  await adminApi.setState(agent.agentId!, { action: "login", extension: uniqueExtension() });
+  await adminApi.setState(agent.agentId!, { action: "pause", reason: "Lunch" });
+  await page.goto("/me");
+  await expect(page.getByText("בהפסקה", { exact: true })).toBeVisible();
+  await page.screenshot({ path: shots("agent-he"), fullPage: true });
+  await adminApi.setState(agent.agentId!, { action: "logoff" });
 });

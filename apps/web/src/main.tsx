@@ -4,7 +4,9 @@ import { createRoot } from "react-dom/client";
 import { RouterProvider } from "react-router";
 import { createQueryClient } from "./app/queryClient.ts";
 import { router } from "./app/router.tsx";
-import { sessionKeys } from "./features/session/queries.ts";
+import { sessionKeys } from "./features/session/keys.ts";
+import { LanguageProvider, activateLanguage } from "./i18n/i18n.tsx";
+import { browserLanguage, rememberedLanguage } from "./i18n/languages.ts";
 import { onUnauthenticated, signInPath } from "./lib/api.ts";
 import { Toasts } from "./lib/toast.tsx";
 import "./index.css";
@@ -23,11 +25,17 @@ onUnauthenticated(() => {
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root");
 
+// The first words need a catalog: the language last used in this browser, else the browser's own. Once
+// signed in, the language stored for the person takes over (features/session/language.ts).
+await activateLanguage(rememberedLanguage() ?? browserLanguage());
+
 createRoot(root).render(
   <StrictMode>
-    <QueryClientProvider client={queryClient}>
-      <RouterProvider router={router} />
-      <Toasts />
-    </QueryClientProvider>
+    <LanguageProvider>
+      <QueryClientProvider client={queryClient}>
+        <RouterProvider router={router} />
+        <Toasts />
+      </QueryClientProvider>
+    </LanguageProvider>
   </StrictMode>,
 );

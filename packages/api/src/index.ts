@@ -97,10 +97,18 @@ export const consoleRoleSchema = z.enum(["admin", "supervisor"], {
   error: "Role must be admin or supervisor",
 });
 
+/** The languages the console speaks (the SPA has one message catalog for each). */
+export const languages = ["en", "he"] as const;
+export const languageSchema = z.enum(languages, { error: `Language must be one of ${languages.join(", ")}` });
+export type Language = z.infer<typeof languageSchema>;
+export const isLanguage = (value: unknown): value is Language => languageSchema.safeParse(value).success;
+
 export const sessionUserSchema = z.object({
   username: z.string(),
   role: roleSchema,
   agentId: z.string().optional(),
+  /** The language this person chose, kept on the server; null until they choose one. */
+  language: languageSchema.nullable().optional(),
 });
 export type SessionUser = z.infer<typeof sessionUserSchema>;
 
@@ -157,6 +165,10 @@ export const loginRequestSchema = z.object({
     .max(256, { error: "Password must be at most 256 characters" }),
 });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+/** PUT /api/session/language: the signed-in person's language, remembered for every browser. */
+export const languageRequestSchema = z.object({ language: languageSchema });
+export type LanguageRequest = z.infer<typeof languageRequestSchema>;
 
 export const createAgentRequestSchema = z.object({
   id: newAgentIdSchema,
@@ -266,11 +278,30 @@ export const errorCodes = [
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
+/**
+ * Why a field was refused, as a stable code beside the English sentence in `fields` (the SPA shows the
+ * reason in the person's language from it): the value breaks the field's rule (`invalid`), is missing,
+ * too short or too long, or the server knows better (taken, a deleted agent's id, no such queue...).
+ */
+export const fieldReasons = [
+  "invalid",
+  "required",
+  "too_short",
+  "too_long",
+  "taken",
+  "retired",
+  "unknown_queue",
+  "unlisted_reason",
+] as const;
+export type FieldReason = (typeof fieldReasons)[number];
+
 export type ApiError = {
   error: {
     code: ErrorCode;
     message: string;
     fields?: Record<string, string>;
+    /** The reason code of each field in `fields` that has one. */
+    reasons?: Record<string, FieldReason>;
     pbx?: { code: number; message: string };
   };
 };

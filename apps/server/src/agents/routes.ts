@@ -92,6 +92,7 @@ export function agentRoutes(deps: ConsoleDeps) {
         ) {
           throw new HttpError(400, "VALIDATION", "Unknown pause reason.", {
             fields: { reason: `Reason must be one of: ${deps.config.pauseReasons.join(", ")}` },
+            reasons: { reason: "unlisted_reason" },
           });
         }
         const agent = valueOf(

@@ -75,7 +75,9 @@ async function requireActiveAgent(deps: AgentDeps, id: string): Promise<AgentRow
 
 async function requireKnownQueue(deps: AgentDeps, queueId: string, field: string): Promise<void> {
   if (!(await queueExists(deps.db, queueId))) {
-    throw validationError({ [field]: `Queue ${queueId} does not exist in the console` });
+    throw validationError({ [field]: `Queue ${queueId} does not exist in the console` }, undefined, {
+      [field]: "unknown_queue",
+    });
   }
 }
 
@@ -84,7 +86,10 @@ function retiredError(id: string): HttpError {
     409,
     "CONFLICT",
     `Agent id ${id} belonged to a deleted agent. The PBX keeps deleted ids forever, so it can never be used again.`,
-    { fields: { id: "This id belonged to a deleted agent and can never be used again" } },
+    {
+      fields: { id: "This id belonged to a deleted agent and can never be used again" },
+      reasons: { id: "retired" },
+    },
   );
 }
 
@@ -113,6 +118,7 @@ export async function createAgent(
   if (existing?.active === 1) {
     throw new HttpError(409, "CONFLICT", `Agent ${input.id} already exists.`, {
       fields: { id: "An agent with this id already exists" },
+      reasons: { id: "taken" },
     });
   }
   if (existing?.active === 0) throw retiredError(input.id);

@@ -1,6 +1,6 @@
 // Sign in, who am I, sign out. Agents sign in with their agent id and agent password.
 import { ID_PATTERN } from "@crystal-console/crystal/rules";
-import { loginRequestSchema, type SessionUser } from "@crystal-console/api";
+import { languageRequestSchema, loginRequestSchema, type SessionUser } from "@crystal-console/api";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { type Context, Hono } from "hono";
 import { recordAudit } from "../audit/audit.ts";
@@ -11,7 +11,8 @@ import { findUser } from "../registry/users.ts";
 import { HttpError } from "../http/errors.ts";
 import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
-import { currentUser, type sessionCookie } from "./middleware.ts";
+import { withLanguage, writeLanguage } from "./language.ts";
+import { currentUser, requireSignedIn, type sessionCookie } from "./middleware.ts";
 import { verifyPassword } from "./passwords.ts";
 
 /**
@@ -88,9 +89,15 @@ export function sessionRoutes(deps: ConsoleDeps, cookie: ReturnType<typeof sessi
         ...(user.agentId ? { agentId: user.agentId } : {}),
         outcome: "ok",
       });
-      return c.json({ user }, 200);
+      return c.json({ user: await withLanguage(deps, user) }, 200);
     })
-    .get("/", (c) => c.json({ user: currentUser(c) }, 200))
+    .get("/", async (c) => c.json({ user: await withLanguage(deps, currentUser(c)) }, 200))
+    .put("/language", requireSignedIn, validate("json", languageRequestSchema), async (c) => {
+      const user = currentUser(c);
+      const { language } = c.req.valid("json");
+      await writeLanguage(deps, user, language);
+      return c.json({ user: { ...user, language } }, 200);
+    })
     .delete("/", async (c) => {
       const token = c.get("sessionToken");
       if (token) await deps.sessions.end(token);

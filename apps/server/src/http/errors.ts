@@ -1,8 +1,13 @@
 // The one error type routes and services throw; the app's error handler turns it into the contract's shape.
-import type { ApiError, ErrorCode } from "@crystal-console/api";
+import type { ApiError, ErrorCode, FieldReason } from "@crystal-console/api";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
-type Details = { fields?: Record<string, string>; pbx?: { code: number; message: string } };
+type Details = {
+  fields?: Record<string, string>;
+  /** A stable code for each field's reason (the SPA words it in the person's language). */
+  reasons?: Record<string, FieldReason>;
+  pbx?: { code: number; message: string };
+};
 
 export class HttpError extends Error {
   constructor(
@@ -21,5 +26,8 @@ export class HttpError extends Error {
 
 export const notFound = (what: string) => new HttpError(404, "NOT_FOUND", `${what} was not found.`);
 
-export const validationError = (fields: Record<string, string>, message = "Some fields are not valid.") =>
-  new HttpError(400, "VALIDATION", message, { fields });
+export const validationError = (
+  fields: Record<string, string>,
+  message = "Some fields are not valid.",
+  reasons?: Record<string, FieldReason>,
+) => new HttpError(400, "VALIDATION", message, reasons ? { fields, reasons } : { fields });

@@ -10,7 +10,7 @@
 // settle: one follow-up, sent later by whichever instance claims it (pbx/settle.ts), reads the answer.
 import type { ConsoleEvent } from "@crystal-console/api";
 import { PbxInputError, PbxTransportError, type PbxAnswer } from "@crystal-console/crystal";
-import { type AuditRecord, auditRow } from "../audit/audit.ts";
+import { auditRow } from "../audit/audit.ts";
 import type { EventBus } from "../events/bus.ts";
 import { HttpError, validationError } from "../http/errors.ts";
 import { refreshConfirmed } from "../registry/agents.ts";

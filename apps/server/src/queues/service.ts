@@ -75,6 +75,7 @@ export async function createQueue(
   if (await queueExists(deps.db, input.id)) {
     throw new HttpError(409, "CONFLICT", `Queue ${input.id} already exists.`, {
       fields: { id: "A queue with this id already exists" },
+      reasons: { id: "taken" },
     });
   }
   const attempt: PbxAttempt = {

@@ -189,6 +189,17 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex("audit_at").on("audit").column("at").execute();
     },
   },
+  "004-language": {
+    // Each person's language (issue 13): chosen in the SPA, kept here so it follows them to any browser.
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable("users").addColumn("language", "text").execute();
+      await db.schema.alterTable("agents").addColumn("language", "text").execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable("users").dropColumn("language").execute();
+      await db.schema.alterTable("agents").dropColumn("language").execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -21,6 +21,8 @@ export type UsersTable = {
   password_hash: string;
   disabled: number;
   created_at: string;
+  /** The language the person chose in the SPA (one of the contract's `languages`); null until they do. */
+  language?: string | null;
 };
 
 export type SessionsTable = {
@@ -47,6 +49,8 @@ export type AgentsTable = {
   status_by: string | null;
   pause_reason: string | null;
   confirmed: number;
+  /** The language the agent chose on its own page; null until it does. */
+  language?: string | null;
 };
 
 export type QueuesTable = {

@@ -35,6 +35,7 @@ async function requireUser(db: Registry, username: string): Promise<UserRow> {
 const usernameTaken = (existing: string) =>
   new HttpError(409, "CONFLICT", `User ${existing} already exists; usernames ignore case.`, {
     fields: { username: `This username is taken (by ${existing}; usernames ignore case)` },
+    reasons: { username: "taken" },
   });
 
 /** A unique index refused the row (SQLite's and PostgreSQL's codes). */
@@ -54,6 +55,7 @@ export async function createUser(
     password_hash: await hashPassword(input.password, deps.config.scryptLogN),
     disabled: 0,
     created_at: new Date().toISOString(),
+    language: null,
   };
   try {
     await transact(deps.db, async (trx) => {
@@ -147,6 +149,7 @@ export async function ensureFirstAdmin(deps: Pick<ConsoleDeps, "db" | "config">,
     password_hash: await hashPassword(password, deps.config.scryptLogN),
     disabled: 0,
     created_at: new Date().toISOString(),
+    language: null,
   };
   // Two consoles starting at once on an empty registry: one of them creates the admin.
   try {

@@ -2,46 +2,51 @@ import type { Role } from "@crystal-console/api";
 import type { ReactNode } from "react";
 import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { signInPath } from "../lib/api.ts";
-import { ErrorNotice, Spinner, buttonClass } from "../lib/ui.tsx";
+import { ErrorNotice, Spinner, buttonClass, useDocumentTitle } from "../lib/ui.tsx";
 import { ConnectionIndicator, PbxHealthBanner } from "../features/live/LiveStatus.tsx";
 import { useLiveEvents } from "../features/live/useLiveEvents.ts";
 import { homePath, useCurrentUser, useSession, useSignOut } from "../features/session/queries.ts";
 import type { SessionUser } from "@crystal-console/api";
+import { T, useT, type MessageKey } from "../i18n/i18n.tsx";
+import { LanguagePicker, useAdoptLanguage, useSaveLanguage } from "../features/session/language.tsx";
 
-const links: { to: string; label: string; roles: Role[] }[] = [
-  { to: "/board", label: "Board", roles: ["admin", "supervisor"] },
-  { to: "/me", label: "My state", roles: ["agent"] },
-  { to: "/audit", label: "Audit", roles: ["admin", "supervisor"] },
-  { to: "/admin/agents", label: "Agents", roles: ["admin"] },
-  { to: "/admin/queues", label: "Queues", roles: ["admin"] },
-  { to: "/admin/users", label: "Users", roles: ["admin"] },
-  { to: "/admin/import", label: "Import", roles: ["admin"] },
+const links: { to: string; label: MessageKey; roles: Role[] }[] = [
+  { to: "/board", label: "nav.board", roles: ["admin", "supervisor"] },
+  { to: "/me", label: "nav.me", roles: ["agent"] },
+  { to: "/audit", label: "nav.audit", roles: ["admin", "supervisor"] },
+  { to: "/admin/agents", label: "nav.agents", roles: ["admin"] },
+  { to: "/admin/queues", label: "nav.queues", roles: ["admin"] },
+  { to: "/admin/users", label: "nav.users", roles: ["admin"] },
+  { to: "/admin/import", label: "nav.import", roles: ["admin"] },
 ];
 
 /** Every page behind sign-in: the session check, the header, live events, the PBX banner. */
 export function SignedInLayout() {
   const session = useSession();
   const location = useLocation();
-  if (session.isPending) return <Spinner label="Opening the console" />;
-  if (session.isError)
-    return <ErrorNotice title="The console server could not be reached." error={session.error} />;
+  const t = useT();
+  if (session.isPending) return <Spinner label={t("shell.opening")} />;
+  if (session.isError) return <ErrorNotice title={t("shell.unreachable")} error={session.error} />;
   if (!session.data) return <Navigate to={signInPath(location.pathname + location.search)} replace />;
   return <Shell user={session.data} />;
 }
 
 function Shell({ user }: { user: SessionUser }) {
   useLiveEvents(user);
+  useAdoptLanguage(user);
   const signOut = useSignOut();
+  const saveLanguage = useSaveLanguage();
   const navigate = useNavigate();
+  const t = useT();
   return (
     <div className="flex h-dvh flex-col bg-slate-100 text-slate-900">
       <header className="bg-slate-900 text-white">
         <div className="flex flex-wrap items-center gap-x-4 gap-y-2 px-3 py-2 sm:px-4">
           <Link to={homePath(user.role)} className="flex items-center gap-2 font-semibold">
             <img src="/favicon.svg" alt="" className="size-6" />
-            <span>Crystal Console</span>
+            <span>{t("app.name")}</span>
           </Link>
-          <nav aria-label="Main" className="order-3 w-full overflow-x-auto sm:order-none sm:w-auto">
+          <nav aria-label={t("nav.main")} className="order-3 w-full overflow-x-auto sm:order-none sm:w-auto">
             <ul className="flex gap-1">
               {links
                 .filter((link) => link.roles.includes(user.role))
@@ -53,16 +58,20 @@ function Shell({ user }: { user: SessionUser }) {
                         `block rounded-md px-3 py-1.5 text-sm whitespace-nowrap ${isActive ? "bg-white/15 font-semibold" : "text-slate-200 hover:bg-white/10"}`
                       }
                     >
-                      {link.label}
+                      {t(link.label)}
                     </NavLink>
                   </li>
                 ))}
             </ul>
           </nav>
-          <div className="ml-auto flex items-center gap-3">
+          <div className="ms-auto flex items-center gap-3">
             <ConnectionIndicator />
+            <LanguagePicker tone="dark" onChange={(language) => saveLanguage.mutate(language)} />
             <span className="hidden text-sm text-slate-300 md:inline">
-              {user.username} <span className="text-slate-400">({user.role})</span>
+              <T
+                k="shell.whoAmI"
+                values={{ name: <bdi>{user.username}</bdi>, role: t(`role.${user.role}`) }}
+              />
             </span>
             <button
               type="button"
@@ -72,7 +81,7 @@ function Shell({ user }: { user: SessionUser }) {
                 signOut.mutate(undefined, { onSuccess: () => void navigate("/sign-in", { replace: true }) })
               }
             >
-              Sign out
+              {t("shell.signOut")}
             </button>
           </div>
         </div>
@@ -99,12 +108,14 @@ export function HomeRedirect() {
 
 export function NotFoundPage() {
   const user = useCurrentUser();
+  const t = useT();
+  useDocumentTitle(t("notFound.title"));
   return (
     <main className="p-6">
-      <h1 className="text-xl font-semibold">Page not found</h1>
+      <h1 className="text-xl font-semibold">{t("notFound.title")}</h1>
       <p className="mt-2 text-sm">
         <Link className="text-cyan-800 underline" to={homePath(user.role)}>
-          Go to your start page
+          {t("notFound.home")}
         </Link>
       </p>
     </main>

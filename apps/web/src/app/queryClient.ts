@@ -2,6 +2,7 @@
 // unless the screen that made it shows the error itself (`meta.toast: false`). Forms show their errors
 // next to the fields and still toast a PBX refusal (`meta.toast: "pbx"`), so it is seen wherever it lands.
 import { MutationCache, QueryClient } from "@tanstack/react-query";
+import type { MessageKey } from "../i18n/i18n.tsx";
 import { ApiRequestError } from "../lib/api.ts";
 import { showErrorToast } from "../lib/toast.tsx";
 
@@ -9,7 +10,7 @@ declare module "@tanstack/react-query" {
   // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- module augmentation needs an interface
   interface Register {
     /** `toast`: false when the screen shows the error itself; "pbx" to toast only the PBX's refusals. */
-    mutationMeta: { toast?: boolean | "pbx"; errorContext?: string };
+    mutationMeta: { toast?: boolean | "pbx"; errorContext?: MessageKey };
   }
 }
 

@@ -1,11 +1,16 @@
 import { lazy, Suspense, type ReactNode } from "react";
 import { createBrowserRouter } from "react-router";
 import { Spinner } from "../lib/ui.tsx";
-import { BoardPage } from "../features/agents/BoardPage.tsx";
 import { SignInPage } from "../features/session/SignInPage.tsx";
 import { HomeRedirect, NotFoundPage, RequireRole, SignedInLayout } from "./SignedInLayout.tsx";
 
-// Admin, audit and the agent's own page load on demand: the board is what most sessions open.
+// Every page but sign-in loads on demand, the board too: its grid and drag-and-drop (dnd-kit, the
+// virtualizer) are a fifth of the JavaScript, and the first screen only needs the shell and a catalog.
+const loadBoard = () => import("../features/agents/BoardPage.tsx");
+const BoardPage = lazy(loadBoard);
+// Opening the board itself (the supervisors' start page): fetch its code while the catalog and the session
+// load, rather than after them.
+if (window.location.pathname === "/" || window.location.pathname.startsWith("/board")) void loadBoard();
 const MePage = lazy(() => import("../features/agents/MePage.tsx"));
 const AuditPage = lazy(() => import("../features/audit/AuditPage.tsx"));
 const AdminAgentsPage = lazy(() => import("../features/agents/AdminAgentsPage.tsx"));
@@ -23,11 +28,7 @@ export const router = createBrowserRouter([
       { index: true, element: <HomeRedirect /> },
       {
         path: "board",
-        element: (
-          <RequireRole roles={["admin", "supervisor"]}>
-            <BoardPage />
-          </RequireRole>
-        ),
+        element: <RequireRole roles={["admin", "supervisor"]}>{page(<BoardPage />)}</RequireRole>,
       },
       { path: "me", element: <RequireRole roles={["agent"]}>{page(<MePage />)}</RequireRole> },
       {

@@ -1,6 +1,7 @@
 // Building blocks of the admin pages (agents, queues, users): the table of rows with their action
 // buttons, the dialog opened for one row, and the form inside it. Imported only by those lazy pages.
 import type { FormEvent, ReactNode } from "react";
+import { useT } from "../i18n/i18n.tsx";
 import { FormError } from "./FormError.tsx";
 import type { FormErrors } from "./forms.ts";
 import { Dialog, buttonClass } from "./ui.tsx";
@@ -27,8 +28,9 @@ export function AdminTable({
   columns: string[];
   children: ReactNode;
 }) {
+  const t = useT();
   return (
-    <table className="w-full text-left text-sm">
+    <table className="w-full text-start text-sm">
       <caption className="sr-only">{caption}</caption>
       <thead className="bg-slate-50 text-xs text-slate-700">
         <tr>
@@ -38,7 +40,7 @@ export function AdminTable({
             </th>
           ))}
           <th scope="col" className="px-3 py-2">
-            <span className="sr-only">Actions</span>
+            <span className="sr-only">{t("grid.actions")}</span>
           </th>
         </tr>
       </thead>
@@ -99,7 +101,7 @@ export function ItemDialog<T>({
   children,
 }: {
   item: T | null;
-  title: (item: T) => string;
+  title: (item: T) => ReactNode;
   onClose: () => void;
   children: (item: T) => ReactNode;
 }) {
@@ -131,6 +133,7 @@ export function DialogForm({
   danger?: boolean;
   children: ReactNode;
 }) {
+  const t = useT();
   return (
     <form
       onSubmit={(event: FormEvent<HTMLFormElement>) => {
@@ -149,7 +152,7 @@ export function DialogForm({
           onClick={onCancel}
           data-autofocus={danger || undefined}
         >
-          Cancel
+          {t("common.cancel")}
         </button>
         <button
           type="submit"

@@ -1,12 +1,14 @@
 // The one way the SPA talks to the console server: JSON under /api, the CSRF header on every request,
 // same-origin credentials, and the contract's error shape turned into a typed error.
-import type { ApiError, ErrorCode } from "@crystal-console/api";
+import type { ApiError, ErrorCode, FieldReason } from "@crystal-console/api";
+import { currentLanguage, t, type MessageKey } from "../i18n/i18n.tsx";
 import { CSRF_HEADER, CSRF_VALUE } from "./contract.ts";
 
 export class ApiRequestError extends Error {
   readonly status: number;
   readonly code: ErrorCode;
   readonly fields: Record<string, string>;
+  readonly reasons: Record<string, FieldReason>;
   readonly pbx: { code: number; message: string } | null;
 
   constructor(status: number, body: ApiError["error"]) {
@@ -15,6 +17,7 @@ export class ApiRequestError extends Error {
     this.status = status;
     this.code = body.code;
     this.fields = body.fields ?? {};
+    this.reasons = body.reasons ?? {};
     this.pbx = body.pbx ?? null;
   }
 }
@@ -117,26 +120,72 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   return json as T;
 }
 
-/** The sentence to show a person for any error, with the PBX's own answer when it refused. */
-export function describeError(error: unknown): { title: string; pbx: string | null } {
-  if (
-    error instanceof Error &&
-    !(error instanceof ApiRequestError) &&
-    error.cause instanceof ApiRequestError
+/** The language the API speaks: in it, the server's own sentences are shown as they are. */
+export const API_LANGUAGE = "en";
+
+/**
+ * The sentence for an error, in the person's language: the server's own sentence when that is the API's
+ * language (English), else the catalog's sentence for the error's code.
+ */
+export function errorMessage(error: ApiRequestError): string {
+  if (error.status === 0) return t("errors.network");
+  if (currentLanguage() === API_LANGUAGE && error.message) return error.message;
+  return t(`errors.${error.code}` as MessageKey);
+}
+
+/** The PBX's own answer, verbatim (it speaks English whatever the console's language). */
+export function pbxWords(error: unknown): { code: number; message: string } | null {
+  if (error instanceof ApiRequestError) return error.pbx;
+  if (error instanceof Error && error.cause instanceof ApiRequestError) return error.cause.pbx;
+  return null;
+}
+
+/** The reason for one field, in the person's language (see errorMessage), with the field's rule for "invalid". */
+export function fieldMessage(error: ApiRequestError, field: string): string {
+  const sentence = error.fields[field];
+  if (currentLanguage() === API_LANGUAGE && sentence) return sentence;
+  return reasonMessage(field, error.reasons[field] ?? "invalid");
+}
+
+/** A field's reason in words: its rule when the value breaks it, or what the server found. */
+export function reasonMessage(field: string, reason: FieldReason, rule?: MessageKey): string {
+  const label = t(`field.${field}` as MessageKey);
+  if (reason === "invalid") return t(rule ?? (`rule.${field}` as MessageKey), { field: label });
+  return t(`reason.${reason}`, { field: label });
+}
+
+/** An error the SPA itself words: a catalog message, and the server's error that caused it, if any. */
+export class LocalizedError extends Error {
+  constructor(
+    readonly key: MessageKey,
+    readonly values: Record<string, unknown> = {},
+    cause?: unknown,
   ) {
-    const cause = error.cause;
-    return {
-      title: error.message,
-      pbx: cause.pbx ? `${cause.pbx.message} (PBX code ${cause.pbx.code})` : null,
-    };
+    super(key, { cause });
+    this.name = "LocalizedError";
+  }
+}
+
+/** The sentence to show a person for any error; `pbx` is the PBX's own answer when it refused. */
+export function describeError(error: unknown): {
+  title: string;
+  pbx: { code: number; message: string } | null;
+} {
+  if (error instanceof LocalizedError) {
+    const own = t(error.key, error.values);
+    if (error.cause === undefined) return { title: own, pbx: null };
+    const cause = describeError(error.cause);
+    return { title: t("errors.because", { error: own, cause: cause.title }), pbx: cause.pbx };
   }
   if (error instanceof ApiRequestError) {
-    const fieldText = Object.values(error.fields).join(" ");
+    const fields = Object.keys(error.fields);
+    const fieldText = fields.map((field) => fieldMessage(error, field)).join(" ");
+    const title = errorMessage(error);
     return {
-      title: fieldText && error.code === "VALIDATION" ? `${error.message} ${fieldText}` : error.message,
-      pbx: error.pbx ? `${error.pbx.message} (PBX code ${error.pbx.code})` : null,
+      title: fieldText && error.code === "VALIDATION" ? `${title} ${fieldText}` : title,
+      pbx: error.pbx,
     };
   }
-  if (error instanceof Error) return { title: error.message, pbx: null };
-  return { title: "Something went wrong.", pbx: null };
+  if (error instanceof Error) return { title: error.message, pbx: pbxWords(error) };
+  return { title: t("errors.unknown"), pbx: null };
 }

@@ -1,5 +1,7 @@
 // Small building blocks shared by every feature: buttons, fields, the native modal dialog, spinners.
 import { useEffect, useId, useRef, type ReactNode } from "react";
+import { useT } from "../i18n/i18n.tsx";
+import { describeError } from "./api.ts";
 
 type Variant = "primary" | "secondary" | "danger" | "ghost";
 
@@ -18,6 +20,9 @@ export function buttonClass(variant: Variant = "secondary", size: "sm" | "md" | 
 
 export const inputClass =
   "block w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm text-slate-900 shadow-sm focus:border-cyan-600 focus:outline-2 focus:outline-cyan-600 aria-[invalid=true]:border-red-600 disabled:bg-slate-100";
+
+/** An input for an id, an extension or another number: a numeric keyboard, no autofill, left to right. */
+export const numberInput = { inputMode: "numeric", autoComplete: "off", dir: "ltr" } as const;
 
 export type FieldControlProps = {
   id: string;
@@ -76,12 +81,14 @@ export function Dialog({
 }: {
   open: boolean;
   onClose: () => void;
-  title: string;
+  /** Its words from the catalog, names in a <bdi> (see `<T>`). */
+  title: ReactNode;
   children: ReactNode;
   wide?: boolean;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  const t = useT();
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
@@ -117,7 +124,7 @@ export function Dialog({
               type="button"
               onClick={onClose}
               className="rounded px-2 text-xl leading-none text-slate-600 hover:bg-slate-100 focus-visible:outline-2"
-              aria-label="Close"
+              aria-label={t("common.close")}
             >
               ×
             </button>
@@ -129,20 +136,21 @@ export function Dialog({
   );
 }
 
-export function Spinner({ label = "Loading" }: { label?: string }) {
+export function Spinner({ label }: { label?: string }) {
+  const t = useT();
   return (
     <div role="status" className="flex items-center gap-2 p-6 text-sm text-slate-600">
       <span
         className="size-4 animate-spin rounded-full border-2 border-slate-300 border-t-cyan-700"
         aria-hidden
       />
-      {label}…
+      {label ?? t("common.loading")}
     </div>
   );
 }
 
 export function ErrorNotice({ error, title }: { error: unknown; title: string }) {
-  const message = error instanceof Error ? error.message : "Something went wrong.";
+  const message = describeError(error).title;
   return (
     <div role="alert" className="m-4 rounded-lg border border-red-300 bg-red-50 p-4 text-sm text-red-900">
       <p className="font-semibold">{title}</p>
@@ -151,7 +159,16 @@ export function ErrorNotice({ error, title }: { error: unknown; title: string })
   );
 }
 
+/** The browser tab's title: the page's own, then the product's. */
+export function useDocumentTitle(title: string): void {
+  const t = useT();
+  useEffect(() => {
+    document.title = t("app.documentTitle", { page: title });
+  }, [t, title]);
+}
+
 export function PageHeader({ title, children }: { title: string; children?: ReactNode }) {
+  useDocumentTitle(title);
   return (
     <div className="mb-4 flex flex-wrap items-center justify-between gap-3">
       <h1 className="text-xl font-semibold text-slate-900">{title}</h1>

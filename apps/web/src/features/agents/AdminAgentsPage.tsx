@@ -19,17 +19,24 @@ import {
   RowButton,
 } from "../../lib/admin.tsx";
 import { formString, serverErrors, zodErrors, type FormErrors } from "../../lib/forms.ts";
-import { Dialog, ErrorNotice, Field, PageHeader, Spinner, buttonClass, inputClass } from "../../lib/ui.tsx";
+import {
+  Dialog,
+  ErrorNotice,
+  Field,
+  PageHeader,
+  Spinner,
+  buttonClass,
+  inputClass,
+  numberInput,
+} from "../../lib/ui.tsx";
 import { showToast } from "../../lib/toast.tsx";
+import { T, isolate, useT } from "../../i18n/i18n.tsx";
 import { useQueues } from "../queues/queries.ts";
 import { useCreateAgent, useDeleteAgent, useUpdateAgent } from "./mutations.ts";
 import { retiredAgentIdsQueryOptions, useAgents } from "./queries.ts";
 import { StatePill } from "./state.tsx";
 
 const PAGE_SIZE = 50;
-
-const RETIRED_RULE =
-  "An agent id is for good: once an agent is deleted, the PBX keeps its id as inactive and never accepts it for a new agent.";
 
 export default function AdminAgentsPage() {
   const agents = useAgents();
@@ -40,6 +47,7 @@ export default function AdminAgentsPage() {
   const [editing, setEditing] = useState<Agent | null>(null);
   const [deleting, setDeleting] = useState<Agent | null>(null);
   const deferredSearch = useDeferredValue(search);
+  const t = useT();
 
   const rows = useMemo(() => {
     const needle = deferredSearch.trim().toLocaleLowerCase();
@@ -50,9 +58,9 @@ export default function AdminAgentsPage() {
       .sort((a, b) => a.id.length - b.id.length || a.id.localeCompare(b.id));
   }, [agents.data, deferredSearch]);
 
-  if (agents.isPending || queues.isPending) return <Spinner label="Loading agents" />;
-  if (agents.isError) return <ErrorNotice title="The agents could not be loaded." error={agents.error} />;
-  if (queues.isError) return <ErrorNotice title="The queues could not be loaded." error={queues.error} />;
+  if (agents.isPending || queues.isPending) return <Spinner label={t("adminAgents.loading")} />;
+  if (agents.isError) return <ErrorNotice title={t("agents.loadFailed")} error={agents.error} />;
+  if (queues.isError) return <ErrorNotice title={t("queues.loadFailed")} error={queues.error} />;
 
   const queueNames = new Map(queues.data.map((queue) => [queue.id, queue.name]));
   const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
@@ -61,22 +69,22 @@ export default function AdminAgentsPage() {
 
   return (
     <main className="mx-auto w-full max-w-6xl p-3 sm:p-6">
-      <PageHeader title="Agents">
+      <PageHeader title={t("adminAgents.title")}>
         <button type="button" className={buttonClass("primary")} onClick={() => setCreating(true)}>
-          New agent
+          {t("adminAgents.new")}
         </button>
       </PageHeader>
       <p className="mb-4 rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-950">
-        <strong>Deleting is permanent.</strong> {RETIRED_RULE}
+        <strong>{t("adminAgents.permanent")}</strong> {t("adminAgents.retiredRule")}
       </p>
       <div className="rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
         <div className="flex flex-wrap items-end gap-3 border-b border-slate-200 p-3">
           <label className="block w-full text-xs font-medium text-slate-700 sm:w-64">
-            Search agents
+            {t("adminAgents.search")}
             <input
               type="search"
               value={search}
-              placeholder="Name or id"
+              placeholder={t("board.searchPlaceholder")}
               onChange={(event) => {
                 setSearch(event.target.value);
                 setPage(0);
@@ -84,42 +92,60 @@ export default function AdminAgentsPage() {
               className={`${inputClass} mt-0.5`}
             />
           </label>
-          <p className="text-sm text-slate-600">
-            {rows.length} {rows.length === 1 ? "agent" : "agents"}
-          </p>
+          <p className="text-sm text-slate-600">{t("queues.agents", { count: rows.length })}</p>
         </div>
         <div className="overflow-x-auto">
-          <AdminTable caption="Agents" columns={["Id", "Name", "Out queue", "State", "Queues"]}>
+          <AdminTable
+            caption={t("adminAgents.title")}
+            columns={[
+              t("grid.id"),
+              t("grid.name"),
+              t("adminAgents.outQueue"),
+              t("grid.state"),
+              t("grid.queues"),
+            ]}
+          >
             {shown.map((agent) => (
               <tr key={agent.id} className="border-t border-slate-100">
-                <td className="px-3 py-2 font-mono text-xs">{agent.id}</td>
+                <td className="px-3 py-2 font-mono text-xs">
+                  <bdi dir="ltr">{agent.id}</bdi>
+                </td>
                 <td className="px-3 py-2 font-medium">
                   <bdi>{agent.name}</bdi>
                 </td>
                 <td className="px-3 py-2 text-slate-700">
                   <bdi>{queueNames.get(agent.outQueueId) ?? "—"}</bdi>{" "}
-                  <span className="text-xs">#{agent.outQueueId}</span>
+                  <bdi dir="ltr" className="text-xs">
+                    #{agent.outQueueId}
+                  </bdi>
                 </td>
                 <td className="px-3 py-2">
                   <StatePill agent={agent} />
                 </td>
                 <td className="px-3 py-2 text-slate-700">{agent.queueIds.length}</td>
                 <RowActions>
-                  <RowButton label={`Edit ${agent.name}`} onClick={() => setEditing(agent)}>
-                    Edit
+                  <RowButton
+                    label={t("adminAgents.editName", { name: agent.name })}
+                    onClick={() => setEditing(agent)}
+                  >
+                    {t("adminAgents.edit")}
                   </RowButton>
-                  <RowButton label={`Delete ${agent.name}`} onClick={() => setDeleting(agent)} danger>
-                    Delete
+                  <RowButton
+                    label={t("common.deleteName", { name: agent.name })}
+                    onClick={() => setDeleting(agent)}
+                    danger
+                  >
+                    {t("common.delete")}
                   </RowButton>
                 </RowActions>
               </tr>
             ))}
-            {shown.length === 0 && <EmptyTableRow colSpan={6}>No agents match.</EmptyTableRow>}
+            {shown.length === 0 && <EmptyTableRow colSpan={6}>{t("grid.noMatch")}</EmptyTableRow>}
           </AdminTable>
         </div>
         {pages > 1 && (
           <nav
-            aria-label="Pages"
+            aria-label={t("common.pages")}
             className="flex items-center justify-between border-t border-slate-200 p-3 text-sm"
           >
             <button
@@ -128,32 +154,34 @@ export default function AdminAgentsPage() {
               disabled={current === 0}
               onClick={() => setPage(current - 1)}
             >
-              Previous page
+              {t("common.previousPage")}
             </button>
-            <span>
-              Page {current + 1} of {pages}
-            </span>
+            <span>{t("common.pageOf", { page: current + 1, count: pages })}</span>
             <button
               type="button"
               className={buttonClass("secondary", "sm")}
               disabled={current >= pages - 1}
               onClick={() => setPage(current + 1)}
             >
-              Next page
+              {t("common.nextPage")}
             </button>
           </nav>
         )}
       </div>
-      <Dialog open={creating} onClose={() => setCreating(false)} title="New agent">
+      <Dialog open={creating} onClose={() => setCreating(false)} title={t("adminAgents.new")}>
         <CreateAgentForm queues={queues.data} existingIds={agents.data} onDone={() => setCreating(false)} />
       </Dialog>
-      <ItemDialog item={editing} onClose={() => setEditing(null)} title={(agent) => `Edit ${agent.name}`}>
+      <ItemDialog
+        item={editing}
+        onClose={() => setEditing(null)}
+        title={(agent) => <T k="adminAgents.editName" values={{ name: <bdi>{agent.name}</bdi> }} />}
+      >
         {(agent) => <EditAgentForm agent={agent} queues={queues.data} onDone={() => setEditing(null)} />}
       </ItemDialog>
       <ItemDialog
         item={deleting}
         onClose={() => setDeleting(null)}
-        title={(agent) => `Delete ${agent.name}?`}
+        title={(agent) => <T k="common.deleteQuestion" values={{ name: <bdi>{agent.name}</bdi> }} />}
       >
         {(agent) => <DeleteAgentForm agent={agent} onDone={() => setDeleting(null)} />}
       </ItemDialog>
@@ -172,8 +200,9 @@ function OutQueueField({
 }) {
   const sorted = [...queues].sort((a, b) => a.name.localeCompare(b.name));
   const knownDefault = defaultValue === undefined || sorted.some((queue) => queue.id === defaultValue);
+  const t = useT();
   return (
-    <Field label="Out queue" error={error} hint="The queue used for this agent's outgoing calls.">
+    <Field label={t("adminAgents.outQueue")} error={error} hint={t("adminAgents.outQueueHint")}>
       {(props) => (
         <select
           {...props}
@@ -184,13 +213,13 @@ function OutQueueField({
         >
           {defaultValue === undefined && (
             <option value="" disabled>
-              Choose a queue
+              {t("adminAgents.chooseQueue")}
             </option>
           )}
           {!knownDefault && <option value={defaultValue}>#{defaultValue}</option>}
           {sorted.map((queue) => (
             <option key={queue.id} value={queue.id}>
-              {`\u2068${queue.name}\u2069 (#${queue.id})`}
+              {t("adminAgents.queueOption", { name: isolate(queue.name), id: queue.id })}
             </option>
           ))}
         </select>
@@ -209,6 +238,7 @@ function CreateAgentForm({
   onDone: () => void;
 }) {
   const create = useCreateAgent();
+  const t = useT();
   const retired = useQuery(retiredAgentIdsQueryOptions());
   const [errors, setErrors] = useState<FormErrors>({});
   const [id, setId] = useState("");
@@ -218,23 +248,23 @@ function CreateAgentForm({
 
   function onSubmit(formElement: HTMLFormElement) {
     const form = new FormData(formElement);
-    const parsed = createAgentRequestSchema.safeParse({
+    const input = {
       id: formString(form, "id").trim(),
       name: formString(form, "name"),
       password: formString(form, "password"),
       outQueueId: formString(form, "outQueueId"),
-    });
+    };
+    const parsed = createAgentRequestSchema.safeParse(input);
     if (!parsed.success) {
-      const found = zodErrors(parsed.error);
-      if (found.outQueueId && formString(form, "outQueueId") === "")
-        found.outQueueId = "Choose an out queue.";
+      const found = zodErrors(parsed.error, input, { password: "rule.agentPassword" });
+      if (found.outQueueId && input.outQueueId === "") found.outQueueId = t("adminAgents.chooseOutQueue");
       setErrors(found);
       return;
     }
     setErrors({});
     create.mutate(parsed.data, {
       onSuccess: ({ agent }) => {
-        showToast("success", `Agent ${agent.name} (${agent.id}) created.`);
+        showToast("success", "adminAgents.created", { name: agent.name, id: agent.id });
         onDone();
       },
       onError: (error) => setErrors(serverErrors(error)),
@@ -244,19 +274,24 @@ function CreateAgentForm({
   if (queues.length === 0) {
     return (
       <p className="text-sm">
-        An agent needs an out queue. Create a queue on the{" "}
-        <Link to="/admin/queues" className="text-cyan-800 underline">
-          Queues page
-        </Link>{" "}
-        first.
+        <T
+          k="adminAgents.needsQueue"
+          values={{
+            link: (
+              <Link to="/admin/queues" className="text-cyan-800 underline">
+                {t("adminAgents.queuesPage")}
+              </Link>
+            ),
+          }}
+        />
       </p>
     );
   }
 
   const idWarning = isRetired
-    ? `Agent id ${typedId} belonged to a deleted agent. The PBX never accepts it again: choose another id.`
+    ? t("adminAgents.idRetired", { id: typedId })
     : isTaken
-      ? `Agent id ${typedId} is already in use.`
+      ? t("adminAgents.idTaken", { id: typedId })
       : undefined;
 
   return (
@@ -264,11 +299,11 @@ function CreateAgentForm({
       onSubmit={onSubmit}
       onCancel={onDone}
       errors={errors}
-      submitLabel={create.isPending ? "Creating…" : "Create agent"}
+      submitLabel={create.isPending ? t("common.creating") : t("adminAgents.create")}
       submitDisabled={create.isPending || isRetired}
     >
       <Field
-        label="Agent id"
+        label={t("field.agentId")}
         error={errors.id}
         hint={
           idWarning ? (
@@ -276,7 +311,7 @@ function CreateAgentForm({
               {idWarning}
             </span>
           ) : (
-            `1 to 10 digits; the agent signs in with it. ${RETIRED_RULE}`
+            t("adminAgents.idHint")
           )
         }
       >
@@ -284,22 +319,17 @@ function CreateAgentForm({
           <input
             {...props}
             name="id"
-            inputMode="numeric"
-            autoComplete="off"
+            {...numberInput}
             value={id}
             onChange={(event) => setId(event.target.value)}
             className={inputClass}
           />
         )}
       </Field>
-      <Field label="Name" error={errors.name}>
+      <Field label={t("field.name")} error={errors.name}>
         {(props) => <input {...props} name="name" autoComplete="off" className={inputClass} />}
       </Field>
-      <Field
-        label="Password"
-        error={errors.password}
-        hint="The agent's PBX password: 1 to 32 characters, no spaces."
-      >
+      <Field label={t("field.password")} error={errors.password} hint={t("adminAgents.passwordHint")}>
         {(props) => (
           <input
             {...props}
@@ -317,6 +347,7 @@ function CreateAgentForm({
 
 function EditAgentForm({ agent, queues, onDone }: { agent: Agent; queues: Queue[]; onDone: () => void }) {
   const update = useUpdateAgent();
+  const t = useT();
   const [errors, setErrors] = useState<FormErrors>({});
 
   function onSubmit(formElement: HTMLFormElement) {
@@ -329,12 +360,12 @@ function EditAgentForm({ agent, queues, onDone }: { agent: Agent; queues: Queue[
     if (password !== "") changes.password = password;
     if (outQueueId !== agent.outQueueId) changes.outQueueId = outQueueId;
     if (Object.keys(changes).length === 0) {
-      setErrors({ form: "Nothing changed." });
+      setErrors({ form: t("common.nothingChanged") });
       return;
     }
     const parsed = updateAgentRequestSchema.safeParse(changes);
     if (!parsed.success) {
-      setErrors(zodErrors(parsed.error));
+      setErrors(zodErrors(parsed.error, changes, { password: "rule.agentPassword" }));
       return;
     }
     setErrors({});
@@ -342,7 +373,7 @@ function EditAgentForm({ agent, queues, onDone }: { agent: Agent; queues: Queue[
       { agentId: agent.id, changes: parsed.data },
       {
         onSuccess: ({ agent: saved }) => {
-          showToast("success", `Agent ${saved.name} saved.`);
+          showToast("success", "adminAgents.saved", { name: saved.name });
           onDone();
         },
         onError: (error) => setErrors(serverErrors(error)),
@@ -355,16 +386,18 @@ function EditAgentForm({ agent, queues, onDone }: { agent: Agent; queues: Queue[
       onSubmit={onSubmit}
       onCancel={onDone}
       errors={errors}
-      submitLabel={update.isPending ? "Saving…" : "Save"}
+      submitLabel={update.isPending ? t("common.saving") : t("common.save")}
       submitDisabled={update.isPending}
     >
-      <p className="text-sm text-slate-600">Agent id {agent.id} (an id cannot change).</p>
-      <Field label="Name" error={errors.name}>
+      <p className="text-sm text-slate-600">
+        <T k="adminAgents.idFixed" values={{ id: <bdi dir="ltr">{agent.id}</bdi> }} />
+      </p>
+      <Field label={t("field.name")} error={errors.name}>
         {(props) => (
           <input {...props} name="name" defaultValue={agent.name} autoComplete="off" className={inputClass} />
         )}
       </Field>
-      <Field label="New password" error={errors.password} hint="Leave empty to keep the current password.">
+      <Field label={t("common.newPassword")} error={errors.password} hint={t("adminAgents.keepPassword")}>
         {(props) => (
           <input
             {...props}
@@ -382,13 +415,14 @@ function EditAgentForm({ agent, queues, onDone }: { agent: Agent; queues: Queue[
 
 function DeleteAgentForm({ agent, onDone }: { agent: Agent; onDone: () => void }) {
   const remove = useDeleteAgent();
+  const t = useT();
   const [errors, setErrors] = useState<FormErrors>({});
   return (
     <DialogForm
       onSubmit={() =>
         remove.mutate(agent.id, {
           onSuccess: () => {
-            showToast("success", `Agent ${agent.name} (${agent.id}) deleted.`);
+            showToast("success", "adminAgents.deleted", { name: agent.name, id: agent.id });
             onDone();
           },
           onError: (error) => setErrors(serverErrors(error)),
@@ -396,20 +430,19 @@ function DeleteAgentForm({ agent, onDone }: { agent: Agent; onDone: () => void }
       }
       onCancel={onDone}
       errors={errors}
-      submitLabel={remove.isPending ? "Deleting…" : `Delete agent ${agent.id}`}
+      submitLabel={remove.isPending ? t("common.deleting") : t("adminAgents.deleteId", { id: agent.id })}
       submitDisabled={remove.isPending}
       danger
     >
       <div className="rounded-lg border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-950">
-        <p className="font-semibold">This cannot be undone.</p>
+        <p className="font-semibold">{t("adminAgents.cannotUndo")}</p>
         <p className="mt-1">
-          Agent id {agent.id} can never be used again: the PBX keeps it as an inactive agent and refuses any
-          new agent with that id. The agent also leaves all of its {agent.queueIds.length}{" "}
-          {agent.queueIds.length === 1 ? "queue" : "queues"}.
+          <T
+            k="adminAgents.deleteDetail"
+            values={{ id: <bdi dir="ltr">{agent.id}</bdi>, count: agent.queueIds.length }}
+          />
         </p>
-        {agent.status !== "logged_off" && (
-          <p className="mt-1 font-medium">This agent is logged in: log it off first, or the PBX refuses.</p>
-        )}
+        {agent.status !== "logged_off" && <p className="mt-1 font-medium">{t("adminAgents.loggedIn")}</p>}
       </div>
     </DialogForm>
   );

@@ -4,8 +4,9 @@ import type { Agent, AgentStateAction } from "@crystal-console/api";
 import { useDraggable } from "@dnd-kit/core";
 import { defaultRangeExtractor, useVirtualizer, type Range } from "@tanstack/react-virtual";
 import { memo, useCallback, useEffect, useRef, useSyncExternalStore, type ReactNode } from "react";
+import { useT, type MessageKey } from "../../i18n/i18n.tsx";
 import type { DragData } from "../queues/dnd.ts";
-import { StateButtons, StatePill } from "./state.tsx";
+import { PauseReason, StateButtons, StatePill, pauseReasonText } from "./state.tsx";
 
 export type SortKey = "id" | "name" | "status" | "since" | "extension";
 export type Sort = { key: SortKey; direction: "ascending" | "descending" };
@@ -55,6 +56,7 @@ export function AgentsGrid({
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const wide = useWide();
+  const t = useT();
   const pinnedIndex = pinnedAgentId === null ? -1 : rows.findIndex((agent) => agent.id === pinnedAgentId);
   // A row being dragged stays mounted even when it scrolls out of view.
   const rangeExtractor = useCallback(
@@ -87,7 +89,7 @@ export function AgentsGrid({
   return (
     <div
       role="table"
-      aria-label="Agents"
+      aria-label={t("board.agents")}
       aria-rowcount={rows.length + 1}
       className="flex min-h-0 flex-1 flex-col"
     >
@@ -101,28 +103,28 @@ export function AgentsGrid({
             <input
               ref={allRef}
               type="checkbox"
-              aria-label="Select all shown agents"
+              aria-label={t("grid.selectAll")}
               checked={rows.length > 0 && selectedShown === rows.length}
               onChange={(event) => onToggleAll(event.target.checked)}
               className="size-4 accent-cyan-700"
             />
           </div>
           <div role="columnheader">
-            <span className="sr-only">Drag</span>
+            <span className="sr-only">{t("grid.drag")}</span>
           </div>
-          <SortHeader label="Id" column="id" sort={sort} onSort={onSort} />
-          <SortHeader label="Name" column="name" sort={sort} onSort={onSort} />
-          <SortHeader label="State" column="status" sort={sort} onSort={onSort}>
-            <SortButton label="Time" column="since" sort={sort} onSort={onSort} />
+          <SortHeader heading="grid.id" column="id" sort={sort} onSort={onSort} />
+          <SortHeader heading="grid.name" column="name" sort={sort} onSort={onSort} />
+          <SortHeader heading="grid.state" column="status" sort={sort} onSort={onSort}>
+            <SortButton heading="grid.time" column="since" sort={sort} onSort={onSort} />
           </SortHeader>
-          <SortHeader label="Ext." column="extension" sort={sort} onSort={onSort} />
-          <div role="columnheader">Queues</div>
-          <div role="columnheader">Actions</div>
+          <SortHeader heading="grid.extension" column="extension" sort={sort} onSort={onSort} />
+          <div role="columnheader">{t("grid.queues")}</div>
+          <div role="columnheader">{t("grid.actions")}</div>
         </div>
       </div>
       <div ref={scrollRef} className="min-h-0 flex-1 overflow-y-auto overscroll-contain">
         {rows.length === 0 ? (
-          <p className="p-6 text-center text-sm text-slate-600">No agents match.</p>
+          <p className="p-6 text-center text-sm text-slate-600">{t("grid.noMatch")}</p>
         ) : (
           <div role="rowgroup" className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
             {virtualizer.getVirtualItems().map((item) => {
@@ -155,25 +157,32 @@ export function AgentsGrid({
 }
 
 function SortButton({
-  label,
+  heading,
   column,
   sort,
   onSort,
 }: {
-  label: string;
+  heading: MessageKey;
   column: SortKey;
   sort: Sort;
   onSort: (key: SortKey) => void;
 }) {
   const active = sort.key === column;
+  const t = useT();
   return (
     <button
       type="button"
       onClick={() => onSort(column)}
       className={`inline-flex items-center gap-0.5 rounded px-1 py-0.5 hover:bg-slate-200 focus-visible:outline-2 focus-visible:outline-cyan-600 ${active ? "text-cyan-900" : ""}`}
-      aria-label={`Sort by ${label.toLowerCase()}${active ? `, now ${sort.direction}` : ""}`}
+      aria-label={
+        active
+          ? t(sort.direction === "ascending" ? "grid.sortedAscending" : "grid.sortedDescending", {
+              column: t(heading),
+            })
+          : t("grid.sortBy", { column: t(heading) })
+      }
     >
-      {label}
+      {t(heading)}
       <span aria-hidden className="w-3 text-[0.65rem]">
         {active ? (sort.direction === "ascending" ? "▲" : "▼") : ""}
       </span>
@@ -182,7 +191,7 @@ function SortButton({
 }
 
 function SortHeader(props: {
-  label: string;
+  heading: MessageKey;
   column: SortKey;
   sort: Sort;
   onSort: (key: SortKey) => void;
@@ -228,10 +237,12 @@ const AgentRow = memo(function AgentRow({
   onCommand: (agent: Agent, action: AgentStateAction) => void;
   onAssignMenu: (agentIds: string[]) => void;
 }) {
+  const t = useT();
   const data: DragData = {
     kind: "agents",
     agentIds: [agent.id],
-    label: dragCount > 1 ? `${dragCount} selected agents` : `agent ${agent.name}`,
+    label:
+      dragCount > 1 ? t("dnd.selectedAgents", { count: dragCount }) : t("dnd.agent", { name: agent.name }),
   };
   const { setNodeRef, listeners, attributes } = useDraggable({ id: `agent:${agent.id}`, data });
   const queues = agent.queueIds.map((id) => queueNames.get(id) ?? `#${id}`);
@@ -243,14 +254,14 @@ const AgentRow = memo(function AgentRow({
       ref={measureRef}
       data-index={dataIndex}
       style={{ transform: `translateY(${start}px)` }}
-      className={`absolute top-0 left-0 flex w-full flex-wrap items-center gap-x-3 gap-y-1.5 overflow-hidden border-b border-slate-100 px-3 py-2 text-sm md:h-14 md:py-0 ${columns} ${selected ? "bg-cyan-50" : "bg-white hover:bg-slate-50"} ${dimmed ? "opacity-50" : ""}`}
+      className={`absolute start-0 top-0 flex w-full flex-wrap items-center gap-x-3 gap-y-1.5 overflow-hidden border-b border-slate-100 px-3 py-2 text-sm md:h-14 md:py-0 ${columns} ${selected ? "bg-cyan-50" : "bg-white hover:bg-slate-50"} ${dimmed ? "opacity-50" : ""}`}
     >
       <div role="cell">
         <input
           type="checkbox"
           checked={selected}
           onChange={(event) => onToggle(agent.id, event.target.checked)}
-          aria-label={`Select ${agent.name}`}
+          aria-label={t("grid.select", { name: agent.name })}
           className="size-4 accent-cyan-700"
         />
       </div>
@@ -260,7 +271,11 @@ const AgentRow = memo(function AgentRow({
           type="button"
           {...listeners}
           {...attributes}
-          aria-label={dragCount > 1 ? `Drag ${dragCount} selected agents` : `Drag ${agent.name}`}
+          aria-label={
+            dragCount > 1
+              ? t("grid.dragSelected", { count: dragCount })
+              : t("grid.dragAgent", { name: agent.name })
+          }
           className="flex h-7 w-6 cursor-grab touch-none items-center justify-center rounded text-slate-500 hover:bg-slate-200 hover:text-slate-800 focus-visible:outline-2 focus-visible:outline-cyan-600"
         >
           <svg viewBox="0 0 10 16" className="h-4 w-2.5" aria-hidden fill="currentColor">
@@ -274,42 +289,50 @@ const AgentRow = memo(function AgentRow({
         </button>
       </div>
       <div role="cell" className="font-mono text-xs text-slate-700 tabular-nums">
-        {agent.id}
+        <bdi dir="ltr">{agent.id}</bdi>
       </div>
       <div role="cell" className="min-w-0 basis-40 font-medium md:basis-auto">
-        <span className="block truncate" title={agent.name}>
-          <bdi>{agent.name}</bdi>
-        </span>
+        {/* A <bdi> truncates at the end of the name, whichever way it is written, aligned as the page is. */}
+        <bdi className="block truncate [text-align:match-parent]" title={agent.name}>
+          {agent.name}
+        </bdi>
       </div>
       <div role="cell" className="min-w-0">
         <StatePill agent={agent} />
         {agent.status === "paused" && agent.pauseReason && (
-          <span className="ml-1 block truncate text-xs text-slate-600 md:ml-0" title={agent.pauseReason}>
-            {agent.pauseReason}
+          <span
+            className="ms-1 block truncate text-xs text-slate-600 md:ms-0"
+            title={pauseReasonText(t, agent.pauseReason)}
+          >
+            <PauseReason reason={agent.pauseReason} />
           </span>
         )}
       </div>
       <div role="cell" className="text-xs text-slate-700 tabular-nums">
-        <span className="md:hidden">Ext. </span>
-        {agent.extension ?? <span aria-label="No extension">—</span>}
+        <span className="md:hidden">{t("grid.extension")} </span>
+        {agent.extension ? (
+          <bdi dir="ltr">{agent.extension}</bdi>
+        ) : (
+          <span aria-label={t("grid.noExtension")}>—</span>
+        )}
       </div>
       <div
         role="cell"
         className="flex min-w-0 flex-wrap gap-1 md:flex-nowrap md:overflow-hidden"
         title={queues.join(", ")}
       >
-        {queues.length === 0 && <span className="text-xs text-slate-500">No queue</span>}
+        {queues.length === 0 && <span className="text-xs text-slate-500">{t("grid.noQueue")}</span>}
         {queues.slice(0, 2).map((name, index) => (
-          <span
+          <bdi
             key={`${name}-${index}`}
             className="max-w-28 min-w-0 shrink truncate rounded bg-slate-100 px-1.5 py-0.5 text-xs"
           >
-            <bdi>{name}</bdi>
-          </span>
+            {name}
+          </bdi>
         ))}
         {queues.length > 2 && (
           <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700">
-            +{queues.length - 2}
+            {t("grid.moreQueues", { count: queues.length - 2 })}
           </span>
         )}
       </div>
@@ -318,10 +341,10 @@ const AgentRow = memo(function AgentRow({
         <button
           type="button"
           onClick={() => onAssignMenu([agent.id])}
-          aria-label={`Assign ${agent.name} to queue`}
+          aria-label={t("grid.assignAgent", { name: agent.name })}
           className="rounded-md border border-cyan-700 px-2 py-1 text-xs font-medium whitespace-nowrap text-cyan-800 hover:bg-cyan-50 focus-visible:outline-2 focus-visible:outline-cyan-600"
         >
-          Assign
+          {t("grid.assign")}
         </button>
       </div>
     </div>

@@ -14,14 +14,14 @@ import {
   type DragStartEvent,
 } from "@dnd-kit/core";
 import { useCallback, useDeferredValue, useMemo, useState, type ReactNode } from "react";
-import { ErrorNotice, Spinner, buttonClass, inputClass } from "../../lib/ui.tsx";
+import { isolate, useT } from "../../i18n/i18n.tsx";
+import { ErrorNotice, Spinner, buttonClass, inputClass, useDocumentTitle } from "../../lib/ui.tsx";
 import { AssignDialog } from "../queues/AssignDialog.tsx";
 import {
   RELEASE_ZONE_ID,
-  announcements,
   boardCollisionDetection,
+  dragAccessibility,
   jumpBetweenDropTargets,
-  screenReaderInstructions,
   type DragData,
   type DropData,
 } from "../queues/dnd.ts";
@@ -31,7 +31,7 @@ import { QueuesPanel } from "../queues/QueuesPanel.tsx";
 import { useCurrentUser } from "../session/queries.ts";
 import { AgentsGrid, type Sort, type SortKey } from "./AgentsGrid.tsx";
 import { useAgents } from "./queries.ts";
-import { stateLabels, stateOrder } from "./state.tsx";
+import { stateCounts, stateLabels, stateOrder } from "./state.tsx";
 import { useStateCommands } from "./StateDialogs.tsx";
 
 const NO_QUEUE = "none";
@@ -59,17 +59,21 @@ function sortAgents(agents: Agent[], sort: Sort): Agent[] {
   return agents.slice().sort((a, b) => factor * compare(a, b));
 }
 
-export function BoardPage() {
+export default function BoardPage() {
   const agents = useAgents();
   const queues = useQueues();
-  if (agents.isPending || queues.isPending) return <Spinner label="Loading the board" />;
-  if (agents.isError) return <ErrorNotice title="The agents could not be loaded." error={agents.error} />;
-  if (queues.isError) return <ErrorNotice title="The queues could not be loaded." error={queues.error} />;
+  const t = useT();
+  useDocumentTitle(t("board.title"));
+  if (agents.isPending || queues.isPending) return <Spinner label={t("board.loading")} />;
+  if (agents.isError) return <ErrorNotice title={t("agents.loadFailed")} error={agents.error} />;
+  if (queues.isError) return <ErrorNotice title={t("queues.loadFailed")} error={queues.error} />;
   return <Board agents={agents.data} queues={queues.data} />;
 }
 
 function Board({ agents, queues }: { agents: Agent[]; queues: Queue[] }) {
   const user = useCurrentUser();
+  const t = useT();
+  const accessibility = useMemo(() => dragAccessibility(t), [t]);
   const { command, dialogs } = useStateCommands({ by: user.username });
   const { mutate: assign } = useAssignAgents();
   const { mutate: release } = useReleaseAgents();
@@ -192,7 +196,7 @@ function Board({ agents, queues }: { agents: Agent[]; queues: Queue[] }) {
     <DndContext
       sensors={sensors}
       collisionDetection={boardCollisionDetection}
-      accessibility={{ announcements, screenReaderInstructions }}
+      accessibility={accessibility}
       onDragStart={onDragStart}
       onDragEnd={onDragEnd}
       onDragCancel={() => setDragging(null)}
@@ -200,62 +204,64 @@ function Board({ agents, queues }: { agents: Agent[]; queues: Queue[] }) {
       <main className="flex flex-col gap-3 p-2 sm:p-3 lg:h-full lg:flex-row">
         <AgentsSection dropEnabled={dragging?.kind === "member"}>
           <div className="flex flex-wrap items-end gap-2 border-b border-slate-200 px-3 py-3">
-            <div className="mr-auto">
+            <div className="me-auto">
               <h1 className="font-semibold">
-                Agents{" "}
+                {t("board.agents")}{" "}
                 <span className="text-sm font-normal text-slate-600">
-                  ({rows.length === agents.length ? agents.length : `${rows.length} of ${agents.length}`})
+                  {rows.length === agents.length
+                    ? t("board.count", { count: agents.length })
+                    : t("board.countOf", { shown: rows.length, count: agents.length })}
                 </span>
               </h1>
-              <p className="text-xs text-slate-600" aria-label="Agents by state">
-                {stateOrder.map((each) => `${counts[each]} ${stateLabels[each].toLowerCase()}`).join(" · ")}
+              <p className="text-xs text-slate-600" aria-label={t("board.byState")}>
+                {stateOrder.map((each) => t(stateCounts[each], { count: counts[each] })).join(" · ")}
               </p>
             </div>
             <label className="block w-full text-xs font-medium text-slate-700 sm:w-52">
-              Search
+              {t("board.search")}
               <input
                 type="search"
                 value={search}
                 onChange={(event) => setSearch(event.target.value)}
-                placeholder="Name or id"
+                placeholder={t("board.searchPlaceholder")}
                 className={`${inputClass} mt-0.5`}
               />
             </label>
             <label className="block text-xs font-medium text-slate-700">
-              State
+              {t("board.state")}
               <select
                 value={status}
                 onChange={(event) => setStatus(event.target.value as AgentStatus | "")}
                 className={`${inputClass} mt-0.5`}
               >
-                <option value="">All states</option>
+                <option value="">{t("board.allStates")}</option>
                 {stateOrder.map((each) => (
                   <option key={each} value={each}>
-                    {stateLabels[each]}
+                    {t(stateLabels[each])}
                   </option>
                 ))}
               </select>
             </label>
             <label className="block text-xs font-medium text-slate-700">
-              Queue
+              {t("board.queue")}
               <select
                 value={queueFilter}
                 onChange={(event) => setQueueFilter(event.target.value)}
                 className={`${inputClass} mt-0.5 max-w-48`}
               >
-                <option value="">All queues</option>
-                <option value={NO_QUEUE}>In no queue</option>
+                <option value="">{t("board.allQueues")}</option>
+                <option value={NO_QUEUE}>{t("board.inNoQueue")}</option>
                 {[...queues]
                   .sort((a, b) => a.name.localeCompare(b.name))
                   .map((queue) => (
                     <option key={queue.id} value={queue.id}>
-                      {`\u2068${queue.name}\u2069`}
+                      {isolate(queue.name)}
                     </option>
                   ))}
               </select>
             </label>
             <label className="block text-xs font-medium text-slate-700 md:hidden">
-              Sort by
+              {t("board.sortBy")}
               <select
                 value={`${sort.key}:${sort.direction}`}
                 onChange={(event) => {
@@ -264,35 +270,35 @@ function Board({ agents, queues }: { agents: Agent[]; queues: Queue[] }) {
                 }}
                 className={`${inputClass} mt-0.5`}
               >
-                <option value="id:ascending">Id</option>
-                <option value="name:ascending">Name</option>
-                <option value="status:ascending">State</option>
-                <option value="since:ascending">Longest in state</option>
+                <option value="id:ascending">{t("grid.id")}</option>
+                <option value="name:ascending">{t("grid.name")}</option>
+                <option value="status:ascending">{t("grid.state")}</option>
+                <option value="since:ascending">{t("board.longestInState")}</option>
               </select>
             </label>
           </div>
           {selected.length > 0 && (
             <div
               role="region"
-              aria-label="Selection"
+              aria-label={t("board.selection")}
               className="flex flex-wrap items-center gap-2 border-b border-cyan-200 bg-cyan-50 px-3 py-2 text-sm"
             >
-              <span className="font-medium">{selected.length} selected</span>
+              <span className="font-medium">{t("board.selected", { count: selected.length })}</span>
               <button
                 type="button"
                 className={buttonClass("primary", "sm")}
                 onClick={() => setAssignFor(selected)}
               >
-                Assign selected to queue
+                {t("board.assignSelected")}
               </button>
               <button
                 type="button"
                 className={buttonClass("ghost", "sm")}
                 onClick={() => setSelection(new Set())}
               >
-                Clear selection
+                {t("board.clearSelection")}
               </button>
-              <span className="text-xs text-slate-600">or drag any selected agent onto a queue.</span>
+              <span className="text-xs text-slate-600">{t("board.orDrag")}</span>
             </div>
           )}
           <AgentsGrid
@@ -314,10 +320,14 @@ function Board({ agents, queues }: { agents: Agent[]; queues: Queue[] }) {
       <DragOverlay dropAnimation={null}>
         {dragging && (
           <div className="pointer-events-none inline-flex items-center gap-2 rounded-lg bg-cyan-800 px-3 py-1.5 text-sm font-medium whitespace-nowrap text-white shadow-xl">
-            {dragging.kind === "agents" && draggingIds.size > 1
-              ? `${draggingIds.size} agents`
-              : (agentsById.get(dragging.kind === "agents" ? (dragging.agentIds[0] ?? "") : dragging.agentId)
-                  ?.name ?? "Agent")}
+            {dragging.kind === "agents" && draggingIds.size > 1 ? (
+              t("board.dragCount", { count: draggingIds.size })
+            ) : (
+              <bdi>
+                {agentsById.get(dragging.kind === "agents" ? (dragging.agentIds[0] ?? "") : dragging.agentId)
+                  ?.name ?? t("board.agent")}
+              </bdi>
+            )}
           </div>
         )}
       </DragOverlay>
@@ -336,12 +346,13 @@ function Board({ agents, queues }: { agents: Agent[]; queues: Queue[] }) {
 
 /** The agents list doubles as the place to drop a member dragged out of its queue. */
 function AgentsSection({ dropEnabled, children }: { dropEnabled: boolean; children: ReactNode }) {
-  const data: DropData = { kind: "release", label: "the agents list, outside every queue" };
+  const t = useT();
+  const data: DropData = { kind: "release", label: t("dnd.releaseZone") };
   const { setNodeRef, isOver } = useDroppable({ id: RELEASE_ZONE_ID, data, disabled: !dropEnabled });
   return (
     <section
       ref={setNodeRef}
-      aria-label="Agents"
+      aria-label={t("board.agents")}
       className={`flex h-[75dvh] min-h-0 min-w-0 flex-1 flex-col rounded-xl bg-white shadow-sm ring-1 ring-slate-200 lg:h-auto ${isOver ? "ring-2 ring-red-400" : ""}`}
     >
       {children}

@@ -3,17 +3,26 @@
 import type { AgentStateAction } from "@crystal-console/api";
 import { useQueues } from "../queues/queries.ts";
 import { useCurrentUser } from "../session/queries.ts";
-import { ErrorNotice, Spinner } from "../../lib/ui.tsx";
-import { formatClock } from "../../lib/time.ts";
+import { T, useFormat, useT } from "../../i18n/i18n.tsx";
+import { LocalizedError } from "../../lib/api.ts";
+import { ErrorNotice, Spinner, useDocumentTitle } from "../../lib/ui.tsx";
 import { useAgent } from "./queries.ts";
-import { StatePill, TimeInState, actionLabels, allowedActions, stateLabels, stateStyles } from "./state.tsx";
+import {
+  PauseReason,
+  StatePill,
+  TimeInState,
+  actionLabels,
+  allowedActions,
+  stateLabels,
+  stateStyles,
+} from "./state.tsx";
 import { LoginForm, useStateCommands } from "./StateDialogs.tsx";
 
 const loggedInActions: AgentStateAction[] = ["online", "pause", "mission", "logoff"];
 
 const bigTone: Record<AgentStateAction, string> = {
   login: "bg-cyan-700 text-white",
-  online: "bg-emerald-600 text-white hover:bg-emerald-700",
+  online: "bg-emerald-700 text-white hover:bg-emerald-800",
   pause: "bg-amber-400 text-amber-950 hover:bg-amber-500",
   mission: "bg-violet-600 text-white hover:bg-violet-700",
   logoff: "bg-slate-700 text-white hover:bg-slate-800",
@@ -24,19 +33,17 @@ export default function MePage() {
   const agent = useAgent(user.agentId);
   const queues = useQueues();
   const { command, dialogs } = useStateCommands({ by: user.username, rememberLogin: true });
+  const t = useT();
+  const format = useFormat();
+  useDocumentTitle(t("me.title"));
 
   if (!user.agentId)
-    return <ErrorNotice title="This page is for agents." error={new Error("Sign in with an agent id.")} />;
-  if (agent.isPending) return <Spinner label="Loading your state" />;
-  if (agent.isError) return <ErrorNotice title="Your state could not be loaded." error={agent.error} />;
+    return <ErrorNotice title={t("me.forAgents")} error={new LocalizedError("me.signInAsAgent")} />;
+  if (agent.isPending) return <Spinner label={t("me.loading")} />;
+  if (agent.isError) return <ErrorNotice title={t("me.loadFailed")} error={agent.error} />;
   const me = agent.data;
   if (!me) {
-    return (
-      <ErrorNotice
-        title="Your agent was not found."
-        error={new Error("Ask your supervisor whether your agent still exists.")}
-      />
-    );
+    return <ErrorNotice title={t("me.notFound")} error={new LocalizedError("me.askSupervisor")} />;
   }
   const myQueues = (queues.data ?? [])
     .filter((queue) => me.queueIds.includes(queue.id))
@@ -52,31 +59,45 @@ export default function MePage() {
         <h1 id="me-heading" className="text-lg font-semibold">
           <bdi>{me.name}</bdi>
         </h1>
-        <p className="text-sm text-slate-600">Agent {me.id}</p>
+        <p className="text-sm text-slate-600">
+          <T k="me.agentId" values={{ id: <bdi dir="ltr">{me.id}</bdi> }} />
+        </p>
         <div
           role="status"
-          aria-label="Your state"
+          aria-label={t("me.yourState")}
           className={`mt-4 rounded-xl px-4 py-4 ring-1 ring-inset ${stateStyles[me.status].pill}`}
         >
-          <p className="text-sm">You are</p>
-          <p className="text-3xl font-bold">{stateLabels[me.status]}</p>
+          <p className="text-sm">{t("me.youAre")}</p>
+          <p className="text-3xl font-bold">{t(stateLabels[me.status])}</p>
           <p className="mt-1 text-sm">
-            for <TimeInState since={me.statusSince} />, since {formatClock(me.statusSince)}
+            <T
+              k="me.forSince"
+              values={{
+                duration: <TimeInState since={me.statusSince} />,
+                time: format.clock(me.statusSince),
+              }}
+            />
           </p>
-          {me.extension && <p className="mt-1 text-sm">At extension {me.extension}</p>}
+          {me.extension && (
+            <p className="mt-1 text-sm">
+              <T k="me.atExtension" values={{ extension: <bdi dir="ltr">{me.extension}</bdi> }} />
+            </p>
+          )}
           {me.status === "paused" && me.pauseReason && (
-            <p className="mt-1 text-sm">Reason: {me.pauseReason}</p>
+            <p className="mt-1 text-sm">
+              <T k="me.reason" values={{ reason: <PauseReason reason={me.pauseReason} /> }} />
+            </p>
           )}
         </div>
         {!me.confirmed && (
           <p className="mt-3 rounded-lg bg-orange-50 px-3 py-2 text-sm text-orange-900">
-            <StatePill agent={me} showTime={false} /> The PBX has not confirmed your last change yet.
+            <StatePill agent={me} showTime={false} /> {t("me.unconfirmed")}
           </p>
         )}
       </section>
 
       <section
-        aria-label="Change my state"
+        aria-label={t("me.changeState")}
         className="rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200"
       >
         {me.status === "logged_off" ? (
@@ -91,7 +112,7 @@ export default function MePage() {
                 onClick={() => command(me, action)}
                 className={`min-h-16 rounded-xl px-4 py-4 text-lg font-semibold transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-cyan-600 disabled:cursor-not-allowed disabled:bg-slate-100 disabled:text-slate-500 ${bigTone[action]}`}
               >
-                {actionLabels[action]}
+                {t(actionLabels[action])}
               </button>
             ))}
           </div>
@@ -104,7 +125,7 @@ export default function MePage() {
           className="rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200"
         >
           <h2 id="my-queues" className="text-sm font-semibold">
-            My queues
+            {t("me.myQueues")}
           </h2>
           <ul className="mt-2 flex flex-wrap gap-2">
             {myQueues.map((name) => (

@@ -2,10 +2,14 @@
 // a pause. One pair of dialogs per page, opened for whichever agent's button was pressed.
 import type { Agent, AgentStateAction } from "@crystal-console/api";
 import { useCallback, useEffect, useState, type ReactNode } from "react";
-import { ApiRequestError, describeError } from "../../lib/api.ts";
+import { T, useT } from "../../i18n/i18n.tsx";
+import { ApiRequestError, describeError, fieldMessage } from "../../lib/api.ts";
+import { zodErrors } from "../../lib/forms.ts";
+import { PbxAnswer } from "../../lib/PbxAnswer.tsx";
 import { loadSchemas } from "../../lib/contract.ts";
-import { Dialog, Field, buttonClass, inputClass } from "../../lib/ui.tsx";
+import { Dialog, Field, buttonClass, inputClass, numberInput } from "../../lib/ui.tsx";
 import { useChangeAgentState } from "./mutations.ts";
+import { PauseReason } from "./state.tsx";
 import { usePauseReasons } from "./queries.ts";
 
 const LAST_EXTENSION = "crystal-console:last-extension";
@@ -82,8 +86,13 @@ function LoginDialog({
   remember: boolean;
   onClose: () => void;
 }) {
+  const t = useT();
   return (
-    <Dialog open={agent !== null} onClose={onClose} title={agent ? `Log in ${agent.name}` : "Log in"}>
+    <Dialog
+      open={agent !== null}
+      onClose={onClose}
+      title={agent ? <T k="login.title" values={{ name: <bdi>{agent.name}</bdi> }} /> : t("action.login")}
+    >
       {agent && <LoginForm agent={agent} by={by} remember={remember} onDone={onClose} />}
     </Dialog>
   );
@@ -108,7 +117,8 @@ export function LoginForm({
     () => agent.extension ?? (remember ? rememberedExtension() : ""),
   );
   const [error, setError] = useState<string | undefined>();
-  const [pbx, setPbx] = useState<string | null>(null);
+  const [pbx, setPbx] = useState<{ code: number; message: string } | null>(null);
+  const t = useT();
   // Fetch the validation rules while the person types, so submitting does not wait for them.
   useEffect(() => {
     void loadSchemas();
@@ -118,7 +128,7 @@ export function LoginForm({
     const { extensionSchema } = await loadSchemas();
     const parsed = extensionSchema.safeParse(extension.trim());
     if (!parsed.success) {
-      setError(parsed.error.issues[0]?.message ?? "Extension must be 1 to 10 digits");
+      setError(zodErrors(parsed.error, { form: extension.trim() }, { form: "rule.extension" }).form);
       return;
     }
     setError(undefined);
@@ -133,8 +143,8 @@ export function LoginForm({
         onError: (failure) => {
           const described = describeError(failure);
           setError(
-            failure instanceof ApiRequestError
-              ? (failure.fields.extension ?? described.title)
+            failure instanceof ApiRequestError && failure.fields.extension
+              ? fieldMessage(failure, "extension")
               : described.title,
           );
           setPbx(described.pbx);
@@ -153,13 +163,15 @@ export function LoginForm({
       className={large ? "space-y-3" : "space-y-4"}
     >
       <Field
-        label="Extension"
+        label={t("login.extension")}
         error={error}
         hint={
           pbx ? (
-            <span className="text-red-800">PBX answered: {pbx}</span>
+            <span className="text-red-800">
+              <PbxAnswer pbx={pbx} />
+            </span>
           ) : (
-            "The phone extension to take calls on."
+            t("login.extensionHint")
           )
         }
       >
@@ -167,8 +179,7 @@ export function LoginForm({
           <input
             {...props}
             name="extension"
-            inputMode="numeric"
-            autoComplete="off"
+            {...numberInput}
             value={extension}
             onChange={(event) => setExtension(event.target.value)}
             className={`${inputClass} ${large ? "py-3 text-lg" : ""}`}
@@ -178,7 +189,7 @@ export function LoginForm({
       <div className={large ? "" : "flex justify-end gap-2"}>
         {!large && onDone && (
           <button type="button" className={buttonClass("secondary")} onClick={onDone}>
-            Cancel
+            {t("common.cancel")}
           </button>
         )}
         <button
@@ -186,7 +197,7 @@ export function LoginForm({
           disabled={change.isPending}
           className={large ? `${buttonClass("primary", "lg")} w-full rounded-xl` : buttonClass("primary")}
         >
-          Log in
+          {t("action.login")}
         </button>
       </div>
     </form>
@@ -202,8 +213,13 @@ function PauseDialog({
   onPause: (agent: Agent, reason: string | undefined) => void;
   onClose: () => void;
 }) {
+  const t = useT();
   return (
-    <Dialog open={agent !== null} onClose={onClose} title={agent ? `Pause ${agent.name}` : "Pause"}>
+    <Dialog
+      open={agent !== null}
+      onClose={onClose}
+      title={agent ? <T k="pause.title" values={{ name: <bdi>{agent.name}</bdi> }} /> : t("action.pause")}
+    >
       {agent && <PauseForm onPause={(reason) => onPause(agent, reason)} onCancel={onClose} />}
     </Dialog>
   );
@@ -217,6 +233,7 @@ function PauseForm({
   onCancel: () => void;
 }) {
   const reasons = usePauseReasons();
+  const t = useT();
   const [reason, setReason] = useState<string | null>(null);
   const options = reasons.data ?? [];
   const chosen = reason ?? options[0] ?? "";
@@ -229,10 +246,12 @@ function PauseForm({
       className="space-y-4"
     >
       <fieldset>
-        <legend className="mb-2 text-sm font-medium text-slate-800">Reason</legend>
-        {reasons.isPending && <p className="text-sm text-slate-600">Loading reasons…</p>}
+        <legend className="mb-2 text-sm font-medium text-slate-800">{t("pause.reason")}</legend>
+        {reasons.isPending && <p className="text-sm text-slate-600">{t("pause.loadingReasons")}</p>}
         {reasons.isError && (
-          <p className="text-sm text-red-700">The reasons could not be loaded: {reasons.error.message}</p>
+          <p className="text-sm text-red-700">
+            <T k="pause.reasonsFailed" values={{ error: describeError(reasons.error).title }} />
+          </p>
         )}
         <div className="grid gap-2 sm:grid-cols-2">
           {options.map((option) => (
@@ -248,17 +267,17 @@ function PauseForm({
                 onChange={() => setReason(option)}
                 className="accent-amber-600"
               />
-              {option}
+              <PauseReason reason={option} />
             </label>
           ))}
         </div>
       </fieldset>
       <div className="flex justify-end gap-2">
         <button type="button" className={buttonClass("secondary")} onClick={onCancel}>
-          Cancel
+          {t("common.cancel")}
         </button>
         <button type="submit" className={buttonClass("primary")} disabled={reasons.isPending}>
-          Pause
+          {t("action.pause")}
         </button>
       </div>
     </form>

@@ -43,7 +43,7 @@ export function useChangeAgentState({
   const queryClient = useQueryClient();
   return useMutation({
     mutationKey: [...agentKeys.all, "state"],
-    meta: { toast, errorContext: "State not changed" },
+    meta: { toast, errorContext: "toast.stateNotChanged" },
     mutationFn: ({ agentId, request }: ChangeAgentStateVariables) =>
       api<AgentResponse>(`${agentPath(agentId)}/state`, { method: "POST", body: request }),
     onMutate: async ({ agentId, request }) => {
@@ -70,7 +70,7 @@ export function useChangeAgentState({
 export function useCreateAgent() {
   const queryClient = useQueryClient();
   return useMutation({
-    meta: { toast: "pbx", errorContext: "Not created" },
+    meta: { toast: "pbx", errorContext: "toast.notCreated" },
     mutationFn: (request: CreateAgentRequest) =>
       api<AgentResponse>("/agents", { method: "POST", body: request }),
     onSuccess: ({ agent }) => upsertAgent(queryClient, agent),
@@ -80,7 +80,7 @@ export function useCreateAgent() {
 export function useUpdateAgent() {
   const queryClient = useQueryClient();
   return useMutation({
-    meta: { toast: "pbx", errorContext: "Not saved" },
+    meta: { toast: "pbx", errorContext: "toast.notSaved" },
     mutationFn: ({ agentId, changes }: { agentId: string; changes: UpdateAgentRequest }) =>
       api<AgentResponse>(agentPath(agentId), { method: "PATCH", body: changes }),
     onSuccess: ({ agent }) => upsertAgent(queryClient, agent),
@@ -90,7 +90,7 @@ export function useUpdateAgent() {
 export function useDeleteAgent() {
   const queryClient = useQueryClient();
   return useMutation({
-    meta: { toast: "pbx", errorContext: "Not deleted" },
+    meta: { toast: "pbx", errorContext: "toast.notDeleted" },
     mutationFn: (agentId: string) => api<void>(agentPath(agentId), { method: "DELETE" }),
     onSuccess: (_result, agentId) => {
       removeAgent(queryClient, agentId);

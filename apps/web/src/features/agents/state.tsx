@@ -1,14 +1,23 @@
 // An agent's state as people read it: the pill with its ticking time-in-state, and the five state buttons.
 import type { Agent, AgentStateAction, AgentStatus } from "@crystal-console/api";
 import { memo } from "react";
+import { hasMessage, useFormat, useT, type MessageKey } from "../../i18n/i18n.tsx";
 import { useNow } from "../../lib/now.ts";
-import { formatClock, formatDuration } from "../../lib/time.ts";
 
-export const stateLabels: Record<AgentStatus, string> = {
-  online: "Online",
-  paused: "Paused",
-  mission: "Mission",
-  logged_off: "Logged off",
+/** Each state's name (the catalog's key): "Online", "Paused"... */
+export const stateLabels: Record<AgentStatus, MessageKey> = {
+  online: "state.online",
+  paused: "state.paused",
+  mission: "state.mission",
+  logged_off: "state.logged_off",
+};
+
+/** "3 online", "2 paused"...: how many agents are in each state. */
+export const stateCounts: Record<AgentStatus, MessageKey> = {
+  online: "stateCount.online",
+  paused: "stateCount.paused",
+  mission: "stateCount.mission",
+  logged_off: "stateCount.logged_off",
 };
 
 export const stateOrder: AgentStatus[] = ["online", "paused", "mission", "logged_off"];
@@ -21,12 +30,12 @@ export const stateStyles: Record<AgentStatus, { pill: string; dot: string }> = {
 };
 
 /** The buttons, in the order they are shown, with their exact names. */
-export const actionLabels: Record<AgentStateAction, string> = {
-  login: "Log in",
-  pause: "Pause",
-  online: "Online",
-  mission: "Mission",
-  logoff: "Log off",
+export const actionLabels: Record<AgentStateAction, MessageKey> = {
+  login: "action.login",
+  pause: "action.pause",
+  online: "action.online",
+  mission: "action.mission",
+  logoff: "action.logoff",
 };
 export const actionOrder: AgentStateAction[] = ["login", "pause", "online", "mission", "logoff"];
 
@@ -38,29 +47,51 @@ export const allowedActions: Record<AgentStatus, readonly AgentStateAction[]> = 
   mission: ["online", "pause", "logoff"],
 };
 
+/**
+ * A pause reason: the configured reasons are the call centre's words (PAUSE_REASONS), stored as they are;
+ * the default ones (Break, Lunch...) have a translation in the catalogs, any other is shown verbatim.
+ */
+export function PauseReason({ reason }: { reason: string }) {
+  const t = useT();
+  return <bdi>{pauseReasonText(t, reason)}</bdi>;
+}
+
+/** A pause reason as plain text (for a title attribute), translated as PauseReason does. */
+export function pauseReasonText(t: (key: MessageKey) => string, reason: string): string {
+  const key = `pauseReason.${reason}`;
+  return hasMessage(key) ? t(key) : reason;
+}
+
 export function TimeInState({ since }: { since: string }) {
   const now = useNow();
+  const format = useFormat();
+  const t = useT();
   const started = Date.parse(since);
   if (Number.isNaN(started)) return null;
   return (
-    <time dateTime={since} title={`Since ${formatClock(since)}`} className="tabular-nums">
-      {formatDuration(now - started)}
+    <time
+      dateTime={since}
+      title={t("state.since", { duration: format.durationLong(now - started), time: format.clock(since) })}
+      className="tabular-nums"
+    >
+      {format.duration(now - started)}
     </time>
   );
 }
 
 export function StatePill({ agent, showTime = true }: { agent: Agent; showTime?: boolean }) {
   const style = stateStyles[agent.status];
+  const t = useT();
   return (
     <span className="inline-flex flex-wrap items-center gap-1.5">
       <span
         className={`inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${style.pill}`}
       >
         <span className={`size-1.5 rounded-full ${style.dot}`} aria-hidden />
-        {stateLabels[agent.status]}
+        {t(stateLabels[agent.status])}
         {showTime && (
           <span className="text-[0.7rem] font-normal opacity-90">
-            <span className="sr-only">for </span>
+            <span className="sr-only">{t("state.for")} </span>
             <TimeInState since={agent.statusSince} />
           </span>
         )}
@@ -68,9 +99,9 @@ export function StatePill({ agent, showTime = true }: { agent: Agent; showTime?:
       {!agent.confirmed && (
         <span
           className="rounded-full bg-orange-100 px-1.5 py-0.5 text-[0.7rem] font-medium text-orange-900 ring-1 ring-orange-300 ring-inset"
-          title="The PBX's answer to the last change is not known yet"
+          title={t("state.unconfirmedTitle")}
         >
-          unconfirmed
+          {t("state.unconfirmed")}
         </span>
       )}
     </span>
@@ -87,6 +118,7 @@ export const StateButtons = memo(function StateButtons({
   size?: "sm" | "lg";
 }) {
   const allowed = allowedActions[agent.status];
+  const t = useT();
   const sizeClass =
     size === "lg" ? "min-h-14 px-4 py-3 text-base font-semibold rounded-xl" : "px-2 py-1 text-xs rounded-md";
   return (
@@ -101,7 +133,7 @@ export const StateButtons = memo(function StateButtons({
             onClick={() => onCommand(agent, action)}
             className={`${sizeClass} border font-medium whitespace-nowrap transition-colors focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-cyan-600 disabled:cursor-not-allowed disabled:border-slate-200 disabled:bg-slate-50 disabled:text-slate-400 ${actionTone[action]}`}
           >
-            {actionLabels[action]}
+            {t(actionLabels[action])}
           </button>
         );
       })}

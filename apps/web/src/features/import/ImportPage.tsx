@@ -11,7 +11,17 @@ import type {
   ImportResultRow,
 } from "@crystal-console/api";
 import { useId, useRef, useState, type ReactNode } from "react";
-import { ApiRequestError, describeError } from "../../lib/api.ts";
+import {
+  T,
+  currentLanguage,
+  hasMessage,
+  t as translate,
+  useFormat,
+  useT,
+  type MessageKey,
+} from "../../i18n/i18n.tsx";
+import { API_LANGUAGE, ApiRequestError, describeError, errorMessage } from "../../lib/api.ts";
+import { PbxAnswer } from "../../lib/PbxAnswer.tsx";
 import { ErrorNotice, PageHeader, Spinner, buttonClass, inputClass } from "../../lib/ui.tsx";
 import {
   csvDownloads,
@@ -30,22 +40,38 @@ const columns: Record<ImportKind, string> = {
   queues: "queue_id,queue_name",
 };
 
-const kindLabels: Record<ImportKind, string> = { agents: "Agents", queues: "Queues" };
+const importKinds = ["agents", "queues"] as const;
+
+const kindLabels: Record<ImportKind, MessageKey> = {
+  agents: "import.kindAgents",
+  queues: "import.kindQueues",
+};
+
+/**
+ * A CSV problem in the person's language: the server's sentence in the API's language (English), else the
+ * column's rule (CSV columns keep their English names, as the file has them).
+ */
+function csvProblem(column: string, sentence: string): string {
+  if (currentLanguage() === API_LANGUAGE) return sentence;
+  const key = `csvRule.${column.replace(/^line \d+: /, "")}`;
+  return hasMessage(key) ? translate(key) : translate("csvRule.other");
+}
 
 /** Rows shown at first in the plan and results tables; more on request (the report has them all). */
 const ROWS_SHOWN = 500;
 
 export default function ImportPage() {
   const [jobId, setJobId] = useState<string | null>(null);
+  const t = useT();
   return (
     <main className="mx-auto w-full max-w-6xl p-3 sm:p-6">
-      <PageHeader title="Import">
+      <PageHeader title={t("import.title")}>
         <div className="flex flex-wrap gap-2">
           <a className={buttonClass("secondary")} href={csvDownloads.agents} download>
-            Export agents (CSV)
+            {t("import.exportAgents")}
           </a>
           <a className={buttonClass("secondary")} href={csvDownloads.queues} download>
-            Export queues (CSV)
+            {t("import.exportQueues")}
           </a>
         </div>
       </PageHeader>
@@ -71,6 +97,8 @@ function ImportForm({ onStarted }: { onStarted: (jobId: string) => void }) {
   const plan = usePlanImport();
   const start = useStartImport();
   const ids = useId();
+  const t = useT();
+  const format = useFormat();
 
   const request = (): ImportRequest | null => {
     const csv = file ?? (text.trim() ? text : null);
@@ -87,7 +115,7 @@ function ImportForm({ onStarted }: { onStarted: (jobId: string) => void }) {
   function preview() {
     const current = request();
     if (!current) {
-      setInputError("Choose a CSV file or paste its text first.");
+      setInputError(t("import.chooseFirst"));
       return;
     }
     changed();
@@ -110,12 +138,12 @@ function ImportForm({ onStarted }: { onStarted: (jobId: string) => void }) {
         className="space-y-4 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200"
       >
         <h2 id={`${ids}-source`} className="font-semibold">
-          File to import
+          {t("import.file")}
         </h2>
         <fieldset>
-          <legend className="mb-1 text-sm font-medium text-slate-800">What the file holds</legend>
+          <legend className="mb-1 text-sm font-medium text-slate-800">{t("import.holds")}</legend>
           <div className="flex gap-4">
-            {(["agents", "queues"] as const).map((each) => (
+            {importKinds.map((each) => (
               <label key={each} className="flex items-center gap-2 text-sm">
                 <input
                   type="radio"
@@ -127,22 +155,28 @@ function ImportForm({ onStarted }: { onStarted: (jobId: string) => void }) {
                     changed();
                   }}
                 />
-                {kindLabels[each]}
+                {t(kindLabels[each])}
               </label>
             ))}
           </div>
           <p className="mt-1 text-xs text-slate-600">
-            Columns: <code className="font-mono">{columns[kind]}</code>
-            {kind === "agents" &&
-              " (queues separated by ;). An empty agent_pass keeps an existing agent's password."}{" "}
-            Import the queues before the agents that use them.
+            <T
+              k={kind === "agents" ? "import.columnsAgents" : "import.columnsQueues"}
+              values={{
+                columns: (
+                  <code className="font-mono" dir="ltr">
+                    {columns[kind]}
+                  </code>
+                ),
+              }}
+            />
           </p>
         </fieldset>
 
         <div className="grid gap-4 md:grid-cols-2">
           <div>
             <label htmlFor={`${ids}-file`} className="mb-1 block text-sm font-medium text-slate-800">
-              CSV file
+              {t("import.csvFile")}
             </label>
             <input
               ref={fileInput}
@@ -150,20 +184,25 @@ function ImportForm({ onStarted }: { onStarted: (jobId: string) => void }) {
               type="file"
               accept=".csv,text/csv,text/plain"
               aria-describedby={`${ids}-file-hint`}
-              className="block w-full text-sm text-slate-800 file:mr-3 file:rounded-md file:border file:border-slate-300 file:bg-white file:px-3 file:py-1.5 file:text-sm file:font-medium file:text-slate-800 hover:file:bg-slate-50"
+              className="block w-full text-sm text-slate-800 file:me-3 file:rounded-md file:border file:border-slate-300 file:bg-white file:px-3 file:py-1.5 file:text-sm file:font-medium file:text-slate-800 hover:file:bg-slate-50"
               onChange={(event) => {
                 setFile(event.currentTarget.files?.[0] ?? null);
                 changed();
               }}
             />
             <p id={`${ids}-file-hint`} className="mt-1 text-xs text-slate-600">
-              UTF-8 (a spreadsheet&apos;s &ldquo;CSV UTF-8&rdquo;), up to 5 MB. A chosen file is used instead
-              of pasted text.
+              {t("import.fileHint")}
             </p>
             {file && (
               <p className="mt-2 flex flex-wrap items-center gap-2 text-sm">
                 <span>
-                  Chosen: <bdi className="font-medium">{file.name}</bdi> ({formatBytes(file.size)})
+                  <T
+                    k="import.chosen"
+                    values={{
+                      name: <bdi className="font-medium">{file.name}</bdi>,
+                      size: format.bytes(file.size),
+                    }}
+                  />
                 </span>
                 <button
                   type="button"
@@ -174,14 +213,14 @@ function ImportForm({ onStarted }: { onStarted: (jobId: string) => void }) {
                     changed();
                   }}
                 >
-                  Remove file
+                  {t("import.removeFile")}
                 </button>
               </p>
             )}
           </div>
           <div>
             <label htmlFor={`${ids}-text`} className="mb-1 block text-sm font-medium text-slate-800">
-              Or paste CSV text
+              {t("import.paste")}
             </label>
             <textarea
               id={`${ids}-text`}
@@ -189,6 +228,7 @@ function ImportForm({ onStarted }: { onStarted: (jobId: string) => void }) {
               disabled={file !== null}
               rows={6}
               spellCheck={false}
+              dir="ltr"
               placeholder={columns[kind]}
               className={`${inputClass} font-mono text-xs`}
               onChange={(event) => {
@@ -207,15 +247,15 @@ function ImportForm({ onStarted }: { onStarted: (jobId: string) => void }) {
                 setSync(value);
                 changed();
               }}
-              label="Sync memberships"
-              hint="Also release each agent in the file from the queues its row does not list. Without it, memberships are only added."
+              label={t("import.sync")}
+              hint={t("import.syncHint")}
             />
           )}
           <Checkbox
             checked={skipErrors}
             onChange={setSkipErrors}
-            label="Skip error rows"
-            hint="Apply the valid rows of a file that has rows with errors; the rows with errors are left out."
+            label={t("import.skipErrors")}
+            hint={t("import.skipErrorsHint")}
           />
         </div>
 
@@ -226,16 +266,16 @@ function ImportForm({ onStarted }: { onStarted: (jobId: string) => void }) {
             disabled={plan.isPending}
             onClick={preview}
           >
-            {plan.isPending ? "Planning…" : "Preview"}
+            {plan.isPending ? t("import.planning") : t("import.preview")}
           </button>
-          <span className="text-xs text-slate-600">Preview sends nothing to the PBX.</span>
+          <span className="text-xs text-slate-600">{t("import.previewHint")}</span>
         </div>
         {inputError && (
           <p role="alert" className="text-sm text-red-700">
             {inputError}
           </p>
         )}
-        {plan.isError && <ImportError title="The file could not be planned." error={plan.error} />}
+        {plan.isError && <ImportError title={t("import.planFailed")} error={plan.error} />}
       </section>
 
       {plan.data && (
@@ -245,7 +285,7 @@ function ImportForm({ onStarted }: { onStarted: (jobId: string) => void }) {
         >
           <div className="flex flex-wrap items-center justify-between gap-3">
             <h2 id={`${ids}-plan`} className="font-semibold">
-              Plan
+              {t("import.plan")}
             </h2>
             <button
               type="button"
@@ -254,17 +294,16 @@ function ImportForm({ onStarted }: { onStarted: (jobId: string) => void }) {
               aria-describedby={applyBlocked ? `${ids}-blocked` : undefined}
               onClick={apply}
             >
-              {start.isPending ? "Starting…" : "Apply"}
+              {start.isPending ? t("import.starting") : t("import.apply")}
             </button>
           </div>
           <PlanSummary plan={plan.data} />
           {applyBlocked && (
             <p id={`${ids}-blocked`} className="text-sm text-red-800">
-              {errorRows === 1 ? "1 row has errors" : `${errorRows} rows have errors`}. Fix the file and
-              preview it again, or check &ldquo;Skip error rows&rdquo; to apply the other rows.
+              {t("import.blocked", { count: errorRows })}
             </p>
           )}
-          {start.isError && <ImportError title="The import did not start." error={start.error} />}
+          {start.isError && <ImportError title={t("import.startFailed")} error={start.error} />}
           <PlanTable plan={plan.data} />
         </section>
       )}
@@ -310,15 +349,24 @@ function Checkbox({
 /** An import that is already running (another tab, another admin): only one runs at a time. */
 function RunningImportNotice({ onShow }: { onShow: (jobId: string) => void }) {
   const jobs = useImportJobs();
+  const t = useT();
   const running = jobs.data?.find((job) => job.status === "running");
   if (!running) return null;
   return (
     <div className="flex flex-wrap items-center gap-3 rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-950">
       <span>
-        An import of {running.kind} by {running.by} is running ({running.done} of {running.total} rows).
+        <T
+          k="import.running"
+          values={{
+            kind: running.kind,
+            by: <bdi>{running.by}</bdi>,
+            done: running.done,
+            total: running.total,
+          }}
+        />
       </span>
       <button type="button" className={buttonClass("secondary", "sm")} onClick={() => onShow(running.jobId)}>
-        Show its progress
+        {t("import.showProgress")}
       </button>
     </div>
   );
@@ -327,40 +375,52 @@ function RunningImportNotice({ onShow }: { onShow: (jobId: string) => void }) {
 /** The server's refusal: its sentence, then each row and column it names (or the file's problem). */
 function ImportError({ title, error }: { title: string; error: unknown }) {
   const { title: message, pbx } = describeError(error);
+  const t = useT();
   const fields = error instanceof ApiRequestError ? Object.entries(error.fields) : [];
   const tooLarge = error instanceof ApiRequestError && error.status === 413;
   return (
     <div role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900">
       <p className="font-semibold">{title}</p>
-      <p>{error instanceof ApiRequestError ? error.message : message}</p>
-      {tooLarge && <p>Split the file into smaller files and import them one after another.</p>}
+      <p>{error instanceof ApiRequestError ? errorMessage(error) : message}</p>
+      {tooLarge && <p>{t("import.split")}</p>}
       {fields.length > 0 && (
         <ul className="mt-1 list-disc space-y-0.5 ps-5">
           {fields.map(([field, reason]) => (
             <li key={field}>
-              <span className="font-medium">{fieldLabel(field)}:</span> {reason}
+              <span className="font-medium">
+                <FieldLabel field={field} />:
+              </span>{" "}
+              {csvProblem(field, reason)}
             </li>
           ))}
         </ul>
       )}
-      {pbx && <p className="mt-1">PBX answered: {pbx}</p>}
+      {pbx && (
+        <p className="mt-1">
+          <PbxAnswer pbx={pbx} />
+        </p>
+      )}
     </div>
   );
 }
 
-function fieldLabel(field: string): string {
-  if (field === "file") return "File";
-  if (field === "header") return "Header row";
-  if (field === "body") return "Request";
-  return field.replace(/^line (\d+): /, "Line $1, ");
+/** Where in the file: the whole file, its header row, a line and column (columns keep their CSV names). */
+function FieldLabel({ field }: { field: string }) {
+  const t = useT();
+  if (field === "file") return t("import.whereFile");
+  if (field === "header") return t("import.whereHeader");
+  if (field === "body") return t("import.whereRequest");
+  const line = /^line (\d+): (.*)$/.exec(field);
+  if (!line) return <bdi dir="ltr">{field}</bdi>;
+  return <T k="import.whereLine" values={{ line: line[1], column: <bdi dir="ltr">{line[2]}</bdi> }} />;
 }
 
-const planLabels: Record<ImportPlanKind, string> = {
-  create: "create",
-  adopt: "adopt",
-  update: "update",
-  unchanged: "unchanged",
-  error: "error",
+const planLabels: Record<ImportPlanKind, MessageKey> = {
+  create: "plan.create",
+  adopt: "plan.adopt",
+  update: "plan.update",
+  unchanged: "plan.unchanged",
+  error: "plan.error",
 };
 
 const planStyles: Record<ImportPlanKind, string> = {
@@ -371,28 +431,35 @@ const planStyles: Record<ImportPlanKind, string> = {
   error: "bg-red-700 text-white",
 };
 
-const summaryWords: Record<ImportPlanKind, string> = {
-  create: "to create",
-  adopt: "to adopt",
-  update: "to update",
-  unchanged: "unchanged",
-  error: "with errors",
+const summaryWords: Record<ImportPlanKind, MessageKey> = {
+  create: "planSummary.create",
+  adopt: "planSummary.adopt",
+  update: "planSummary.update",
+  unchanged: "planSummary.unchanged",
+  error: "planSummary.error",
 };
 
 function PlanSummary({ plan }: { plan: ImportPlanResponse }) {
   const { summary } = plan;
+  const t = useT();
   const parts = (["create", "adopt", "update", "unchanged", "error"] as const).filter(
     (kind) => summary[kind] > 0 || kind === "error",
   );
   return (
-    <p role="status" aria-label="Plan summary" className="flex flex-wrap items-center gap-2 text-sm">
+    <p
+      role="status"
+      aria-label={t("import.planSummary")}
+      className="flex flex-wrap items-center gap-2 text-sm"
+    >
       <span className="font-medium">
-        {summary.total} {summary.total === 1 ? "row" : "rows"} of {plan.kind}
-        {plan.sync ? " (sync memberships)" : ""}:
+        {t(plan.sync ? "import.rowsOfSync" : "import.rowsOf", {
+          count: summary.total,
+          kind: plan.kind,
+        })}
       </span>
       {parts.map((kind) => (
         <span key={kind} className={`rounded-full px-2 py-0.5 text-xs font-medium ${planStyles[kind]}`}>
-          {summary[kind]} {summaryWords[kind]}
+          {t(summaryWords[kind], { count: summary[kind] })}
         </span>
       ))}
     </p>
@@ -400,19 +467,20 @@ function PlanSummary({ plan }: { plan: ImportPlanResponse }) {
 }
 
 function PlanTable({ plan }: { plan: ImportPlanResponse }) {
+  const t = useT();
   return (
-    <ShownRows rows={plan.rows} label="plan">
+    <ShownRows rows={plan.rows} label={t("import.ofPlan")}>
       {(rows) => (
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">Import plan</caption>
+        <table className="w-full text-start text-sm">
+          <caption className="sr-only">{t("import.planCaption")}</caption>
           <thead className="bg-slate-50 text-xs text-slate-700">
             <tr>
-              <Th>Line</Th>
-              <Th>Id</Th>
-              <Th>Name</Th>
-              <Th>Plan</Th>
-              <Th>Changes</Th>
-              <Th>Error</Th>
+              <Th>{t("import.line")}</Th>
+              <Th>{t("grid.id")}</Th>
+              <Th>{t("grid.name")}</Th>
+              <Th>{t("import.plan")}</Th>
+              <Th>{t("import.changes")}</Th>
+              <Th>{t("import.error")}</Th>
             </tr>
           </thead>
           <tbody>
@@ -423,17 +491,21 @@ function PlanTable({ plan }: { plan: ImportPlanResponse }) {
                 className={`border-t border-slate-100 align-top ${row.plan === "error" ? "bg-red-50" : ""}`}
               >
                 <td className="px-3 py-2 tabular-nums">{row.line}</td>
-                <td className="px-3 py-2 font-mono text-xs">{row.id}</td>
+                <td className="px-3 py-2 font-mono text-xs">
+                  <bdi dir="ltr">{row.id}</bdi>
+                </td>
                 <td className="px-3 py-2">
                   <bdi>{row.name ?? ""}</bdi>
                 </td>
                 <td className="px-3 py-2">
-                  <Badge className={planStyles[row.plan]}>{planLabels[row.plan]}</Badge>
+                  <Badge className={planStyles[row.plan]}>{t(planLabels[row.plan])}</Badge>
                 </td>
                 <td className="min-w-48 px-3 py-2">
                   <Changes changes={row.changes} />
                 </td>
-                <td className="px-3 py-2 text-red-800">{row.error}</td>
+                <td className="px-3 py-2 text-red-800">
+                  <RowProblems error={row.error} fields={row.fields} />
+                </td>
               </tr>
             ))}
           </tbody>
@@ -461,22 +533,49 @@ function Badge({ className, children }: { className: string; children: ReactNode
   );
 }
 
+/** A row's problems: the server's sentence in English, else each column with its rule. */
+function RowProblems({ error, fields }: { error: string | null; fields: Record<string, string> }) {
+  useT();
+  if (!error) return null;
+  if (currentLanguage() === API_LANGUAGE) return error;
+  return (
+    <ul className="space-y-0.5">
+      {Object.entries(fields).map(([column, sentence]) => (
+        <li key={column}>
+          <bdi dir="ltr" className="font-mono">
+            {column}
+          </bdi>
+          : {csvProblem(column, sentence)}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function Changes({ changes }: { changes: ImportChange[] }) {
+  const t = useT();
   if (changes.length === 0) return null;
   return (
     <ul className="space-y-0.5 text-xs">
       {changes.map((change) => (
         <li key={change.field}>
-          <span className="font-mono">{change.field}</span>
+          <bdi dir="ltr" className="font-mono">
+            {change.field}
+          </bdi>
           {change.from === null && change.to === null ? (
-            " (new password)"
+            ` ${t("import.newPassword")}`
           ) : change.from === null ? (
             <>
               : <bdi>{change.to}</bdi>
             </>
           ) : (
             <>
-              : <bdi>{change.from}</bdi> → <bdi>{change.to ?? "(none)"}</bdi>
+              : <bdi>{change.from}</bdi>{" "}
+              <span aria-hidden className="inline-block rtl:-scale-x-100">
+                →
+              </span>
+              <span className="sr-only">{t("import.becomes")}</span>{" "}
+              <bdi>{change.to ?? t("import.none")}</bdi>
             </>
           )}
         </li>
@@ -496,21 +595,20 @@ function ShownRows<Row>({
   children: (rows: Row[]) => ReactNode;
 }) {
   const [shown, setShown] = useState(ROWS_SHOWN);
+  const t = useT();
   const rest = rows.length - shown;
   return (
     <div>
       <div className="overflow-x-auto rounded-lg ring-1 ring-slate-200">{children(rows.slice(0, shown))}</div>
       {rest > 0 && (
         <div className="mt-2 flex items-center gap-3 text-sm">
-          <span>
-            Showing {shown} of {rows.length} rows of the {label}.
-          </span>
+          <span>{t("import.showing", { shown, count: rows.length, label })}</span>
           <button
             type="button"
             className={buttonClass("secondary", "sm")}
             onClick={() => setShown((count) => count + ROWS_SHOWN)}
           >
-            Show {Math.min(rest, ROWS_SHOWN)} more
+            {t("import.showMore", { count: Math.min(rest, ROWS_SHOWN) })}
           </button>
         </div>
       )}
@@ -527,10 +625,10 @@ function ImportJobView({ jobId, onNewImport }: { jobId: string; onNewImport: () 
   const results = useImportResults(jobId, ended);
   const cancel = useCancelImport();
   const headingId = useId();
+  const t = useT();
 
-  if (progress.isPending) return <Spinner label="Starting the import" />;
-  if (progress.isError)
-    return <ErrorNotice title="The import's progress could not be read." error={progress.error} />;
+  if (progress.isPending) return <Spinner label={t("import.startingImport")} />;
+  if (progress.isError) return <ErrorNotice title={t("import.progressFailed")} error={progress.error} />;
   if (!job) return null;
 
   return (
@@ -541,7 +639,7 @@ function ImportJobView({ jobId, onNewImport }: { jobId: string; onNewImport: () 
       >
         <div className="flex flex-wrap items-center justify-between gap-3">
           <h2 id={headingId} className="font-semibold">
-            {ended ? `Import of ${job.kind} ended` : `Importing ${job.kind}`}
+            {t(ended ? "import.ended" : "import.importing", { kind: job.kind })}
           </h2>
           <div className="flex flex-wrap gap-2">
             {!ended && (
@@ -551,16 +649,16 @@ function ImportJobView({ jobId, onNewImport }: { jobId: string; onNewImport: () 
                 disabled={job.cancelRequested || cancel.isPending}
                 onClick={() => cancel.mutate(jobId)}
               >
-                {job.cancelRequested ? "Cancelling…" : "Cancel import"}
+                {job.cancelRequested ? t("import.cancelling") : t("import.cancel")}
               </button>
             )}
             {ended && (
               <>
                 <a className={buttonClass("secondary")} href={csvDownloads.report(jobId)} download>
-                  Download report
+                  {t("import.report")}
                 </a>
                 <button type="button" className={buttonClass("primary")} onClick={onNewImport}>
-                  New import
+                  {t("import.new")}
                 </button>
               </>
             )}
@@ -568,7 +666,7 @@ function ImportJobView({ jobId, onNewImport }: { jobId: string; onNewImport: () 
         </div>
         <ProgressBar job={job} />
         <p role="status" className="text-sm">
-          {statusSentence(job)}
+          {statusSentence(job, t)}
         </p>
       </section>
 
@@ -578,12 +676,10 @@ function ImportJobView({ jobId, onNewImport }: { jobId: string; onNewImport: () 
           className="space-y-4 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200"
         >
           <h2 id={`${headingId}-results`} className="font-semibold">
-            Results
+            {t("import.results")}
           </h2>
-          {results.isPending && <Spinner label="Loading the results" />}
-          {results.isError && (
-            <ErrorNotice title="The import's results could not be loaded." error={results.error} />
-          )}
+          {results.isPending && <Spinner label={t("import.loadingResults")} />}
+          {results.isError && <ErrorNotice title={t("import.resultsFailed")} error={results.error} />}
           {results.data && (
             <>
               <ResultSummary counts={results.data.counts} />
@@ -603,23 +699,32 @@ function percentOf(job: ImportJobSummary): number {
 
 function ProgressBar({ job }: { job: ImportJobSummary }) {
   const percent = percentOf(job);
+  const t = useT();
+  const format = useFormat();
   const failed = job.status === "failed" || job.status === "cancelled" || job.status === "interrupted";
   return (
     <div>
       <div className="mb-1 flex justify-between text-sm">
         <span>
-          {job.done} of {job.total} rows
-          {job.failed > 0 ? `, ${job.failed} failed` : ""}
+          {t(job.failed > 0 ? "import.progressFailedRows" : "import.progressRows", {
+            done: job.done,
+            count: job.total,
+            failed: job.failed,
+          })}
         </span>
-        <span className="tabular-nums">{percent} %</span>
+        <span className="tabular-nums">{format.percent(percent)}</span>
       </div>
       <div
         role="progressbar"
-        aria-label="Import progress"
+        aria-label={t("import.progress")}
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={percent}
-        aria-valuetext={`${percent} %: ${job.done} of ${job.total} rows`}
+        aria-valuetext={t("import.progressText", {
+          percent: format.percent(percent),
+          done: job.done,
+          count: job.total,
+        })}
         className="h-3 w-full overflow-hidden rounded-full bg-slate-200"
       >
         <div
@@ -631,32 +736,49 @@ function ProgressBar({ job }: { job: ImportJobSummary }) {
   );
 }
 
-function statusSentence(job: ImportJobSummary): string {
-  const c = job.counts;
-  const tally = [
-    c.done && `${c.done} done`,
-    c.adopted && `${c.adopted} adopted`,
-    c.unchanged && `${c.unchanged} unchanged`,
-    c.failed && `${c.failed} failed`,
-    c.skipped && `${c.skipped} skipped`,
-  ]
-    .filter(Boolean)
-    .join(", ");
+function statusSentence(
+  job: ImportJobSummary,
+  t: (key: MessageKey, values?: Record<string, unknown>) => string,
+) {
+  const tally = resultOrder
+    .filter((kind) => job.counts[kind] > 0)
+    .map((kind) => t(resultCounts[kind], { count: job.counts[kind] }))
+    .join(t("import.listSeparator"));
   switch (job.status) {
     case "running":
-      return job.cancelRequested
-        ? "Cancelling: no new row starts; the rows being sent finish first."
-        : "Sending the rows to the PBX…";
+      return job.cancelRequested ? t("import.statusCancelling") : t("import.statusSending");
     case "done":
-      return `The import finished${tally ? `: ${tally}` : ""}.`;
+      return t(tally ? "import.statusDoneTally" : "import.statusDone", { tally });
     case "cancelled":
-      return `The import was cancelled${tally ? `: ${tally}` : ""}. The rows that did not run were skipped.`;
+      return t(tally ? "import.statusCancelledTally" : "import.statusCancelled", { tally });
     case "failed":
-      return `The import stopped because the PBX stopped answering${tally ? `: ${tally}` : ""}. The rest were skipped.`;
+      return t(tally ? "import.statusFailedTally" : "import.statusFailed", { tally });
     case "interrupted":
-      return `The import was interrupted: the console server running it stopped${tally ? ` (${tally})` : ""}. Import the same file again to finish it.`;
+      return t(tally ? "import.statusInterruptedTally" : "import.statusInterrupted", { tally });
   }
 }
+
+const resultOrder = ["done", "adopted", "unchanged", "failed", "skipped"] as const;
+
+const resultCounts: Record<ImportResultKind, MessageKey> = {
+  pending: "resultCount.pending",
+  running: "resultCount.running",
+  done: "resultCount.done",
+  adopted: "resultCount.adopted",
+  unchanged: "resultCount.unchanged",
+  failed: "resultCount.failed",
+  skipped: "resultCount.skipped",
+};
+
+const resultLabels: Record<ImportResultKind, MessageKey> = {
+  pending: "result.pending",
+  running: "result.running",
+  done: "result.done",
+  adopted: "result.adopted",
+  unchanged: "result.unchanged",
+  failed: "result.failed",
+  skipped: "result.skipped",
+};
 
 const resultStyles: Record<ImportResultKind, string> = {
   pending: "bg-slate-100 text-slate-700",
@@ -669,45 +791,51 @@ const resultStyles: Record<ImportResultKind, string> = {
 };
 
 function ResultSummary({ counts }: { counts: Record<ImportResultKind, number> }) {
-  const kinds = (["done", "adopted", "unchanged", "failed", "skipped"] as const).filter(
-    (kind) => counts[kind] > 0,
-  );
+  const t = useT();
+  const kinds = resultOrder.filter((kind) => counts[kind] > 0);
   return (
-    <p aria-label="Results summary" className="flex flex-wrap gap-2 text-sm">
+    <p aria-label={t("import.resultsSummary")} className="flex flex-wrap gap-2 text-sm">
       {kinds.map((kind) => (
         <Badge key={kind} className={resultStyles[kind]}>
-          {counts[kind]} {kind}
+          {t(resultCounts[kind], { count: counts[kind] })}
         </Badge>
       ))}
     </p>
   );
 }
 
-function pbxAnswer(row: ImportResultRow): ReactNode {
-  if (row.pbx)
-    return (
-      <>
-        PBX answered: {row.pbx.message} (PBX code {row.pbx.code})
-        {row.error && <span className="block text-slate-700">{row.error}</span>}
-      </>
-    );
-  return row.error;
+/** A row's outcome: the PBX's own words when it refused, then why in the person's language. */
+function RowOutcome({ row }: { row: ImportResultRow }) {
+  useT();
+  const why =
+    row.error && (currentLanguage() === API_LANGUAGE || row.code === null)
+      ? currentLanguage() === API_LANGUAGE
+        ? row.error
+        : translate("csvRule.other")
+      : row.code && translate(`errors.${row.code}`);
+  return (
+    <>
+      {row.pbx && <PbxAnswer pbx={row.pbx} />}
+      {why && <span className={row.pbx ? "block text-slate-700" : ""}>{why}</span>}
+    </>
+  );
 }
 
 function ResultsTable({ rows }: { rows: ImportResultRow[] }) {
+  const t = useT();
   return (
-    <ShownRows rows={rows} label="results">
+    <ShownRows rows={rows} label={t("import.ofResults")}>
       {(shown) => (
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">Import results</caption>
+        <table className="w-full text-start text-sm">
+          <caption className="sr-only">{t("import.resultsCaption")}</caption>
           <thead className="bg-slate-50 text-xs text-slate-700">
             <tr>
-              <Th>Line</Th>
-              <Th>Id</Th>
-              <Th>Name</Th>
-              <Th>Result</Th>
-              <Th>Changes</Th>
-              <Th>PBX answer or error</Th>
+              <Th>{t("import.line")}</Th>
+              <Th>{t("grid.id")}</Th>
+              <Th>{t("grid.name")}</Th>
+              <Th>{t("import.result")}</Th>
+              <Th>{t("import.changes")}</Th>
+              <Th>{t("import.pbxOrError")}</Th>
             </tr>
           </thead>
           <tbody>
@@ -718,17 +846,21 @@ function ResultsTable({ rows }: { rows: ImportResultRow[] }) {
                 className={`border-t border-slate-100 align-top ${row.result === "failed" ? "bg-red-50" : ""}`}
               >
                 <td className="px-3 py-2 tabular-nums">{row.line}</td>
-                <td className="px-3 py-2 font-mono text-xs">{row.id}</td>
+                <td className="px-3 py-2 font-mono text-xs">
+                  <bdi dir="ltr">{row.id}</bdi>
+                </td>
                 <td className="px-3 py-2">
                   <bdi>{row.name ?? ""}</bdi>
                 </td>
                 <td className="px-3 py-2">
-                  <Badge className={resultStyles[row.result]}>{row.result}</Badge>
+                  <Badge className={resultStyles[row.result]}>{t(resultLabels[row.result])}</Badge>
                 </td>
                 <td className="min-w-48 px-3 py-2">
                   <Changes changes={row.changes} />
                 </td>
-                <td className="px-3 py-2 text-red-800">{pbxAnswer(row)}</td>
+                <td className="px-3 py-2 text-red-800">
+                  <RowOutcome row={row} />
+                </td>
               </tr>
             ))}
           </tbody>
@@ -736,10 +868,4 @@ function ResultsTable({ rows }: { rows: ImportResultRow[] }) {
       )}
     </ShownRows>
   );
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

@@ -139,7 +139,7 @@ export function useStartImport() {
 export function useCancelImport() {
   const queryClient = useQueryClient();
   return useMutation({
-    meta: { errorContext: "Not cancelled" },
+    meta: { errorContext: "toast.notCancelled" },
     mutationFn: (jobId: string) => api<ImportJobResponse>(`/import/jobs/${jobId}`, { method: "DELETE" }),
     onSuccess: ({ job }) => {
       const { rows: _rows, ...summary } = job;

@@ -13,7 +13,16 @@ import {
 import { FormError } from "../../lib/FormError.tsx";
 import { formString, serverErrors, zodErrors, type FormErrors } from "../../lib/forms.ts";
 import { showToast } from "../../lib/toast.tsx";
-import { ErrorNotice, Field, PageHeader, Spinner, buttonClass, inputClass } from "../../lib/ui.tsx";
+import { T, useT } from "../../i18n/i18n.tsx";
+import {
+  ErrorNotice,
+  Field,
+  PageHeader,
+  Spinner,
+  buttonClass,
+  inputClass,
+  numberInput,
+} from "../../lib/ui.tsx";
 import { useCreateQueue, useDeleteQueue, useUpdateQueue } from "./mutations.ts";
 import { useQueues } from "./queries.ts";
 
@@ -21,45 +30,62 @@ export default function AdminQueuesPage() {
   const queues = useQueues();
   const [editing, setEditing] = useState<Queue | null>(null);
   const [deleting, setDeleting] = useState<Queue | null>(null);
-  if (queues.isPending) return <Spinner label="Loading queues" />;
-  if (queues.isError) return <ErrorNotice title="The queues could not be loaded." error={queues.error} />;
+  const t = useT();
+  if (queues.isPending) return <Spinner label={t("adminQueues.loading")} />;
+  if (queues.isError) return <ErrorNotice title={t("queues.loadFailed")} error={queues.error} />;
   const sorted = [...queues.data].sort((a, b) => a.id.length - b.id.length || a.id.localeCompare(b.id));
 
   return (
     <main className="mx-auto w-full max-w-4xl p-3 sm:p-6">
-      <PageHeader title="Queues" />
-      <NewItemSection id="new-queue" title="New queue">
+      <PageHeader title={t("adminQueues.title")} />
+      <NewItemSection id="new-queue" title={t("adminQueues.new")}>
         <CreateQueueForm />
       </NewItemSection>
       <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
-        <AdminTable caption="Queues" columns={["Id", "Name", "Agents"]}>
+        <AdminTable
+          caption={t("adminQueues.title")}
+          columns={[t("grid.id"), t("grid.name"), t("adminQueues.agents")]}
+        >
           {sorted.map((queue) => (
             <tr key={queue.id} className="border-t border-slate-100">
-              <td className="px-3 py-2 font-mono text-xs">{queue.id}</td>
+              <td className="px-3 py-2 font-mono text-xs">
+                <bdi dir="ltr">{queue.id}</bdi>
+              </td>
               <td className="px-3 py-2 font-medium">
                 <bdi>{queue.name}</bdi>
               </td>
               <td className="px-3 py-2">{queue.agentIds.length}</td>
               <RowActions>
-                <RowButton label={`Rename ${queue.name}`} onClick={() => setEditing(queue)}>
-                  Rename
+                <RowButton
+                  label={t("adminQueues.renameName", { name: queue.name })}
+                  onClick={() => setEditing(queue)}
+                >
+                  {t("adminQueues.rename")}
                 </RowButton>
-                <RowButton label={`Delete ${queue.name}`} onClick={() => setDeleting(queue)} danger>
-                  Delete
+                <RowButton
+                  label={t("common.deleteName", { name: queue.name })}
+                  onClick={() => setDeleting(queue)}
+                  danger
+                >
+                  {t("common.delete")}
                 </RowButton>
               </RowActions>
             </tr>
           ))}
-          {sorted.length === 0 && <EmptyTableRow colSpan={4}>No queues yet.</EmptyTableRow>}
+          {sorted.length === 0 && <EmptyTableRow colSpan={4}>{t("adminQueues.none")}</EmptyTableRow>}
         </AdminTable>
       </div>
-      <ItemDialog item={editing} onClose={() => setEditing(null)} title={(queue) => `Rename ${queue.name}`}>
+      <ItemDialog
+        item={editing}
+        onClose={() => setEditing(null)}
+        title={(queue) => <T k="adminQueues.renameName" values={{ name: <bdi>{queue.name}</bdi> }} />}
+      >
         {(queue) => <RenameQueueForm queue={queue} onDone={() => setEditing(null)} />}
       </ItemDialog>
       <ItemDialog
         item={deleting}
         onClose={() => setDeleting(null)}
-        title={(queue) => `Delete ${queue.name}?`}
+        title={(queue) => <T k="common.deleteQuestion" values={{ name: <bdi>{queue.name}</bdi> }} />}
       >
         {(queue) => <DeleteQueueForm queue={queue} onDone={() => setDeleting(null)} />}
       </ItemDialog>
@@ -69,23 +95,22 @@ export default function AdminQueuesPage() {
 
 function CreateQueueForm() {
   const create = useCreateQueue();
+  const t = useT();
   const [errors, setErrors] = useState<FormErrors>({});
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
-    const parsed = createQueueRequestSchema.safeParse({
-      id: formString(form, "id").trim(),
-      name: formString(form, "name"),
-    });
+    const input = { id: formString(form, "id").trim(), name: formString(form, "name") };
+    const parsed = createQueueRequestSchema.safeParse(input);
     if (!parsed.success) {
-      setErrors(zodErrors(parsed.error));
+      setErrors(zodErrors(parsed.error, input));
       return;
     }
     setErrors({});
     create.mutate(parsed.data, {
       onSuccess: ({ queue }) => {
-        showToast("success", `Queue ${queue.name} (${queue.id}) created.`);
+        showToast("success", "adminQueues.created", { name: queue.name, id: queue.id });
         formElement.reset();
       },
       onError: (error) => setErrors(serverErrors(error)),
@@ -94,16 +119,14 @@ function CreateQueueForm() {
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-3">
       <div className="grid gap-3 sm:grid-cols-[10rem_1fr_auto] sm:items-start">
-        <Field label="Queue id" error={errors.id} hint="1 to 10 digits">
-          {(props) => (
-            <input {...props} name="id" inputMode="numeric" autoComplete="off" className={inputClass} />
-          )}
+        <Field label={t("adminQueues.id")} error={errors.id} hint={t("common.digitsHint")}>
+          {(props) => <input {...props} name="id" {...numberInput} className={inputClass} />}
         </Field>
-        <Field label="Queue name" error={errors.name}>
+        <Field label={t("adminQueues.name")} error={errors.name}>
           {(props) => <input {...props} name="name" autoComplete="off" className={inputClass} />}
         </Field>
         <button type="submit" className={`${buttonClass("primary")} sm:mt-6`} disabled={create.isPending}>
-          {create.isPending ? "Creating…" : "Create queue"}
+          {create.isPending ? t("common.creating") : t("adminQueues.create")}
         </button>
       </div>
       <FormError errors={errors} />
@@ -113,15 +136,17 @@ function CreateQueueForm() {
 
 function RenameQueueForm({ queue, onDone }: { queue: Queue; onDone: () => void }) {
   const update = useUpdateQueue();
+  const t = useT();
   const [errors, setErrors] = useState<FormErrors>({});
   function onSubmit(form: HTMLFormElement) {
-    const parsed = updateQueueRequestSchema.safeParse({ name: formString(new FormData(form), "name") });
+    const input = { name: formString(new FormData(form), "name") };
+    const parsed = updateQueueRequestSchema.safeParse(input);
     if (!parsed.success) {
-      setErrors(zodErrors(parsed.error));
+      setErrors(zodErrors(parsed.error, input));
       return;
     }
     if (parsed.data.name === queue.name) {
-      setErrors({ form: "Nothing changed." });
+      setErrors({ form: t("common.nothingChanged") });
       return;
     }
     update.mutate(
@@ -137,10 +162,10 @@ function RenameQueueForm({ queue, onDone }: { queue: Queue; onDone: () => void }
       onSubmit={onSubmit}
       onCancel={onDone}
       errors={errors}
-      submitLabel="Save"
+      submitLabel={t("common.save")}
       submitDisabled={update.isPending}
     >
-      <Field label="Queue name" error={errors.name}>
+      <Field label={t("adminQueues.name")} error={errors.name}>
         {(props) => (
           <input {...props} name="name" defaultValue={queue.name} autoComplete="off" className={inputClass} />
         )}
@@ -151,13 +176,14 @@ function RenameQueueForm({ queue, onDone }: { queue: Queue; onDone: () => void }
 
 function DeleteQueueForm({ queue, onDone }: { queue: Queue; onDone: () => void }) {
   const remove = useDeleteQueue();
+  const t = useT();
   const [errors, setErrors] = useState<FormErrors>({});
   return (
     <DialogForm
       onSubmit={() =>
         remove.mutate(queue.id, {
           onSuccess: () => {
-            showToast("success", `Queue ${queue.name} deleted.`);
+            showToast("success", "adminQueues.deleted", { name: queue.name });
             onDone();
           },
           onError: (error) => setErrors(serverErrors(error)),
@@ -165,13 +191,19 @@ function DeleteQueueForm({ queue, onDone }: { queue: Queue; onDone: () => void }
       }
       onCancel={onDone}
       errors={errors}
-      submitLabel={`Delete queue ${queue.id}`}
+      submitLabel={t("adminQueues.deleteId", { id: queue.id })}
       submitDisabled={remove.isPending}
       danger
     >
       <p className="text-sm">
-        Queue {queue.name} (#{queue.id}) is deleted on the PBX, and its {queue.agentIds.length}{" "}
-        {queue.agentIds.length === 1 ? "agent leaves" : "agents leave"} it.
+        <T
+          k="adminQueues.deleteDetail"
+          values={{
+            name: <bdi>{queue.name}</bdi>,
+            id: <bdi dir="ltr">#{queue.id}</bdi>,
+            count: queue.agentIds.length,
+          }}
+        />
       </p>
     </DialogForm>
   );

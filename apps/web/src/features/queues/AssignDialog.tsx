@@ -1,6 +1,7 @@
 // The keyboard's way to assign: a menu of queues for one agent or a selection, and its current memberships
 // to release.
 import type { Agent, Queue } from "@crystal-console/api";
+import { T, useT } from "../../i18n/i18n.tsx";
 import { Dialog, buttonClass } from "../../lib/ui.tsx";
 
 export function AssignDialog({
@@ -21,15 +22,20 @@ export function AssignDialog({
   const agents = (agentIds ?? [])
     .map((id) => agentsById.get(id))
     .filter((agent): agent is Agent => Boolean(agent));
+  const t = useT();
   const single = agents.length === 1 ? agents[0] : undefined;
-  const title = single ? `Assign ${single.name} to a queue` : `Assign ${agents.length} agents to a queue`;
+  const title = single ? (
+    <T k="assign.titleOne" values={{ name: <bdi>{single.name}</bdi> }} />
+  ) : (
+    t("assign.titleMany", { count: agents.length })
+  );
   const sorted = [...queues].sort((a, b) => a.name.localeCompare(b.name));
   return (
     <Dialog open={agentIds !== null} onClose={onClose} title={title}>
       {sorted.length === 0 ? (
-        <p className="text-sm text-slate-600">There are no queues yet.</p>
+        <p className="text-sm text-slate-600">{t("assign.noQueues")}</p>
       ) : (
-        <ul aria-label="Queues" className="max-h-[60dvh] space-y-1.5 overflow-y-auto">
+        <ul aria-label={t("assign.queues")} className="max-h-[60dvh] space-y-1.5 overflow-y-auto">
           {sorted.map((queue) => {
             const members = agents.filter((agent) => agent.queueIds.includes(queue.id));
             const allMembers = members.length === agents.length && agents.length > 0;
@@ -41,12 +47,12 @@ export function AssignDialog({
                 <span className="min-w-0 flex-1">
                   <bdi className="block truncate text-sm font-medium">{queue.name}</bdi>
                   <span className="text-xs text-slate-600">
-                    #{queue.id}
+                    <bdi dir="ltr">#{queue.id}</bdi>
                     {single
                       ? allMembers
-                        ? " · member"
+                        ? ` · ${t("assign.member")}`
                         : ""
-                      : ` · ${members.length} of ${agents.length} selected are members`}
+                      : ` · ${t("assign.membersOf", { members: members.length, count: agents.length })}`}
                   </span>
                 </span>
                 {members.length > 0 && (
@@ -61,7 +67,7 @@ export function AssignDialog({
                       onClose();
                     }}
                   >
-                    Remove from <bdi>{queue.name}</bdi>
+                    <T k="assign.removeFrom" values={{ queue: <bdi>{queue.name}</bdi> }} />
                   </button>
                 )}
                 {!allMembers && (
@@ -76,7 +82,7 @@ export function AssignDialog({
                       onClose();
                     }}
                   >
-                    Assign to <bdi>{queue.name}</bdi>
+                    <T k="assign.assignTo" values={{ queue: <bdi>{queue.name}</bdi> }} />
                   </button>
                 )}
               </li>

@@ -2,7 +2,8 @@
 import type { Agent, Queue } from "@crystal-console/api";
 import { useDraggable, useDroppable } from "@dnd-kit/core";
 import { memo, useId, useState } from "react";
-import { stateLabels, stateOrder, stateStyles } from "../agents/state.tsx";
+import { T, useT } from "../../i18n/i18n.tsx";
+import { stateCounts, stateOrder, stateStyles } from "../agents/state.tsx";
 import type { DragData, DropData } from "./dnd.ts";
 
 const MEMBERS_SHOWN = 12;
@@ -19,6 +20,7 @@ export function QueuesPanel({
   dragging: DragData | null;
 }) {
   const sorted = [...queues].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  const t = useT();
   return (
     <aside
       aria-labelledby="queues-heading"
@@ -26,16 +28,17 @@ export function QueuesPanel({
     >
       <div className="border-b border-slate-200 px-4 py-3">
         <h2 id="queues-heading" className="font-semibold">
-          Queues <span className="text-sm font-normal text-slate-600">({queues.length})</span>
+          {t("queues.heading")}{" "}
+          <span className="text-sm font-normal text-slate-600">
+            {t("board.count", { count: queues.length })}
+          </span>
         </h2>
         <p className="text-xs text-slate-600">
-          {dragging?.kind === "member"
-            ? "Drop on another queue to add, or outside any queue to remove."
-            : "Drag agents onto a queue to assign them."}
+          {dragging?.kind === "member" ? t("queues.dropHint") : t("queues.dragHint")}
         </p>
       </div>
       {sorted.length === 0 ? (
-        <p className="p-4 text-sm text-slate-600">No queues yet. An admin creates them on the Queues page.</p>
+        <p className="p-4 text-sm text-slate-600">{t("queues.none")}</p>
       ) : (
         <ul className="min-h-0 flex-1 space-y-3 overflow-y-auto p-3">
           {sorted.map((queue) => (
@@ -65,8 +68,9 @@ const QueueCard = memo(function QueueCard({
   dragging: DragData | null;
 }) {
   const headingId = useId();
+  const t = useT();
   const [showAll, setShowAll] = useState(false);
-  const data: DropData = { kind: "queue", queueId: queue.id, label: `queue ${queue.name}` };
+  const data: DropData = { kind: "queue", queueId: queue.id, label: t("dnd.queue", { name: queue.name }) };
   const { setNodeRef, isOver } = useDroppable({ id: `queue:${queue.id}`, data });
   const members = queue.agentIds
     .map((id) => agentsById.get(id))
@@ -88,27 +92,29 @@ const QueueCard = memo(function QueueCard({
         className={`rounded-lg border border-slate-200 p-3 transition-colors ${highlight}`}
       >
         <header className="flex items-baseline justify-between gap-2">
-          <h3 id={headingId} className="truncate font-medium" title={queue.name}>
+          <h3 id={headingId} className="truncate font-medium" title={queue.name} dir="auto">
             <bdi>{queue.name}</bdi>
           </h3>
           <span className="shrink-0 text-xs text-slate-600">
-            #{queue.id} · {members.length} {members.length === 1 ? "agent" : "agents"}
+            <bdi dir="ltr">#{queue.id}</bdi> · {t("queues.agents", { count: members.length })}
           </span>
         </header>
         <ul
-          aria-label={`${queue.name} agents by state`}
+          aria-label={t("queues.byState", { name: queue.name })}
           className="mt-1.5 flex flex-wrap gap-x-3 gap-y-1 text-xs"
         >
           {stateOrder.map((status) => (
             <li key={status} className="flex items-center gap-1 text-slate-700">
               <span className={`size-2 rounded-full ${stateStyles[status].dot}`} aria-hidden />
-              <span className="font-semibold tabular-nums">{counts[status]}</span>{" "}
-              {stateLabels[status].toLowerCase()}
+              <T
+                k={stateCounts[status]}
+                values={{ count: <span className="font-semibold tabular-nums">{counts[status]}</span> }}
+              />
             </li>
           ))}
         </ul>
         {members.length > 0 && (
-          <ul aria-label={`Members of ${queue.name}`} className="mt-2 flex flex-wrap gap-1.5">
+          <ul aria-label={t("queues.members", { name: queue.name })} className="mt-2 flex flex-wrap gap-1.5">
             {shown.map((agent) => (
               <Member key={agent.id} agent={agent} queue={queue} onRelease={onRelease} />
             ))}
@@ -121,7 +127,11 @@ const QueueCard = memo(function QueueCard({
             onClick={() => setShowAll((value) => !value)}
             aria-expanded={showAll}
           >
-            {showAll ? "Show fewer" : `Show all ${members.length} members of ${queue.name}`}
+            {showAll ? (
+              t("queues.showFewer")
+            ) : (
+              <T k="queues.showAll" values={{ count: members.length, name: <bdi>{queue.name}</bdi> }} />
+            )}
           </button>
         )}
       </article>
@@ -138,11 +148,12 @@ function Member({
   queue: Queue;
   onRelease: (queueId: string, agentIds: string[]) => void;
 }) {
+  const t = useT();
   const data: DragData = {
     kind: "member",
     agentId: agent.id,
     queueId: queue.id,
-    label: `${agent.name} from queue ${queue.name}`,
+    label: t("dnd.member", { name: agent.name, queue: queue.name }),
   };
   const { setNodeRef, listeners, attributes, isDragging } = useDraggable({
     id: `member:${queue.id}:${agent.id}`,
@@ -157,8 +168,8 @@ function Member({
         type="button"
         {...listeners}
         {...attributes}
-        aria-label={`Drag ${agent.name} out of ${queue.name}`}
-        className="flex cursor-grab touch-none items-center gap-1 rounded-l-full py-0.5 pr-1 pl-2 focus-visible:outline-2 focus-visible:outline-cyan-600"
+        aria-label={t("queues.dragOut", { name: agent.name, queue: queue.name })}
+        className="flex cursor-grab touch-none items-center gap-1 rounded-s-full py-0.5 ps-2 pe-1 focus-visible:outline-2 focus-visible:outline-cyan-600"
       >
         <span className={`size-1.5 rounded-full ${stateStyles[agent.status].dot}`} aria-hidden />
         <bdi className="max-w-32 truncate">{agent.name}</bdi>
@@ -166,9 +177,9 @@ function Member({
       <button
         type="button"
         onClick={() => onRelease(queue.id, [agent.id])}
-        aria-label={`Remove ${agent.name} from ${queue.name}`}
-        title={`Remove from ${queue.name}`}
-        className="rounded-r-full px-1.5 py-0.5 text-slate-600 hover:bg-red-100 hover:text-red-800 focus-visible:outline-2 focus-visible:outline-cyan-600"
+        aria-label={t("queues.remove", { name: agent.name, queue: queue.name })}
+        title={t("queues.removeFrom", { queue: queue.name })}
+        className="rounded-e-full px-1.5 py-0.5 text-slate-600 hover:bg-red-100 hover:text-red-800 focus-visible:outline-2 focus-visible:outline-cyan-600"
       >
         ×
       </button>

@@ -7,6 +7,7 @@ import {
   type CollisionDetection,
   type KeyboardCoordinateGetter,
 } from "@dnd-kit/core";
+import { isRtl, type MessageKey, type MessageValues } from "../../i18n/i18n.tsx";
 
 export type DragData =
   | { kind: "agents"; agentIds: string[]; label: string }
@@ -20,16 +21,22 @@ export const RELEASE_ZONE_ID = "release";
 export const boardCollisionDetection: CollisionDetection = (args) =>
   args.pointerCoordinates ? pointerWithin(args) : rectIntersection(args);
 
-const nextKeys = ["ArrowRight", "ArrowDown"];
-const previousKeys = ["ArrowLeft", "ArrowUp"];
+/** The arrow keys that go forward in reading order: right and down, or left and down right to left. */
+function direction(code: string, rtl: boolean): "forward" | "back" | null {
+  if (code === "ArrowDown" || code === (rtl ? "ArrowLeft" : "ArrowRight")) return "forward";
+  if (code === "ArrowUp" || code === (rtl ? "ArrowRight" : "ArrowLeft")) return "back";
+  return null;
+}
 
 /**
- * Arrow keys jump from one drop target to the next (in reading order) instead of nudging by pixels: right
- * or down for the next queue, left or up for the previous one.
+ * Arrow keys jump from one drop target to the next (in reading order) instead of nudging by pixels, and
+ * move the way they point: right to left, the left arrow goes on to the next queue and the right arrow back.
  */
 export const jumpBetweenDropTargets: KeyboardCoordinateGetter = (event, { context }) => {
-  const forward = nextKeys.includes(event.code);
-  if (!forward && !previousKeys.includes(event.code)) return undefined;
+  const rtl = isRtl();
+  const step = direction(event.code, rtl);
+  if (!step) return undefined;
+  const forward = step === "forward";
   event.preventDefault();
   const { collisionRect, droppableRects, droppableContainers, over } = context;
   if (!collisionRect) return undefined;
@@ -39,7 +46,7 @@ export const jumpBetweenDropTargets: KeyboardCoordinateGetter = (event, { contex
     .filter((target): target is { id: typeof target.id; rect: NonNullable<typeof target.rect> } =>
       Boolean(target.rect),
     )
-    .sort((a, b) => a.rect.top - b.rect.top || a.rect.left - b.rect.left);
+    .sort((a, b) => a.rect.top - b.rect.top || (rtl ? b.rect.left - a.rect.left : a.rect.left - b.rect.left));
   if (targets.length === 0) return undefined;
   const current = targets.findIndex((target) => target.id === over?.id);
   const index =
@@ -57,23 +64,26 @@ export const jumpBetweenDropTargets: KeyboardCoordinateGetter = (event, { contex
   };
 };
 
-const dragLabel = (data: unknown) => (data as DragData | undefined)?.label ?? "the item";
-const dropLabel = (data: unknown) => (data as DropData | undefined)?.label ?? "nowhere";
-
-export const screenReaderInstructions = {
-  draggable:
-    "To move, press space or enter. Use the arrow keys to go from one queue to the next, space or enter to drop there, escape to cancel.",
-};
-
-export const announcements: Announcements = {
-  onDragStart: ({ active }) => `Picked up ${dragLabel(active.data.current)}.`,
-  onDragOver: ({ active, over }) =>
-    over
-      ? `${dragLabel(active.data.current)} is over ${dropLabel(over.data.current)}.`
-      : `${dragLabel(active.data.current)} is over no queue.`,
-  onDragEnd: ({ active, over }) =>
-    over
-      ? `${dragLabel(active.data.current)} dropped on ${dropLabel(over.data.current)}.`
-      : `${dragLabel(active.data.current)} dropped.`,
-  onDragCancel: ({ active }) => `Moving ${dragLabel(active.data.current)} was cancelled.`,
-};
+/** What a screen reader hears while dragging, in the person's language (dnd-kit reads these aloud). */
+export function dragAccessibility(t: (key: MessageKey, values?: MessageValues) => string): {
+  announcements: Announcements;
+  screenReaderInstructions: { draggable: string };
+} {
+  const dragLabel = (data: unknown) => (data as DragData | undefined)?.label ?? t("dnd.item");
+  const dropLabel = (data: unknown) => (data as DropData | undefined)?.label ?? t("dnd.nowhere");
+  return {
+    screenReaderInstructions: { draggable: t("dnd.instructions") },
+    announcements: {
+      onDragStart: ({ active }) => t("dnd.pickedUp", { item: dragLabel(active.data.current) }),
+      onDragOver: ({ active, over }) =>
+        over
+          ? t("dnd.over", { item: dragLabel(active.data.current), target: dropLabel(over.data.current) })
+          : t("dnd.overNothing", { item: dragLabel(active.data.current) }),
+      onDragEnd: ({ active, over }) =>
+        over
+          ? t("dnd.dropped", { item: dragLabel(active.data.current), target: dropLabel(over.data.current) })
+          : t("dnd.droppedNowhere", { item: dragLabel(active.data.current) }),
+      onDragCancel: ({ active }) => t("dnd.cancelled", { item: dragLabel(active.data.current) }),
+    },
+  };
+}

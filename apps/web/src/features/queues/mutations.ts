@@ -1,7 +1,7 @@
 // Changing queues: assignment and release (optimistic, for one agent or a selection), and the admin's edits.
 import type { CreateQueueRequest, Queue, QueueResponse, UpdateQueueRequest } from "@crystal-console/api";
 import { useMutation, useQueryClient, type QueryClient } from "@tanstack/react-query";
-import { ApiRequestError, api } from "../../lib/api.ts";
+import { ApiRequestError, LocalizedError, api } from "../../lib/api.ts";
 import { agentKeys, forgetQueueInAgents, updateAgents } from "../agents/queries.ts";
 import { queueKeys, removeQueue, updateQueue, upsertQueue } from "./queries.ts";
 
@@ -10,13 +10,18 @@ const membershipPath = (queueId: string, agentId: string) =>
   `${queuePath(queueId)}/agents/${encodeURIComponent(agentId)}`;
 
 /** Some agents of a selection could not be assigned or released; `cause` is the first refusal. */
-export class MembershipError extends Error {
+export class MembershipError extends LocalizedError {
   constructor(
-    message: string,
+    member: boolean,
+    total: number,
     readonly failedAgentIds: string[],
     cause: unknown,
   ) {
-    super(message, { cause });
+    super(
+      member ? "queues.notAllAssigned" : "queues.notAllReleased",
+      { failed: failedAgentIds.length, total },
+      cause,
+    );
     this.name = "MembershipError";
   }
 }
@@ -65,7 +70,7 @@ function useMembershipMutation(member: boolean) {
   const verb = member ? "assign" : "release";
   return useMutation({
     mutationKey: [...queueKeys.all, verb],
-    meta: { errorContext: member ? "Not assigned" : "Not removed" },
+    meta: { errorContext: member ? "toast.notAssigned" : "toast.notRemoved" },
     mutationFn: async ({ queueId, agentIds }: MembershipVariables) => {
       const failures = await forEachAgent(agentIds, (agentId) =>
         api<unknown>(membershipPath(queueId, agentId), { method: member ? "PUT" : "DELETE" }),
@@ -73,9 +78,9 @@ function useMembershipMutation(member: boolean) {
       const first = failures[0];
       if (!first) return;
       if (agentIds.length === 1) throw first.error;
-      const message = `${failures.length} of ${agentIds.length} agents could not be ${member ? "assigned" : "released"}`;
       throw new MembershipError(
-        first.error instanceof Error ? `${message}: ${first.error.message}` : message,
+        member,
+        agentIds.length,
         failures.map((failure) => failure.agentId),
         first.error,
       );
@@ -110,7 +115,7 @@ export function useReleaseAgents() {
 export function useCreateQueue() {
   const queryClient = useQueryClient();
   return useMutation({
-    meta: { toast: "pbx", errorContext: "Not created" },
+    meta: { toast: "pbx", errorContext: "toast.notCreated" },
     mutationFn: (request: CreateQueueRequest) =>
       api<QueueResponse>("/queues", { method: "POST", body: request }),
     onSuccess: ({ queue }) => upsertQueue(queryClient, queue),
@@ -120,7 +125,7 @@ export function useCreateQueue() {
 export function useUpdateQueue() {
   const queryClient = useQueryClient();
   return useMutation({
-    meta: { toast: "pbx", errorContext: "Not saved" },
+    meta: { toast: "pbx", errorContext: "toast.notSaved" },
     mutationFn: ({ queueId, changes }: { queueId: string; changes: UpdateQueueRequest }) =>
       api<QueueResponse>(queuePath(queueId), { method: "PATCH", body: changes }),
     onSuccess: ({ queue }) => upsertQueue(queryClient, queue),
@@ -130,7 +135,7 @@ export function useUpdateQueue() {
 export function useDeleteQueue() {
   const queryClient = useQueryClient();
   return useMutation({
-    meta: { toast: "pbx", errorContext: "Not deleted" },
+    meta: { toast: "pbx", errorContext: "toast.notDeleted" },
     mutationFn: (queueId: string) => api<void>(queuePath(queueId), { method: "DELETE" }),
     onSuccess: (_result, queueId) => {
       removeQueue(queryClient, queueId);

@@ -1,9 +1,11 @@
 import { useState } from "react";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
-import { ApiRequestError } from "../../lib/api.ts";
+import { ApiRequestError, errorMessage } from "../../lib/api.ts";
 import { loadSchemas } from "../../lib/contract.ts";
-import { formString } from "../../lib/forms.ts";
-import { Field, buttonClass, inputClass } from "../../lib/ui.tsx";
+import { formString, serverErrors } from "../../lib/forms.ts";
+import { Field, buttonClass, inputClass, useDocumentTitle } from "../../lib/ui.tsx";
+import { useT } from "../../i18n/i18n.tsx";
+import { LanguagePicker, chooseBeforeSignIn } from "./language.tsx";
 import { homePath, safeNext, useSession, useSignIn } from "./queries.ts";
 
 export function SignInPage() {
@@ -12,6 +14,8 @@ export function SignInPage() {
   const session = useSession();
   const signIn = useSignIn();
   const navigate = useNavigate();
+  const t = useT();
+  useDocumentTitle(t("signIn.title"));
   const [errors, setErrors] = useState<{ username?: string; password?: string; form?: string }>({});
 
   if (session.data) return <Navigate to={next ?? homePath(session.data.role)} replace />;
@@ -25,8 +29,8 @@ export function SignInPage() {
     if (!parsed.success) {
       const fieldErrors: typeof errors = {};
       for (const issue of parsed.error.issues) {
-        if (issue.path[0] === "username") fieldErrors.username = "Enter your username or agent id.";
-        if (issue.path[0] === "password") fieldErrors.password = "Enter your password.";
+        if (issue.path[0] === "username") fieldErrors.username = t("signIn.enterUsername");
+        if (issue.path[0] === "password") fieldErrors.password = t("signIn.enterPassword");
       }
       setErrors(fieldErrors);
       return;
@@ -38,9 +42,10 @@ export function SignInPage() {
       },
       onError: (error) => {
         if (error instanceof ApiRequestError && error.status === 401) {
-          setErrors({ form: "Wrong username, agent id or password." });
+          setErrors({ form: t("signIn.wrong") });
         } else {
-          setErrors({ ...(error instanceof ApiRequestError ? error.fields : {}), form: error.message });
+          const { pbxMessage: _message, pbxCode: _code, ...found } = serverErrors(error);
+          setErrors({ ...found, form: error instanceof ApiRequestError ? errorMessage(error) : found.form });
         }
       },
     });
@@ -52,13 +57,16 @@ export function SignInPage() {
         <div className="mb-6 flex items-center gap-3">
           <img src="/favicon.svg" alt="" className="size-9" />
           <div>
-            <h1 className="text-xl font-semibold text-slate-900">Crystal Console</h1>
-            <p className="text-sm text-slate-600">Sign in to the call centre</p>
+            <h1 className="text-xl font-semibold text-slate-900">{t("app.name")}</h1>
+            <p className="text-sm text-slate-600">{t("signIn.subtitle")}</p>
           </div>
+        </div>
+        <div className="mb-4 flex justify-end">
+          <LanguagePicker onChange={chooseBeforeSignIn} />
         </div>
         {next && !errors.form && (
           <p className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
-            Sign in to continue where you were.
+            {t("signIn.continue")}
           </p>
         )}
         <form
@@ -69,7 +77,7 @@ export function SignInPage() {
           noValidate
           className="space-y-4"
         >
-          <Field label="Username or agent id" error={errors.username}>
+          <Field label={t("signIn.username")} error={errors.username}>
             {(props) => (
               <input
                 {...props}
@@ -83,7 +91,7 @@ export function SignInPage() {
               />
             )}
           </Field>
-          <Field label="Password" error={errors.password}>
+          <Field label={t("signIn.password")} error={errors.password}>
             {(props) => (
               <input
                 {...props}
@@ -105,7 +113,7 @@ export function SignInPage() {
             disabled={signIn.isPending}
             className={`${buttonClass("primary")} w-full py-2`}
           >
-            {signIn.isPending ? "Signing in…" : "Sign in"}
+            {signIn.isPending ? t("signIn.signingIn") : t("signIn.submit")}
           </button>
         </form>
       </div>

@@ -2,11 +2,8 @@
 import type { LoginRequest, Role, SessionResponse, SessionUser } from "@crystal-console/api";
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ApiRequestError, api } from "../../lib/api.ts";
-
-export const sessionKeys = {
-  all: ["session"] as const,
-  current: () => [...sessionKeys.all, "current"] as const,
-};
+import { sessionKeys } from "./keys.ts";
+import { languageAtSignIn } from "./language.tsx";
 
 async function fetchSession(): Promise<SessionUser | null> {
   try {
@@ -46,7 +43,7 @@ export function useSignIn() {
     onSuccess: ({ user }) => {
       // Nothing the previous person saw stays in the cache.
       queryClient.clear();
-      queryClient.setQueryData(sessionKeys.current(), user);
+      queryClient.setQueryData(sessionKeys.current(), languageAtSignIn(user));
     },
   });
 }

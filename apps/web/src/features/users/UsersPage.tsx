@@ -19,6 +19,7 @@ import { FormError } from "../../lib/FormError.tsx";
 import { formString, serverErrors, zodErrors, type FormErrors } from "../../lib/forms.ts";
 import { showToast } from "../../lib/toast.tsx";
 import { ErrorNotice, Field, PageHeader, Spinner, buttonClass, inputClass } from "../../lib/ui.tsx";
+import { T, useT } from "../../i18n/i18n.tsx";
 import { useCurrentUser } from "../session/queries.ts";
 import { useCreateUser, useDeleteUser, useUpdateUser, useUsers } from "./queries.ts";
 
@@ -28,31 +29,34 @@ export default function UsersPage() {
   const update = useUpdateUser();
   const [resetting, setResetting] = useState<ConsoleUser | null>(null);
   const [deleting, setDeleting] = useState<ConsoleUser | null>(null);
-  if (users.isPending) return <Spinner label="Loading users" />;
-  if (users.isError) return <ErrorNotice title="The users could not be loaded." error={users.error} />;
+  const t = useT();
+  if (users.isPending) return <Spinner label={t("users.loading")} />;
+  if (users.isError) return <ErrorNotice title={t("users.loadFailed")} error={users.error} />;
   const sorted = [...users.data].sort((a, b) => a.username.localeCompare(b.username));
 
   return (
     <main className="mx-auto w-full max-w-4xl p-3 sm:p-6">
-      <PageHeader title="Console users" />
-      <p className="mb-4 text-sm text-slate-600">
-        Admins and supervisors sign in with a username. Agents sign in with their agent id and agent password,
-        and are managed on the Agents page.
-      </p>
-      <NewItemSection id="new-user" title="New user">
+      <PageHeader title={t("users.title")} />
+      <p className="mb-4 text-sm text-slate-600">{t("users.intro")}</p>
+      <NewItemSection id="new-user" title={t("users.new")}>
         <CreateUserForm />
       </NewItemSection>
       <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
-        <AdminTable caption="Console users" columns={["Username", "Role", "Status"]}>
+        <AdminTable
+          caption={t("users.title")}
+          columns={[t("field.username"), t("field.role"), t("users.status")]}
+        >
           {sorted.map((user) => (
             <tr key={user.username} className="border-t border-slate-100">
               <td className="px-3 py-2 font-medium">
-                {user.username}
-                {user.username === me.username && <span className="ml-1 text-xs text-slate-600">(you)</span>}
+                <bdi>{user.username}</bdi>
+                {user.username === me.username && (
+                  <span className="ms-1 text-xs text-slate-600">{t("users.you")}</span>
+                )}
               </td>
               <td className="px-3 py-2">
                 <select
-                  aria-label={`Role of ${user.username}`}
+                  aria-label={t("users.roleOf", { name: user.username })}
                   value={user.role}
                   onChange={(event) =>
                     update.mutate({
@@ -62,35 +66,42 @@ export default function UsersPage() {
                   }
                   className={`${inputClass} w-36 py-1`}
                 >
-                  <option value="admin">Admin</option>
-                  <option value="supervisor">Supervisor</option>
+                  <option value="admin">{t("users.admin")}</option>
+                  <option value="supervisor">{t("users.supervisor")}</option>
                 </select>
               </td>
               <td className="px-3 py-2">
                 {user.disabled ? (
                   <span className="rounded-full bg-slate-200 px-2 py-0.5 text-xs font-medium text-slate-800">
-                    Disabled
+                    {t("users.disabled")}
                   </span>
                 ) : (
                   <span className="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-900">
-                    Active
+                    {t("users.active")}
                   </span>
                 )}
               </td>
               <RowActions wrap>
-                <RowButton label={`Reset password of ${user.username}`} onClick={() => setResetting(user)}>
-                  Reset password
+                <RowButton
+                  label={t("users.resetOf", { name: user.username })}
+                  onClick={() => setResetting(user)}
+                >
+                  {t("users.reset")}
                 </RowButton>
                 <RowButton
-                  label={`${user.disabled ? "Enable" : "Disable"} ${user.username}`}
+                  label={t(user.disabled ? "users.enableName" : "users.disableName", { name: user.username })}
                   onClick={() =>
                     update.mutate({ username: user.username, changes: { disabled: !user.disabled } })
                   }
                 >
-                  {user.disabled ? "Enable" : "Disable"}
+                  {user.disabled ? t("users.enable") : t("users.disable")}
                 </RowButton>
-                <RowButton label={`Delete ${user.username}`} onClick={() => setDeleting(user)} danger>
-                  Delete
+                <RowButton
+                  label={t("common.deleteName", { name: user.username })}
+                  onClick={() => setDeleting(user)}
+                  danger
+                >
+                  {t("common.delete")}
                 </RowButton>
               </RowActions>
             </tr>
@@ -100,14 +111,14 @@ export default function UsersPage() {
       <ItemDialog
         item={resetting}
         onClose={() => setResetting(null)}
-        title={(user) => `Reset the password of ${user.username}`}
+        title={(user) => <T k="users.resetTitle" values={{ name: <bdi>{user.username}</bdi> }} />}
       >
         {(user) => <ResetPasswordForm user={user} onDone={() => setResetting(null)} />}
       </ItemDialog>
       <ItemDialog
         item={deleting}
         onClose={() => setDeleting(null)}
-        title={(user) => `Delete ${user.username}?`}
+        title={(user) => <T k="common.deleteQuestion" values={{ name: <bdi>{user.username}</bdi> }} />}
       >
         {(user) => <DeleteUserForm user={user} onDone={() => setDeleting(null)} />}
       </ItemDialog>
@@ -117,24 +128,26 @@ export default function UsersPage() {
 
 function CreateUserForm() {
   const create = useCreateUser();
+  const t = useT();
   const [errors, setErrors] = useState<FormErrors>({});
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
-    const parsed = createUserRequestSchema.safeParse({
+    const input = {
       username: formString(form, "username"),
       role: formString(form, "role"),
       password: formString(form, "password"),
-    });
+    };
+    const parsed = createUserRequestSchema.safeParse(input);
     if (!parsed.success) {
-      setErrors(zodErrors(parsed.error));
+      setErrors(zodErrors(parsed.error, input, { password: "rule.userPassword" }));
       return;
     }
     setErrors({});
     create.mutate(parsed.data, {
       onSuccess: ({ user }) => {
-        showToast("success", `User ${user.username} created.`);
+        showToast("success", "users.created", { name: user.username });
         formElement.reset();
       },
       onError: (error) => setErrors(serverErrors(error)),
@@ -143,26 +156,31 @@ function CreateUserForm() {
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-3">
       <div className="grid gap-3 sm:grid-cols-3">
-        <Field label="Username" error={errors.username}>
+        <Field label={t("field.username")} error={errors.username}>
           {(props) => (
             <input
               {...props}
               name="username"
               autoComplete="off"
               autoCapitalize="none"
+              dir="ltr"
               className={inputClass}
             />
           )}
         </Field>
-        <Field label="Role" error={errors.role}>
+        <Field label={t("field.role")} error={errors.role}>
           {(props) => (
             <select {...props} name="role" defaultValue="supervisor" className={inputClass}>
-              <option value="supervisor">Supervisor</option>
-              <option value="admin">Admin</option>
+              <option value="supervisor">{t("users.supervisor")}</option>
+              <option value="admin">{t("users.admin")}</option>
             </select>
           )}
         </Field>
-        <Field label="Password" error={errors.password} hint={`At least ${USER_PASSWORD_MIN} characters`}>
+        <Field
+          label={t("field.password")}
+          error={errors.password}
+          hint={t("users.passwordHint", { min: USER_PASSWORD_MIN })}
+        >
           {(props) => (
             <input
               {...props}
@@ -176,7 +194,7 @@ function CreateUserForm() {
       </div>
       <FormError errors={errors} />
       <button type="submit" className={buttonClass("primary")} disabled={create.isPending}>
-        {create.isPending ? "Creating…" : "Create user"}
+        {create.isPending ? t("common.creating") : t("users.create")}
       </button>
     </form>
   );
@@ -184,18 +202,22 @@ function CreateUserForm() {
 
 function ResetPasswordForm({ user, onDone }: { user: ConsoleUser; onDone: () => void }) {
   const update = useUpdateUser();
+  const t = useT();
   const [errors, setErrors] = useState<FormErrors>({});
   function onSubmit(form: HTMLFormElement) {
-    const parsed = userPasswordSchema.safeParse(formString(new FormData(form), "password"));
+    const password = formString(new FormData(form), "password");
+    const parsed = userPasswordSchema.safeParse(password);
     if (!parsed.success) {
-      setErrors({ password: parsed.error.issues[0]?.message });
+      setErrors({
+        password: zodErrors(parsed.error, { form: password }, { form: "rule.userPassword" }).form,
+      });
       return;
     }
     update.mutate(
       { username: user.username, changes: { password: parsed.data } },
       {
         onSuccess: () => {
-          showToast("success", `Password of ${user.username} reset.`);
+          showToast("success", "users.passwordReset", { name: user.username });
           onDone();
         },
         onError: (error) => setErrors(serverErrors(error)),
@@ -207,10 +229,14 @@ function ResetPasswordForm({ user, onDone }: { user: ConsoleUser; onDone: () => 
       onSubmit={onSubmit}
       onCancel={onDone}
       errors={errors}
-      submitLabel="Reset password"
+      submitLabel={t("users.reset")}
       submitDisabled={update.isPending}
     >
-      <Field label="New password" error={errors.password} hint={`At least ${USER_PASSWORD_MIN} characters`}>
+      <Field
+        label={t("common.newPassword")}
+        error={errors.password}
+        hint={t("users.passwordHint", { min: USER_PASSWORD_MIN })}
+      >
         {(props) => (
           <input
             {...props}
@@ -227,17 +253,17 @@ function ResetPasswordForm({ user, onDone }: { user: ConsoleUser; onDone: () => 
 
 function DeleteUserForm({ user, onDone }: { user: ConsoleUser; onDone: () => void }) {
   const remove = useDeleteUser();
+  const t = useT();
   return (
     <DialogForm
       onSubmit={() => remove.mutate(user.username, { onSuccess: onDone })}
       onCancel={onDone}
-      submitLabel={`Delete ${user.username}`}
+      submitLabel={t("common.deleteName", { name: user.username })}
       submitDisabled={remove.isPending}
       danger
     >
       <p className="text-sm">
-        {user.username} can no longer sign in, and any open session of theirs ends. Disabling keeps the
-        account for later instead.
+        <T k="users.deleteDetail" values={{ name: <bdi>{user.username}</bdi> }} />
       </p>
     </DialogForm>
   );

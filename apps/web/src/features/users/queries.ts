@@ -36,7 +36,7 @@ function upsertUser(users: ConsoleUser[] | undefined, user: ConsoleUser): Consol
 export function useCreateUser() {
   const queryClient = useQueryClient();
   return useMutation({
-    meta: { toast: "pbx", errorContext: "Not created" },
+    meta: { toast: "pbx", errorContext: "toast.notCreated" },
     mutationFn: (request: CreateUserRequest) =>
       api<UserResponse>("/users", { method: "POST", body: request }),
     onSuccess: ({ user }) =>
@@ -47,7 +47,7 @@ export function useCreateUser() {
 export function useUpdateUser() {
   const queryClient = useQueryClient();
   return useMutation({
-    meta: { errorContext: "User not changed" },
+    meta: { errorContext: "toast.userNotChanged" },
     mutationFn: ({ username, changes }: { username: string; changes: UpdateUserRequest }) =>
       api<UserResponse | undefined>(userPath(username), { method: "PATCH", body: changes }),
     onSuccess: (response, { username, changes }) => {
@@ -71,7 +71,7 @@ export function useUpdateUser() {
 export function useDeleteUser() {
   const queryClient = useQueryClient();
   return useMutation({
-    meta: { errorContext: "User not deleted" },
+    meta: { errorContext: "toast.userNotDeleted" },
     mutationFn: (username: string) => api<void>(userPath(username), { method: "DELETE" }),
     onSuccess: (_result, username) =>
       queryClient.setQueryData<ConsoleUser[]>(userKeys.list(), (users) =>
