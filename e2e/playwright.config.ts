@@ -11,7 +11,7 @@ export default defineConfig({
   retries: 0,
   reporter: "list",
   timeout: 30_000,
-  expect: { timeout: 5_000 },
+  expect: { timeout: 10_000 },
   globalSetup: "./global-setup.ts",
   globalTeardown: "./global-teardown.ts",
   use: {

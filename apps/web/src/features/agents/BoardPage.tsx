@@ -6,6 +6,7 @@ import {
   DndContext,
   DragOverlay,
   KeyboardSensor,
+  MeasuringStrategy,
   PointerSensor,
   useDroppable,
   useSensor,
@@ -196,6 +197,8 @@ function Board({ agents, queues }: { agents: Agent[]; queues: Queue[] }) {
     <DndContext
       sensors={sensors}
       collisionDetection={boardCollisionDetection}
+      // The board is live: queues come and go while someone drags, so drop targets are measured on every move.
+      measuring={{ droppable: { strategy: MeasuringStrategy.Always } }}
       accessibility={accessibility}
       onDragStart={onDragStart}
       onDragEnd={onDragEnd}
