@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
 const SOURCE_CONDITION = "@crystal-console/source";
 
 // One Vitest run covers every package; browser specs live in e2e/ and run under Playwright. The server's
-// tests run twice, once on each registry dialect (docs/decisions/015-registry-test-postgres.md): on SQLite, and on a
+// tests run twice, once on each registry dialect (docs/decisions/017-registry-test-postgres.md): on SQLite, and on a
 // real PostgreSQL server that the run starts itself (apps/server/test/postgres.ts) or TEST_DATABASE_URL.
 // Inline projects inherit this root config (Vitest 5): its resolve conditions, timeouts and global setup.
 const server = ["apps/server/src/**/*.test.ts"];

@@ -1,4 +1,4 @@
-// This console process as one instance among several on one registry (docs/decisions/017-registry-instances.md):
+// This console process as one instance among several on one registry (docs/decisions/019-registry-instances.md):
 // its id, its heartbeat, and the recovery every instance runs every second for instances that died:
 //   - a fact lease whose holder died (or that outlived its expiry) was a PBX write in flight: its outcome is
 //     unknown, so it becomes a pending settle (or unsettled, for a follow-up or a write whose password only

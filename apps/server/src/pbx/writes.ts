@@ -1,4 +1,4 @@
-// The write path every PBX-backed change follows (design.md rules 2, 3 and 8; docs/decisions/012-registry-write-path.md):
+// The write path every PBX-backed change follows (design.md rules 2, 3 and 8; docs/decisions/014-registry-write-path.md):
 //
 //   validate (the service, before calling write)
 //   -> take the fact's turn (registry/order.ts)

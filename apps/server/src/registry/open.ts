@@ -1,4 +1,4 @@
-// Opens the registry on either dialect, migrated to the latest schema (docs/decisions/014-registry-postgres.md):
+// Opens the registry on either dialect, migrated to the latest schema (docs/decisions/016-registry-postgres.md):
 //   - SQLite (the default, one file in DATA_DIR): Kysely's SqliteDialect over better-sqlite3, WAL, each SQL
 //     text prepared once (the registry's queries are a small fixed set), WAL checkpoints in a worker thread.
 //   - PostgreSQL (DATABASE_URL=postgres://...): Kysely's PostgresDialect over a node-postgres pool.

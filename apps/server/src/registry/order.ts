@@ -1,4 +1,4 @@
-// The per-fact order (design.md rule 8, docs/decisions/013-registry-fact-order.md): a writer takes its fact's turn
+// The per-fact order (design.md rule 8, docs/decisions/015-registry-fact-order.md): a writer takes its fact's turn
 // before its PBX call and gives it back in the commit of its outcome. Within this process writers wait in
 // FIFO order, without touching the database; only the head of a fact's line asks the database for the
 // lease (locks.ts), so writers on other instances take turns with it. A turn not had within `waitMs` is
