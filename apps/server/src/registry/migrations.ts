@@ -202,6 +202,9 @@ const migrations: Record<string, Migration> = {
   },
 };
 
+/** Every migration's name, in the order they run. */
+export const migrationNames = Object.keys(migrations);
+
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
 
 /** Undoes the latest migration (for tests that rebuild the registry as an older version left it). */
