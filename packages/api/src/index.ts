@@ -97,9 +97,14 @@ export const consoleRoleSchema = z.enum(["admin", "supervisor"], {
   error: "Role must be admin or supervisor",
 });
 
-/** The languages the console speaks (the SPA has one message catalog for each). */
-export const languages = ["en", "he"] as const;
-export const languageSchema = z.enum(languages, { error: `Language must be one of ${languages.join(", ")}` });
+/**
+ * A language a person may choose: a lowercase ISO 639 code. Which languages the console speaks is the SPA's
+ * catalogs (apps/web/src/i18n/catalogs, one file each), so that a new language is one file and no code; the
+ * SPA shows English for a stored language it has no catalog for.
+ */
+export const languageSchema = z
+  .string({ error: "Language must be a language code such as en or he" })
+  .regex(/^[a-z]{2,3}$/, { error: "Language must be a language code such as en or he" });
 export type Language = z.infer<typeof languageSchema>;
 export const isLanguage = (value: unknown): value is Language => languageSchema.safeParse(value).success;
 
