@@ -73,18 +73,26 @@ describe("the per-fact order", () => {
       closing: closing.signal,
     });
     const log: string[] = [];
-    const writer = async (fact: string, name: string, holdMs: number) => {
+    let otherDone = (): void => undefined;
+    // The first writer holds agent:1 until the other fact's writer is done (or 5 s, should it wait for us).
+    const otherEnded = new Promise<void>((resolve) => {
+      otherDone = resolve;
+      setTimeout(resolve, 5000);
+    });
+    const writer = async (fact: string, name: string, hold: () => Promise<unknown>) => {
       const turn = await order.take(fact, "{}", fact);
       log.push(`${name} start`);
-      await new Promise((resolve) => setTimeout(resolve, holdMs));
+      await hold();
       log.push(`${name} end`);
       await turn.abandon();
+      if (name === "other") otherDone();
     };
+    const pause = (ms: number) => () => new Promise((resolve) => setTimeout(resolve, ms));
     await Promise.all([
-      writer("agent:1", "first", 60),
-      writer("agent:1", "second", 10),
-      writer("agent:1", "third", 0),
-      writer("agent:2", "other", 0),
+      writer("agent:1", "first", () => otherEnded),
+      writer("agent:1", "second", pause(10)),
+      writer("agent:1", "third", pause(0)),
+      writer("agent:2", "other", pause(0)),
     ]);
     expect(log.filter((line) => !line.startsWith("other"))).toEqual([
       "first start",
