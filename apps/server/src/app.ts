@@ -17,6 +17,8 @@ import { sessionRoutes } from "./auth/routes.ts";
 import type { ConsoleDeps } from "./deps.ts";
 import { eventRoutes } from "./events/routes.ts";
 import { limitBody } from "./http/body-limit.ts";
+import { consoleRoutes } from "./http/console-routes.ts";
+import { mountRoutes } from "./http/contract.ts";
 import { HttpError } from "./http/errors.ts";
 import type { AppEnv } from "./http/env.ts";
 import { spaRoutes } from "./http/static.ts";
@@ -116,24 +118,23 @@ export function createApp(deps: ConsoleDeps, webDist: string) {
     })
     .use(limitJsonBody)
     .use(requireCsrfHeader)
-    .use(loadSession(deps.sessions, cookie))
-    .get("/health", (c) => {
-      const pbx = deps.health.current();
-      return c.json({ status: pbx.reachable === false || pbx.slow === true ? "degraded" : "ok", pbx }, 200);
-    })
-    .route("/session", sessionRoutes(deps, cookie))
-    .use(requireSignedIn)
-    .route("/agents", agentRoutes(deps))
-    .route("/queues", queueRoutes(deps))
-    .route("/users", userRoutes(deps))
-    .route("/audit", auditRoutes(deps))
-    .route("/import", importRoutes(deps))
-    .route("/export", exportRoutes(deps))
-    .route("/events", eventRoutes(deps))
-    .get("/pause-reasons", (c) => c.json({ reasons: deps.config.pauseReasons }, 200))
-    .all("*", () => {
-      throw new HttpError(404, "NOT_FOUND", "No such API route.");
-    });
+    .use(loadSession(deps.sessions, cookie));
+  // Every route of the contract table (packages/api/src/routes.ts), each with its guards and validators.
+  mountRoutes(api, {
+    ...consoleRoutes(deps),
+    ...sessionRoutes(deps, cookie),
+    ...agentRoutes(deps),
+    ...queueRoutes(deps),
+    ...userRoutes(deps),
+    ...auditRoutes(deps),
+    ...importRoutes(deps),
+    ...exportRoutes(deps),
+    ...eventRoutes(deps),
+  });
+  // Anything else: 401 without a session, then 404.
+  api.use(requireSignedIn).all("*", () => {
+    throw new HttpError(404, "NOT_FOUND", "No such API route.");
+  });
 
   app.route("/api", api);
   if (deps.config.metrics) {

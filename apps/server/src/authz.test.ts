@@ -1,4 +1,5 @@
 // The authorization matrix (design.md rule 6): every route of the contract × every role, on the server.
+import { type RouteKey, routeUrl } from "@crystal-console/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, SUPERVISOR_PASSWORD, type TestConsole, startTestConsole } from "./test-support.ts";
 
@@ -40,7 +41,7 @@ afterAll(async () => {
   await t?.stop();
 });
 
-type Request = { method: string; path: string; body?: unknown; client?: Client };
+type Request = { route: RouteKey; params?: Record<string, string>; body?: unknown; client?: Client };
 type Row = {
   route: string;
   /** Builds the request for a role; may create what the request needs (as admin). */
@@ -56,14 +57,13 @@ const adminOnly = (status: number) => ({ anon: 401, agent: 403, supervisor: 403,
 const rows: Row[] = [
   {
     route: "GET /api/health",
-    request: () => ({ method: "GET", path: "/api/health" }),
+    request: () => ({ route: "GET /health" }),
     expect: everyone(200),
   },
   {
     route: "POST /api/session",
     request: async (role) => ({
-      method: "POST",
-      path: "/api/session",
+      route: "POST /session",
       body: { username: "sue", password: SUPERVISOR_PASSWORD },
       client: await signedIn(role),
     }),
@@ -71,35 +71,34 @@ const rows: Row[] = [
   },
   {
     route: "GET /api/session",
-    request: () => ({ method: "GET", path: "/api/session" }),
+    request: () => ({ route: "GET /session" }),
     expect: signedInOnly(200),
   },
   {
     // Signing out without a session is a no-op that clears the cookie (idempotent), so it is 204 for anyone.
     route: "DELETE /api/session",
-    request: async (role) => ({ method: "DELETE", path: "/api/session", client: await signedIn(role) }),
+    request: async (role) => ({ route: "DELETE /session", client: await signedIn(role) }),
     expect: everyone(204),
   },
   {
     route: "GET /api/agents",
-    request: () => ({ method: "GET", path: "/api/agents" }),
+    request: () => ({ route: "GET /agents" }),
     expect: signedInOnly(200),
   },
   {
     route: "GET /api/agents/retired",
-    request: () => ({ method: "GET", path: "/api/agents/retired" }),
+    request: () => ({ route: "GET /agents/retired" }),
     expect: staff(200),
   },
   {
     route: "GET /api/agents/:id (the agent's own)",
-    request: () => ({ method: "GET", path: `/api/agents/${AGENT_ID}` }),
+    request: () => ({ route: "GET /agents/:id", params: { id: AGENT_ID } }),
     expect: signedInOnly(200),
   },
   {
     route: "POST /api/agents",
     request: () => ({
-      method: "POST",
-      path: "/api/agents",
+      route: "POST /agents",
       body: { id: fresh(), name: "New Agent", password: "secret1", outQueueId: "2000" },
     }),
     expect: adminOnly(201),
@@ -107,8 +106,8 @@ const rows: Row[] = [
   {
     route: "PATCH /api/agents/:id",
     request: () => ({
-      method: "PATCH",
-      path: `/api/agents/${OTHER_AGENT_ID}`,
+      route: "PATCH /agents/:id",
+      params: { id: OTHER_AGENT_ID },
       body: { name: `Renamed ${fresh()}` },
     }),
     expect: adminOnly(200),
@@ -118,28 +117,36 @@ const rows: Row[] = [
     request: async () => {
       const id = fresh();
       await t.admin.createAgent(id, "2000");
-      return { method: "DELETE", path: `/api/agents/${id}` };
+      return { route: "DELETE /agents/:id", params: { id } };
     },
     expect: adminOnly(204),
   },
   {
     route: "POST /api/agents/:id/state (the agent's own)",
-    request: () => ({ method: "POST", path: `/api/agents/${AGENT_ID}/state`, body: { action: "logoff" } }),
+    request: () => ({
+      route: "POST /agents/:id/state",
+      params: { id: AGENT_ID },
+      body: { action: "logoff" },
+    }),
     expect: signedInOnly(200),
   },
   {
     route: "GET /api/queues",
-    request: () => ({ method: "GET", path: "/api/queues" }),
+    request: () => ({ route: "GET /queues" }),
     expect: signedInOnly(200),
   },
   {
     route: "POST /api/queues",
-    request: () => ({ method: "POST", path: "/api/queues", body: { id: fresh(), name: "New Queue" } }),
+    request: () => ({ route: "POST /queues", body: { id: fresh(), name: "New Queue" } }),
     expect: adminOnly(201),
   },
   {
     route: "PATCH /api/queues/:id",
-    request: () => ({ method: "PATCH", path: "/api/queues/2001", body: { name: `Renamed ${fresh()}` } }),
+    request: () => ({
+      route: "PATCH /queues/:queueId",
+      params: { queueId: "2001" },
+      body: { name: `Renamed ${fresh()}` },
+    }),
     expect: adminOnly(200),
   },
   {
@@ -147,26 +154,31 @@ const rows: Row[] = [
     request: async () => {
       const id = fresh();
       await t.admin.createQueue(id);
-      return { method: "DELETE", path: `/api/queues/${id}` };
+      return { route: "DELETE /queues/:queueId", params: { queueId: id } };
     },
     expect: adminOnly(204),
   },
   {
     route: "PUT /api/queues/:queueId/agents/:agentId",
-    request: () => ({ method: "PUT", path: `/api/queues/2001/agents/${OTHER_AGENT_ID}` }),
+    request: () => ({
+      route: "PUT /queues/:queueId/agents/:agentId",
+      params: { queueId: "2001", agentId: OTHER_AGENT_ID },
+    }),
     expect: staff(200),
   },
   {
     route: "DELETE /api/queues/:queueId/agents/:agentId",
-    request: () => ({ method: "DELETE", path: `/api/queues/2001/agents/${OTHER_AGENT_ID}` }),
+    request: () => ({
+      route: "DELETE /queues/:queueId/agents/:agentId",
+      params: { queueId: "2001", agentId: OTHER_AGENT_ID },
+    }),
     expect: staff(204),
   },
-  { route: "GET /api/users", request: () => ({ method: "GET", path: "/api/users" }), expect: adminOnly(200) },
+  { route: "GET /api/users", request: () => ({ route: "GET /users" }), expect: adminOnly(200) },
   {
     route: "POST /api/users",
     request: () => ({
-      method: "POST",
-      path: "/api/users",
+      route: "POST /users",
       body: { username: `user${fresh()}`, role: "supervisor", password: "a-long-password" },
     }),
     expect: adminOnly(201),
@@ -176,7 +188,7 @@ const rows: Row[] = [
     request: async () => {
       const username = `user${fresh()}`;
       await t.admin.createSupervisor(username);
-      return { method: "PATCH", path: `/api/users/${username}`, body: { role: "admin" } };
+      return { route: "PATCH /users/:username", params: { username }, body: { role: "admin" } };
     },
     expect: adminOnly(200),
   },
@@ -185,28 +197,28 @@ const rows: Row[] = [
     request: async () => {
       const username = `user${fresh()}`;
       await t.admin.createSupervisor(username);
-      return { method: "DELETE", path: `/api/users/${username}` };
+      return { route: "DELETE /users/:username", params: { username } };
     },
     expect: adminOnly(204),
   },
-  { route: "GET /api/audit", request: () => ({ method: "GET", path: "/api/audit" }), expect: staff(200) },
+  { route: "GET /api/audit", request: () => ({ route: "GET /audit" }), expect: staff(200) },
   {
     route: "GET /api/events",
-    request: () => ({ method: "GET", path: "/api/events" }),
+    request: () => ({ route: "GET /events" }),
     expect: signedInOnly(200),
   },
   {
     route: "GET /api/pause-reasons",
-    request: () => ({ method: "GET", path: "/api/pause-reasons" }),
+    request: () => ({ route: "GET /pause-reasons" }),
     expect: signedInOnly(200),
   },
 ];
 
 /** Sends a request; an event stream is only opened, checked and closed. */
 async function send(client: Client, request: Request) {
-  if (request.path === "/api/events") {
+  if (request.route === "GET /events") {
     const controller = new AbortController();
-    const response = await fetch(`${client.baseUrl}${request.path}`, {
+    const response = await fetch(`${client.baseUrl}${routeUrl(request.route)}`, {
       headers: client.cookie ? { cookie: client.cookie } : {},
       signal: controller.signal,
     });
@@ -215,7 +227,7 @@ async function send(client: Client, request: Request) {
     controller.abort();
     return { status: response.status, body: body as { error?: { code: string } } | undefined };
   }
-  return client.request<{ error?: { code: string } }>(request.method, request.path, request.body);
+  return client.unchecked(request.route, { params: request.params, body: request.body });
 }
 
 describe.each(rows)("$route", (row) => {
@@ -234,7 +246,7 @@ describe.each(rows)("$route", (row) => {
 
 describe("direct object references: an agent acting on another agent", () => {
   it("cannot read another agent", async () => {
-    const reply = await clients.agent.get(`/api/agents/${OTHER_AGENT_ID}`);
+    const reply = await clients.agent.call("GET /agents/:id", { params: { id: OTHER_AGENT_ID } });
     expect(reply.status).toBe(403);
     expect(reply.body.error.code).toBe("FORBIDDEN");
   });
@@ -254,7 +266,10 @@ describe("direct object references: an agent acting on another agent", () => {
   ])("cannot change another agent's state ($action), and the PBX hears nothing", async (body) => {
     const before = await t.admin.agent(OTHER_AGENT_ID);
     t.pbx.clearCalls();
-    const reply = await clients.agent.state(OTHER_AGENT_ID, body);
+    const reply = await clients.agent.unchecked("POST /agents/:id/state", {
+      params: { id: OTHER_AGENT_ID },
+      body,
+    });
     expect(reply.status).toBe(403);
     expect(reply.body.error.code).toBe("FORBIDDEN");
     expect(t.pbx.calls()).toEqual([]);
@@ -263,7 +278,9 @@ describe("direct object references: an agent acting on another agent", () => {
 
   it("cannot assign itself to a queue", async () => {
     t.pbx.clearCalls();
-    const reply = await clients.agent.put(`/api/queues/2001/agents/${AGENT_ID}`);
+    const reply = await clients.agent.call("PUT /queues/:queueId/agents/:agentId", {
+      params: { queueId: "2001", agentId: AGENT_ID },
+    });
     expect(reply.status).toBe(403);
     expect(t.pbx.calls()).toEqual([]);
   });
@@ -271,62 +288,63 @@ describe("direct object references: an agent acting on another agent", () => {
 
 describe("CSRF: every state-changing request needs X-Requested-With", () => {
   const writes: Request[] = [
-    { method: "POST", path: "/api/session", body: { username: "admin", password: "admin-password-123" } },
-    { method: "DELETE", path: "/api/session" },
+    { route: "POST /session", body: { username: "admin", password: "admin-password-123" } },
+    { route: "DELETE /session" },
     {
-      method: "POST",
-      path: "/api/agents",
+      route: "POST /agents",
       body: { id: "6999", name: "X", password: "p", outQueueId: "2000" },
     },
-    { method: "PATCH", path: `/api/agents/${OTHER_AGENT_ID}`, body: { name: "CSRF" } },
-    { method: "DELETE", path: `/api/agents/${OTHER_AGENT_ID}` },
+    { route: "PATCH /agents/:id", params: { id: OTHER_AGENT_ID }, body: { name: "CSRF" } },
+    { route: "DELETE /agents/:id", params: { id: OTHER_AGENT_ID } },
     {
-      method: "POST",
-      path: `/api/agents/${OTHER_AGENT_ID}/state`,
+      route: "POST /agents/:id/state",
+      params: { id: OTHER_AGENT_ID },
       body: { action: "login", extension: "510" },
     },
-    { method: "POST", path: "/api/queues", body: { id: "6998", name: "X" } },
-    { method: "PATCH", path: "/api/queues/2000", body: { name: "CSRF" } },
-    { method: "DELETE", path: "/api/queues/2000" },
-    { method: "PUT", path: `/api/queues/2001/agents/${OTHER_AGENT_ID}` },
-    { method: "DELETE", path: `/api/queues/2000/agents/${OTHER_AGENT_ID}` },
+    { route: "POST /queues", body: { id: "6998", name: "X" } },
+    { route: "PATCH /queues/:queueId", params: { queueId: "2000" }, body: { name: "CSRF" } },
+    { route: "DELETE /queues/:queueId", params: { queueId: "2000" } },
+    { route: "PUT /queues/:queueId/agents/:agentId", params: { queueId: "2001", agentId: OTHER_AGENT_ID } },
     {
-      method: "POST",
-      path: "/api/users",
+      route: "DELETE /queues/:queueId/agents/:agentId",
+      params: { queueId: "2000", agentId: OTHER_AGENT_ID },
+    },
+    {
+      route: "POST /users",
       body: { username: "csrf", role: "admin", password: "a-long-password" },
     },
-    { method: "PATCH", path: "/api/users/sue", body: { disabled: true } },
-    { method: "DELETE", path: "/api/users/sue" },
+    { route: "PATCH /users/:username", params: { username: "sue" }, body: { disabled: true } },
+    { route: "DELETE /users/:username", params: { username: "sue" } },
   ];
 
-  it.each(writes)("$method $path without the header → 403 CSRF, nothing sent or stored", async (request) => {
+  it.each(writes)("$route without the header → 403 CSRF, nothing sent or stored", async (request) => {
     const before = {
       agents: await t.admin.agents(),
       queues: await t.admin.queues(),
-      users: (await t.admin.get("/api/users")).body as unknown,
+      users: (await t.admin.call("GET /users")).body as unknown,
     };
     t.pbx.clearCalls();
-    const reply = await t.admin.request(request.method, request.path, request.body, { csrf: false });
+    const reply = await t.admin.unchecked(request.route, {
+      params: request.params,
+      body: request.body,
+      csrf: false,
+    });
     expect(reply.status).toBe(403);
     expect(reply.body.error.code).toBe("CSRF");
     expect(t.pbx.calls()).toEqual([]);
     expect(await t.admin.agents()).toEqual(before.agents);
     expect(await t.admin.queues()).toEqual(before.queues);
-    expect((await t.admin.get("/api/users")).body).toEqual(before.users);
+    expect((await t.admin.call("GET /users")).body).toEqual(before.users);
     // The admin's session survived (the sign-out above was refused).
-    expect((await t.admin.get("/api/session")).status).toBe(200);
+    expect((await t.admin.call("GET /session")).status).toBe(200);
   });
 
   it("a wrong header value is refused too", async () => {
-    const reply = await t.admin.request(
-      "POST",
-      "/api/queues",
-      { id: "6997", name: "X" },
-      {
-        csrf: false,
-        headers: { "x-requested-with": "XMLHttpRequest" },
-      },
-    );
+    const reply = await t.admin.call("POST /queues", {
+      body: { id: "6997", name: "X" },
+      csrf: false,
+      headers: { "x-requested-with": "XMLHttpRequest" },
+    });
     expect(reply.status).toBe(403);
     expect(reply.body.error.code).toBe("CSRF");
   });

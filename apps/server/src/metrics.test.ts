@@ -12,7 +12,7 @@ describe("with METRICS=true", () => {
   it("counts PBX calls by action and result, with latency, sessions and live streams", async () => {
     await t.admin.createQueue("2000", "Sales");
     // Refused by the console itself, before any PBX call: not counted.
-    expect((await t.admin.post("/api/queues", { id: "2000", name: "Again" })).status).toBe(409);
+    expect((await t.admin.call("POST /queues", { body: { id: "2000", name: "Again" } })).status).toBe(409);
     const response = await fetch(`${t.url}/metrics`);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^text\/plain/);

@@ -40,20 +40,34 @@ it("a full scenario leaves no secret in any response, log line, audit row or eve
   const stream = await SseReader.open(admin);
 
   // Onboarding, assignment and every state.
-  expect((await admin.post("/api/queues", { id: "2000", name: "Sales" })).status).toBe(201);
-  expect((await admin.post("/api/queues", { id: "2001", name: "Support" })).status).toBe(201);
+  expect((await admin.call("POST /queues", { body: { id: "2000", name: "Sales" } })).status).toBe(201);
+  expect((await admin.call("POST /queues", { body: { id: "2001", name: "Support" } })).status).toBe(201);
   expect(
     (
-      await admin.post("/api/agents", {
-        id: "1001",
-        name: "Noa",
-        password: PASSWORDS.created,
-        outQueueId: "2000",
+      await admin.call("POST /agents", {
+        body: {
+          id: "1001",
+          name: "Noa",
+          password: PASSWORDS.created,
+          outQueueId: "2000",
+        },
       })
     ).status,
   ).toBe(201);
-  expect((await admin.put("/api/queues/2001/agents/1001")).status).toBe(200);
-  expect((await admin.put("/api/queues/2001/agents/1001")).status).toBe(200);
+  expect(
+    (
+      await admin.call("PUT /queues/:queueId/agents/:agentId", {
+        params: { queueId: "2001", agentId: "1001" },
+      })
+    ).status,
+  ).toBe(200);
+  expect(
+    (
+      await admin.call("PUT /queues/:queueId/agents/:agentId", {
+        params: { queueId: "2001", agentId: "1001" },
+      })
+    ).status,
+  ).toBe(200);
   const agent = t.client(bodies);
   await agent.signIn("1001", PASSWORDS.created);
   for (const body of [
@@ -63,13 +77,20 @@ it("a full scenario leaves no secret in any response, log line, audit row or eve
     { action: "mission" },
     { action: "logoff" },
     { action: "logoff" },
-  ]) {
+  ] as const) {
     expect((await agent.state("1001", body)).status).toBe(200);
   }
-  expect((await admin.patch("/api/agents/1001", { password: PASSWORDS.edited })).status).toBe(200);
+  expect(
+    (await admin.call("PATCH /agents/:id", { params: { id: "1001" }, body: { password: PASSWORDS.edited } }))
+      .status,
+  ).toBe(200);
   await agent.signIn("1001", PASSWORDS.edited);
   expect(
-    (await t.client(bodies).post("/api/session", { username: "1001", password: PASSWORDS.created })).status,
+    (
+      await t
+        .client(bodies)
+        .call("POST /session", { body: { username: "1001", password: PASSWORDS.created } })
+    ).status,
   ).toBe(401);
 
   // Adopting an agent the PBX already had (new_agent answers 4, then edit_agent with the password).
@@ -84,11 +105,13 @@ it("a full scenario leaves no secret in any response, log line, audit row or eve
   await fetch(`${t.pbx.url}/cc3/writedialplane/agents_commands/management_api.php?${direct.toString()}`);
   expect(
     (
-      await admin.post("/api/agents", {
-        id: "1002",
-        name: "Adopted",
-        password: PASSWORDS.adopted,
-        outQueueId: "2000",
+      await admin.call("POST /agents", {
+        body: {
+          id: "1002",
+          name: "Adopted",
+          password: PASSWORDS.adopted,
+          outQueueId: "2000",
+        },
       })
     ).status,
   ).toBe(201);
@@ -97,26 +120,37 @@ it("a full scenario leaves no secret in any response, log line, audit row or eve
   t.pbx.injectFault({ kind: "storageFailure", actions: ["new_agent"] });
   expect(
     (
-      await admin.post("/api/agents", {
-        id: "1003",
-        name: "R",
-        password: PASSWORDS.refused,
-        outQueueId: "2000",
+      await admin.call("POST /agents", {
+        body: {
+          id: "1003",
+          name: "R",
+          password: PASSWORDS.refused,
+          outQueueId: "2000",
+        },
       })
     ).status,
   ).toBe(502);
   for (const kind of ["http500", "garbage", "reset"] as const) {
     t.pbx.injectFault({ kind, actions: ["edit_agent"] });
-    expect((await admin.patch("/api/agents/1002", { password: PASSWORDS.unknown })).status).toBe(502);
+    expect(
+      (
+        await admin.call("PATCH /agents/:id", {
+          params: { id: "1002" },
+          body: { password: PASSWORDS.unknown },
+        })
+      ).status,
+    ).toBe(502);
   }
   t.pbx.injectFault({ kind: "garbage", actions: ["new_queue"] });
-  expect((await admin.post("/api/queues", { id: "2002", name: "G" })).status).toBe(502);
+  expect((await admin.call("POST /queues", { body: { id: "2002", name: "G" } })).status).toBe(502);
   // Bad input carrying a password: the error names the field, never the value.
-  const bad = await admin.post("/api/agents", {
-    id: "1004",
-    name: "B",
-    password: `${PASSWORDS.other} with spaces`,
-    outQueueId: "2000",
+  const bad = await admin.call("POST /agents", {
+    body: {
+      id: "1004",
+      name: "B",
+      password: `${PASSWORDS.other} with spaces`,
+      outQueueId: "2000",
+    },
   });
   expect(bad.status).toBe(400);
   expect(bad.body.error.fields).toHaveProperty("password");
@@ -134,7 +168,7 @@ it("a full scenario leaves no secret in any response, log line, audit row or eve
     "/api/agents/retired",
     "/metrics",
   ]) {
-    expect((await admin.get(path)).status).toBe(200);
+    expect((await admin.request("GET", path)).status).toBe(200);
   }
   stream.close();
 

@@ -1,19 +1,32 @@
 // Shared by apps/server's *.test.ts files: a console started on a loopback port with the embedded
-// simulator, and a tiny HTTP client that keeps its session cookie and sends the CSRF header on writes.
+// simulator, and the typed client of the contract table (routes by key, as the SPA calls them) that keeps
+// its session cookie, sends the CSRF header on writes, and checks every answer against the table.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Writable } from "node:stream";
-import type {
-  Agent,
-  ApiError,
-  AuditEntry,
-  ConsoleUser,
-  PbxHealth,
-  Queue,
-  SessionUser,
+import {
+  type Agent,
+  type AgentStateRequest,
+  type ApiError,
+  type BuiltRequest,
+  CSRF_HEADER,
+  CSRF_VALUE,
+  type Queue,
+  type RouteAnswer,
+  type RouteInput,
+  type RouteKey,
+  type RouteSpec,
+  type SuccessStatus,
+  apiErrorSchema,
+  buildRequest,
+  errorStatus,
+  errorsOf,
+  routeUrl,
+  routes,
 } from "@crystal-console/api";
+import { z } from "zod";
 import { MANAGEMENT_PATH, type PbxSim } from "@crystal-console/pbx-sim";
 import { type RunningConsole, startConsole } from "./index.ts";
 import { freshRegistry } from "./test-database.ts";
@@ -117,30 +130,83 @@ export async function startTestConsole(
   };
 }
 
+type UnionToIntersection<U> = (U extends unknown ? (each: U) => void : never) extends (all: infer I) => void
+  ? I
+  : never;
+
 /**
- * Every shape a response body of the contract can take, as one type: each test reads what it expects
- * (and asserts it), without casting at every step.
+ * What a test reads from a route's answer: the body of its success answer (of each, if it has several)
+ * and the error shape, as one type, so that a test reads what it expects after asserting the status,
+ * without casting at every step; a field the contract does not have does not compile. (Every JSON answer
+ * is also parsed with its schema from the contract table: see `checkAnswer`.)
  */
-export type AnyBody = ApiError & {
-  agent: Agent;
-  agents: Agent[];
-  queue: Queue;
-  queues: Queue[];
-  user: SessionUser & Partial<ConsoleUser>;
-  users: ConsoleUser[];
-  entries: AuditEntry[];
-  nextBefore: number | null;
-  agentIds: string[];
-  reasons: string[];
-  status: string;
-  pbx: PbxHealth;
-  queueId: string;
-  agentId: string;
+export type AnswerBody<K extends RouteKey> = (RouteAnswer<K> extends object
+  ? UnionToIntersection<Extract<RouteAnswer<K>, object>>
+  : unknown) &
+  ApiError;
+
+export type Reply<T = ApiError> = {
+  status: number;
+  body: T;
+  headers: Headers;
+  /** The body as text (a UTF-8 BOM dropped, as fetch's text() does) and as it came. */
+  text: string;
+  bytes: Uint8Array;
 };
 
-export type Reply<T = AnyBody> = { status: number; body: T; headers: Headers; text: string };
+type SendOptions = {
+  /** False to leave out the CSRF header on a state-changing request. */
+  csrf?: boolean;
+  headers?: Record<string, string>;
+};
 
-type Any = AnyBody;
+/** A request that breaks the contract on purpose (bad input): any params, query and body, or raw JSON text. */
+export type UncheckedInput = SendOptions & {
+  params?: Record<string, string>;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  /** Sent as the body as it is, with Content-Type application/json (malformed JSON, for instance). */
+  raw?: string;
+};
+
+type CallArgs<K extends RouteKey> =
+  object extends RouteInput<K> ? [input?: RouteInput<K> & SendOptions] : [input: RouteInput<K> & SendOptions];
+
+/**
+ * The answer is the one the contract table declares: a success status's schema (parsed with zod, here in
+ * the tests only) or content type, or the error shape with a code the route may answer, at that code's
+ * status. Throws naming the route and what differs.
+ */
+export function checkAnswer(key: RouteKey, reply: Reply<unknown>): void {
+  const fail = (what: string) => {
+    throw new Error(
+      `${key} answered ${reply.status} outside the contract: ${what}\n${reply.text.slice(0, 500)}`,
+    );
+  };
+  const spec: RouteSpec = routes[key];
+  const declared = spec.responses[reply.status as SuccessStatus];
+  if (reply.status < 400) {
+    if (declared === undefined) fail("no such success status");
+    else if (declared === null) {
+      if (reply.text !== "") fail("a body where none is declared");
+    } else if ("contentType" in declared) {
+      if (!reply.headers.get("content-type")?.startsWith(declared.contentType))
+        fail(`not ${declared.contentType}`);
+    } else {
+      const parsed = declared.safeParse(reply.body);
+      if (!parsed.success) fail(z.prettifyError(parsed.error));
+    }
+    return;
+  }
+  const parsed = apiErrorSchema.safeParse(reply.body);
+  if (!parsed.success) return fail(`not the error shape: ${z.prettifyError(parsed.error)}`);
+  const { code } = parsed.data.error;
+  if (!errorsOf(key).includes(code)) fail(`${code} is not among its error codes`);
+  if (errorStatus[code] !== reply.status) fail(`${code} belongs with ${errorStatus[code]}`);
+}
+
+/** Each route this test file called, with the statuses it answered (for "every route was called"). */
+export const answered = new Map<RouteKey, Set<number>>();
 
 export class Client {
   cookie: string | null = null;
@@ -150,24 +216,55 @@ export class Client {
     private readonly log?: BodyLog,
   ) {}
 
-  async request<T = Any>(
+  /** Calls a route of the contract, typed by the table like the SPA's client; the answer is checked. */
+  async call<K extends RouteKey>(key: K, ...[input]: CallArgs<K>): Promise<Reply<AnswerBody<K>>> {
+    return this.unchecked(key, input ?? {});
+  }
+
+  /** Calls a route of the contract with input the table does not allow; the answer is checked all the same. */
+  async unchecked<K extends RouteKey>(key: K, input: UncheckedInput): Promise<Reply<AnswerBody<K>>> {
+    const { csrf, headers, raw, ...request } = input;
+    const built = buildRequest(key, request as RouteInput<K>);
+    const options = { ...(csrf === undefined ? {} : { csrf }), ...(headers ? { headers } : {}) };
+    const reply =
+      raw === undefined
+        ? await this.send(built.method, built.url, built.body, built.contentType, options)
+        : await this.send(built.method, built.url, raw, "application/json", options);
+    checkAnswer(key, reply);
+    answered.set(key, (answered.get(key) ?? new Set()).add(reply.status));
+    return reply as Reply<AnswerBody<K>>;
+  }
+
+  /** A request outside the contract (an unknown path, the SPA's files, /metrics): nothing is checked. */
+  async request(method: string, path: string, body?: unknown, options: SendOptions = {}): Promise<Reply> {
+    const payload = body === undefined ? null : JSON.stringify(body);
+    return (await this.send(
+      method,
+      path,
+      payload,
+      payload === null ? null : "application/json",
+      options,
+    )) as Reply;
+  }
+
+  private async send(
     method: string,
     path: string,
-    body?: unknown,
-    options: { csrf?: boolean; headers?: Record<string, string>; raw?: string } = {},
-  ): Promise<Reply<T>> {
+    body: BuiltRequest["body"],
+    contentType: string | null,
+    options: SendOptions,
+  ): Promise<Reply<unknown>> {
     const headers: Record<string, string> = { ...options.headers };
     if (this.cookie) headers.cookie = this.cookie;
     const write = !["GET", "HEAD", "OPTIONS"].includes(method);
-    if (write && options.csrf !== false) headers["x-requested-with"] = "crystal-console";
-    let payload: string | undefined;
-    if (options.raw !== undefined) payload = options.raw;
-    else if (body !== undefined) payload = JSON.stringify(body);
-    if (payload !== undefined) headers["content-type"] = "application/json";
+    if (write && options.csrf !== false) headers[CSRF_HEADER.toLowerCase()] = CSRF_VALUE;
+    if (contentType && !Object.keys(headers).some((name) => name.toLowerCase() === "content-type"))
+      headers["content-type"] = contentType;
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers,
-      ...(payload !== undefined ? { body: payload } : {}),
+      // A file body is a Blob here (the contract describes it by shape: it has no DOM types).
+      ...(body === null ? {} : { body: body as string | Blob }),
     });
     const setCookie = response.headers.get("set-cookie");
     if (setCookie) {
@@ -175,7 +272,8 @@ export class Client {
       const value = pair?.slice(pair.indexOf("=") + 1) ?? "";
       this.cookie = value === "" ? null : (pair ?? null);
     }
-    const text = await response.text();
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const text = new TextDecoder().decode(bytes);
     this.log?.push(text);
     let parsed: unknown = undefined;
     if (text !== "") {
@@ -185,17 +283,11 @@ export class Client {
         parsed = text;
       }
     }
-    return { status: response.status, body: parsed as T, headers: response.headers, text };
+    return { status: response.status, body: parsed, headers: response.headers, text, bytes };
   }
 
-  get = <T = Any>(path: string) => this.request<T>("GET", path);
-  post = <T = Any>(path: string, body?: unknown) => this.request<T>("POST", path, body);
-  put = <T = Any>(path: string, body?: unknown) => this.request<T>("PUT", path, body);
-  patch = <T = Any>(path: string, body?: unknown) => this.request<T>("PATCH", path, body);
-  delete = <T = Any>(path: string) => this.request<T>("DELETE", path);
-
-  async signIn(username: string, password: string): Promise<Reply> {
-    const reply = await this.post("/api/session", { username, password });
+  async signIn(username: string, password: string): Promise<Reply<AnswerBody<"POST /session">>> {
+    const reply = await this.call("POST /session", { body: { username, password } });
     if (reply.status !== 200) throw new Error(`sign-in as ${username}: ${reply.status} ${reply.text}`);
     return reply;
   }
@@ -205,45 +297,34 @@ export class Client {
   }
 
   async createUser(username: string, role: "admin" | "supervisor", password: string): Promise<void> {
-    const reply = await this.post("/api/users", { username, role, password });
+    const reply = await this.call("POST /users", { body: { username, role, password } });
     if (reply.status !== 201) throw new Error(`create user ${username}: ${reply.status} ${reply.text}`);
   }
 
   async createQueue(id: string, name = `Queue ${id}`): Promise<Queue> {
-    const reply = await this.post<{ queue: Queue }>("/api/queues", { id, name });
+    const reply = await this.call("POST /queues", { body: { id, name } });
     if (reply.status !== 201) throw new Error(`create queue ${id}: ${reply.status} ${reply.text}`);
     return reply.body.queue;
   }
 
   async createAgent(id: string, outQueueId: string, password = `pw-${id}`, name = `Agent ${id}`) {
-    const reply = await this.post<{ agent: Agent }>("/api/agents", { id, name, password, outQueueId });
+    const reply = await this.call("POST /agents", { body: { id, name, password, outQueueId } });
     if (reply.status !== 201) throw new Error(`create agent ${id}: ${reply.status} ${reply.text}`);
     return reply.body.agent;
   }
 
-  async state(agentId: string, body: Record<string, unknown>): Promise<Reply> {
-    return this.post(`/api/agents/${agentId}/state`, body);
+  async state(agentId: string, body: AgentStateRequest) {
+    return this.call("POST /agents/:id/state", { params: { id: agentId }, body });
   }
 
   /** Runs a CSV import through the API and waits for its job (bounded); returns the job's counts. */
   async importCsv(kind: "agents" | "queues", lines: string[]): Promise<Record<string, number>> {
-    const started = await fetch(`${this.baseUrl}/api/import/${kind}`, {
-      method: "POST",
-      headers: {
-        cookie: this.cookie ?? "",
-        "x-requested-with": "crystal-console",
-        "content-type": "text/csv",
-      },
-      body: lines.join("\r\n"),
-    });
-    if (started.status !== 202)
-      throw new Error(`import ${kind}: HTTP ${started.status} ${await started.text()}`);
-    const { jobId } = (await started.json()) as { jobId: string };
+    const started = await this.call("POST /import/:kind", { params: { kind }, body: lines.join("\r\n") });
+    if (started.status !== 202) throw new Error(`import ${kind}: HTTP ${started.status} ${started.text}`);
+    const { jobId } = started.body;
     const deadline = Date.now() + 120_000;
     for (;;) {
-      const { body } = await this.get<{ job: { status: string; counts: Record<string, number> } }>(
-        `/api/import/jobs/${jobId}`,
-      );
+      const { body } = await this.call("GET /import/jobs/:jobId", { params: { jobId } });
       if (body.job.status !== "running") {
         if (body.job.status !== "done") throw new Error(`import ${kind}: ${body.job.status}`);
         return body.job.counts;
@@ -254,7 +335,7 @@ export class Client {
   }
 
   async agents(): Promise<Agent[]> {
-    return (await this.get<{ agents: Agent[] }>("/api/agents")).body.agents;
+    return (await this.call("GET /agents")).body.agents;
   }
 
   async agent(id: string): Promise<Agent | undefined> {
@@ -262,7 +343,7 @@ export class Client {
   }
 
   async queues(): Promise<Queue[]> {
-    return (await this.get<{ queues: Queue[] }>("/api/queues")).body.queues;
+    return (await this.call("GET /queues")).body.queues;
   }
 }
 
@@ -301,15 +382,17 @@ export class SseReader {
   private readonly controller = new AbortController();
   private waiters: (() => void)[] = [];
   status = 0;
+  contentType: string | null = null;
   done: Promise<void> = Promise.resolve();
 
   static async open(client: Client, headers: Record<string, string> = {}): Promise<SseReader> {
     const reader = new SseReader();
-    const response = await fetch(`${client.baseUrl}/api/events`, {
+    const response = await fetch(`${client.baseUrl}${routeUrl("GET /events")}`, {
       headers: { ...(client.cookie ? { cookie: client.cookie } : {}), ...headers },
       signal: reader.controller.signal,
     });
     reader.status = response.status;
+    reader.contentType = response.headers.get("content-type");
     if (response.body) reader.done = reader.pump(response.body);
     return reader;
   }

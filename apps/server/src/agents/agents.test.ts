@@ -1,5 +1,6 @@
 // Agents against the real simulator: PBX refusals (rule 2), converging on the PBX's real state (rule 3),
 // retired ids, and bad input refused before anything is sent (rule 5).
+import type { RouteKey } from "@crystal-console/api";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   type TestConsole,
@@ -28,9 +29,8 @@ beforeEach(() => {
   t.pbx.clearCalls();
 });
 
-async function lastAudit(filter: Record<string, string>) {
-  const query = new URLSearchParams({ ...filter, limit: "1" });
-  const reply = await t.admin.get(`/api/audit?${query.toString()}`);
+async function lastAudit(filter: { agentId?: string; queueId?: string; action?: string }) {
+  const reply = await t.admin.call("GET /audit", { query: { ...filter, limit: 1 } });
   expect(reply.status).toBe(200);
   return reply.body.entries[0] as {
     action: string;
@@ -47,11 +47,13 @@ const simLogin = (id: string) => t.pbx.state().logins.find((login) => login.agen
 describe("the happy path", () => {
   it("creates, edits, logs in, pauses with a reason, goes online and on mission, logs off and deletes", async () => {
     const id = freshId();
-    const created = await t.admin.post("/api/agents", {
-      id,
-      name: "  דנה לוי  ",
-      password: "s3cret",
-      outQueueId: "2000",
+    const created = await t.admin.call("POST /agents", {
+      body: {
+        id,
+        name: "  דנה לוי  ",
+        password: "s3cret",
+        outQueueId: "2000",
+      },
     });
     expect(created.status).toBe(201);
     expect(created.body.agent).toMatchObject({
@@ -67,7 +69,7 @@ describe("the happy path", () => {
       active: true,
     });
 
-    const edited = await t.admin.patch(`/api/agents/${id}`, { outQueueId: "2001" });
+    const edited = await t.admin.call("PATCH /agents/:id", { params: { id }, body: { outQueueId: "2001" } });
     expect(edited.status).toBe(200);
     expect(edited.body.agent.outQueueId).toBe("2001");
     expect(simAgent(id)?.outQueueId).toBe("2001");
@@ -91,16 +93,22 @@ describe("the happy path", () => {
     expect(logoff.body.agent).toMatchObject({ status: "logged_off", extension: null });
     expect(simLogin(id)).toBeUndefined();
 
-    expect((await t.admin.delete(`/api/agents/${id}`)).status).toBe(204);
+    expect((await t.admin.call("DELETE /agents/:id", { params: { id } })).status).toBe(204);
     expect(await t.admin.agent(id)).toBeUndefined();
     expect(simAgent(id)?.active).toBe(false);
-    expect((await t.admin.get(`/api/agents/${id}`)).status).toBe(404);
+    expect((await t.admin.call("GET /agents/:id", { params: { id } })).status).toBe(404);
   });
 
   it("answers with the agent as committed: statusSince moves only when the state does, a pause keeps its reason", async () => {
     const id = freshId();
     await t.admin.createAgent(id, "2000");
-    expect((await t.admin.put(`/api/queues/2001/agents/${id}`)).status).toBe(200);
+    expect(
+      (
+        await t.admin.call("PUT /queues/:queueId/agents/:agentId", {
+          params: { queueId: "2001", agentId: id },
+        })
+      ).status,
+    ).toBe(200);
     const login = await t.admin.state(id, { action: "login", extension: "509" });
     const since = login.body.agent.statusSince;
     const paused = await t.admin.state(id, { action: "pause", reason: "Lunch" });
@@ -138,10 +146,16 @@ describe("the happy path", () => {
   it("an edited agent password is the one the agent signs in with", async () => {
     const id = freshId();
     await t.admin.createAgent(id, "2000", "first-pw");
-    expect((await t.admin.patch(`/api/agents/${id}`, { password: "second-pw" })).status).toBe(200);
+    expect(
+      (await t.admin.call("PATCH /agents/:id", { params: { id }, body: { password: "second-pw" } })).status,
+    ).toBe(200);
     expect(simAgent(id)?.password).toBe("second-pw");
-    expect((await t.client().post("/api/session", { username: id, password: "first-pw" })).status).toBe(401);
-    expect((await t.client().post("/api/session", { username: id, password: "second-pw" })).status).toBe(200);
+    expect(
+      (await t.client().call("POST /session", { body: { username: id, password: "first-pw" } })).status,
+    ).toBe(401);
+    expect(
+      (await t.client().call("POST /session", { body: { username: id, password: "second-pw" } })).status,
+    ).toBe(200);
   });
 });
 
@@ -150,7 +164,9 @@ describe("PBX refusals: the right status, the PBX's own words, the registry unto
     const before = await registrySnapshot(t.admin);
     const id = freshId();
     t.pbx.injectFault({ kind: "storageFailure", actions: ["new_agent"] });
-    const reply = await t.admin.post("/api/agents", { id, name: "Nope", password: "pw", outQueueId: "2000" });
+    const reply = await t.admin.call("POST /agents", {
+      body: { id, name: "Nope", password: "pw", outQueueId: "2000" },
+    });
     expect(reply.status).toBe(502);
     expect(reply.body.error.code).toBe("PBX_REFUSED");
     expect(reply.body.error.pbx).toEqual({ code: 3, message: "agent not created" });
@@ -163,7 +179,8 @@ describe("PBX refusals: the right status, the PBX's own words, the registry unto
     });
     // Nothing was left behind: the same id can be created once the PBX works again.
     expect(
-      (await t.admin.post("/api/agents", { id, name: "Now", password: "pw", outQueueId: "2000" })).status,
+      (await t.admin.call("POST /agents", { body: { id, name: "Now", password: "pw", outQueueId: "2000" } }))
+        .status,
     ).toBe(201);
   });
 
@@ -172,14 +189,14 @@ describe("PBX refusals: the right status, the PBX's own words, the registry unto
     await t.admin.createAgent(id, "2000");
     const before = await registrySnapshot(t.admin);
     t.pbx.injectFault({ kind: "storageFailure", actions: ["del_agent"] });
-    const reply = await t.admin.delete(`/api/agents/${id}`);
+    const reply = await t.admin.call("DELETE /agents/:id", { params: { id } });
     expect(reply.status).toBe(502);
     expect(reply.body.error).toMatchObject({
       code: "PBX_REFUSED",
       pbx: { code: 6, message: "agent not deleted" },
     });
     expect(await registrySnapshot(t.admin)).toEqual(before);
-    expect((await t.admin.get("/api/agents/retired")).body.agentIds).not.toContain(id);
+    expect((await t.admin.call("GET /agents/retired")).body.agentIds).not.toContain(id);
   });
 
   it("del_agent while logged in → 409 with pbx code 2, the agent stays logged in", async () => {
@@ -187,7 +204,7 @@ describe("PBX refusals: the right status, the PBX's own words, the registry unto
     await t.admin.createAgent(id, "2000");
     await t.admin.state(id, { action: "login", extension: "503" });
     const before = await registrySnapshot(t.admin);
-    const reply = await t.admin.delete(`/api/agents/${id}`);
+    const reply = await t.admin.call("DELETE /agents/:id", { params: { id } });
     expect(reply.status).toBe(409);
     expect(reply.body.error).toMatchObject({
       code: "CONFLICT",
@@ -202,7 +219,7 @@ describe("PBX refusals: the right status, the PBX's own words, the registry unto
     const id = freshId();
     await t.admin.createAgent(id, "2000");
     t.pbx.phone({ agentId: id, action: "login", extension: "504" });
-    const reply = await t.admin.delete(`/api/agents/${id}`);
+    const reply = await t.admin.call("DELETE /agents/:id", { params: { id } });
     expect(reply.status).toBe(409);
     expect(reply.body.error.pbx?.code).toBe(2);
     const agent = await t.admin.agent(id);
@@ -250,7 +267,7 @@ describe("PBX refusals: the right status, the PBX's own words, the registry unto
     await t.admin.createAgent(id, "2000");
     expect(await pbxDirect(t.pbx, { action: "del_agent", agent_id: id })).toContain("Success:0");
     const before = await registrySnapshot(t.admin);
-    const reply = await t.admin.patch(`/api/agents/${id}`, { name: "Ghost" });
+    const reply = await t.admin.call("PATCH /agents/:id", { params: { id }, body: { name: "Ghost" } });
     expect(reply.status).toBe(409);
     expect(reply.body.error.pbx).toEqual({ code: 5, message: "no such agent" });
     expect(await registrySnapshot(t.admin)).toEqual(before);
@@ -308,11 +325,13 @@ describe("converge: the PBX's real state wins", () => {
       }),
     ).toContain("Success:0");
     t.pbx.clearCalls();
-    const reply = await t.admin.post("/api/agents", {
-      id,
-      name: "New Name",
-      password: "new-pass",
-      outQueueId: "2000",
+    const reply = await t.admin.call("POST /agents", {
+      body: {
+        id,
+        name: "New Name",
+        password: "new-pass",
+        outQueueId: "2000",
+      },
     });
     expect(reply.status).toBe(201);
     expect(reply.body.agent).toMatchObject({ id, name: "New Name", outQueueId: "2000" });
@@ -323,7 +342,9 @@ describe("converge: the PBX's real state wins", () => {
     expect(simAgent(id)).toMatchObject({ name: "New Name", password: "new-pass", outQueueId: "2000" });
     expect(await lastAudit({ agentId: id, action: "new_agent" })).toMatchObject({ outcome: "converged" });
     // The adopted agent signs in with the password the console set.
-    expect((await t.client().post("/api/session", { username: id, password: "new-pass" })).status).toBe(200);
+    expect(
+      (await t.client().call("POST /session", { body: { username: id, password: "new-pass" } })).status,
+    ).toBe(200);
   });
 
   it("an agent logged in from the phone is corrected when the console's login meets answer 3", async () => {
@@ -372,15 +393,15 @@ describe("converge: the PBX's real state wins", () => {
     const id = freshId();
     await t.admin.createAgent(id, "2000");
     await pbxDirect(t.pbx, { action: "del_agent", agent_id: id });
-    expect((await t.admin.delete(`/api/agents/${id}`)).status).toBe(204);
-    expect((await t.admin.get("/api/agents/retired")).body.agentIds).toContain(id);
+    expect((await t.admin.call("DELETE /agents/:id", { params: { id } })).status).toBe(204);
+    expect((await t.admin.call("GET /agents/retired")).body.agentIds).toContain(id);
   });
 
   it("editing with the values the PBX already has converges (answer 10 'not updated'): 200", async () => {
     const id = freshId();
     await t.admin.createAgent(id, "2000", "pw", "Same Name");
     t.pbx.clearCalls();
-    const reply = await t.admin.patch(`/api/agents/${id}`, { name: "Same Name" });
+    const reply = await t.admin.call("PATCH /agents/:id", { params: { id }, body: { name: "Same Name" } });
     expect(reply.status).toBe(200);
     expect(t.pbx.calls()[0]?.answer).toBe(`Failed:10:agent ${id} not updated`);
     expect(await lastAudit({ agentId: id, action: "edit_agent" })).toMatchObject({ outcome: "converged" });
@@ -391,18 +412,20 @@ describe("retired ids: the PBX never frees a deleted agent's id", () => {
   it("lists a deleted id as retired, and creating it again → 409 without any PBX call", async () => {
     const id = freshId();
     await t.admin.createAgent(id, "2000");
-    expect((await t.admin.delete(`/api/agents/${id}`)).status).toBe(204);
-    const retired = await t.admin.get("/api/agents/retired");
+    expect((await t.admin.call("DELETE /agents/:id", { params: { id } })).status).toBe(204);
+    const retired = await t.admin.call("GET /agents/retired");
     expect(retired.status).toBe(200);
     expect(retired.body.agentIds).toContain(id);
 
     t.pbx.clearCalls();
     const before = await registrySnapshot(t.admin);
-    const reply = await t.admin.post("/api/agents", {
-      id,
-      name: "Again",
-      password: "pw",
-      outQueueId: "2000",
+    const reply = await t.admin.call("POST /agents", {
+      body: {
+        id,
+        name: "Again",
+        password: "pw",
+        outQueueId: "2000",
+      },
     });
     expect(reply.status).toBe(409);
     expect(reply.body.error.code).toBe("CONFLICT");
@@ -422,20 +445,26 @@ describe("retired ids: the PBX never frees a deleted agent's id", () => {
     });
     await pbxDirect(t.pbx, { action: "del_agent", agent_id: id });
     const before = await registrySnapshot(t.admin);
-    const reply = await t.admin.post("/api/agents", {
-      id,
-      name: "Again",
-      password: "pw",
-      outQueueId: "2000",
+    const reply = await t.admin.call("POST /agents", {
+      body: {
+        id,
+        name: "Again",
+        password: "pw",
+        outQueueId: "2000",
+      },
     });
     expect(reply.status).toBe(409);
     expect(reply.body.error.pbx).toEqual({ code: 9, message: `inactive agent already exists with id ${id}` });
     expect(await registrySnapshot(t.admin)).toEqual(before);
-    expect((await t.admin.get("/api/agents/retired")).body.agentIds).toContain(id);
+    expect((await t.admin.call("GET /agents/retired")).body.agentIds).toContain(id);
     // The second try is refused before the PBX is asked.
     t.pbx.clearCalls();
     expect(
-      (await t.admin.post("/api/agents", { id, name: "Again", password: "pw", outQueueId: "2000" })).status,
+      (
+        await t.admin.call("POST /agents", {
+          body: { id, name: "Again", password: "pw", outQueueId: "2000" },
+        })
+      ).status,
     ).toBe(409);
     expect(t.pbx.calls()).toEqual([]);
   });
@@ -444,7 +473,9 @@ describe("retired ids: the PBX never frees a deleted agent's id", () => {
     const id = freshId();
     await t.admin.createAgent(id, "2000");
     t.pbx.clearCalls();
-    const reply = await t.admin.post("/api/agents", { id, name: "Dup", password: "pw", outQueueId: "2000" });
+    const reply = await t.admin.call("POST /agents", {
+      body: { id, name: "Dup", password: "pw", outQueueId: "2000" },
+    });
     expect(reply.status).toBe(409);
     expect(t.pbx.calls()).toEqual([]);
   });
@@ -458,183 +489,177 @@ describe("bad input: 400 naming the field, nothing sent, nothing stored", () => 
   });
 
   const valid = { id: "4999", name: "Valid Name", password: "pw", outQueueId: "2000" };
-  const cases: { what: string; method: string; path: () => string; body?: unknown; field: string }[] = [
-    { what: "id abc", method: "POST", path: () => "/api/agents", body: { ...valid, id: "abc" }, field: "id" },
+  const cases: {
+    what: string;
+    route: RouteKey;
+    params?: () => Record<string, string>;
+    body?: unknown;
+    field: string;
+  }[] = [
+    { what: "id abc", route: "POST /agents", body: { ...valid, id: "abc" }, field: "id" },
     {
       what: "id of 11 digits",
-      method: "POST",
-      path: () => "/api/agents",
+      route: "POST /agents",
       body: { ...valid, id: "12345678901" },
       field: "id",
     },
-    { what: "empty id", method: "POST", path: () => "/api/agents", body: { ...valid, id: "" }, field: "id" },
+    { what: "empty id", route: "POST /agents", body: { ...valid, id: "" }, field: "id" },
     {
       what: "missing id",
-      method: "POST",
-      path: () => "/api/agents",
+      route: "POST /agents",
       body: { ...valid, id: undefined },
       field: "id",
     },
     {
       what: "numeric id",
-      method: "POST",
-      path: () => "/api/agents",
+      route: "POST /agents",
       body: { ...valid, id: 4999 },
       field: "id",
     },
     {
       what: "empty name",
-      method: "POST",
-      path: () => "/api/agents",
+      route: "POST /agents",
       body: { ...valid, name: "" },
       field: "name",
     },
     {
       what: "whitespace name",
-      method: "POST",
-      path: () => "/api/agents",
+      route: "POST /agents",
       body: { ...valid, name: "   \t " },
       field: "name",
     },
     {
       what: "65-character name",
-      method: "POST",
-      path: () => "/api/agents",
+      route: "POST /agents",
       body: { ...valid, name: "x".repeat(65) },
       field: "name",
     },
     {
       what: "name with a newline",
-      method: "POST",
-      path: () => "/api/agents",
+      route: "POST /agents",
       body: { ...valid, name: "a\nb" },
       field: "name",
     },
     {
       what: "password with a space",
-      method: "POST",
-      path: () => "/api/agents",
+      route: "POST /agents",
       body: { ...valid, password: "pass word" },
       field: "password",
     },
     {
       what: "33-character password",
-      method: "POST",
-      path: () => "/api/agents",
+      route: "POST /agents",
       body: { ...valid, password: "p".repeat(33) },
       field: "password",
     },
     {
       what: "empty password",
-      method: "POST",
-      path: () => "/api/agents",
+      route: "POST /agents",
       body: { ...valid, password: "" },
       field: "password",
     },
     {
       what: "out queue abc",
-      method: "POST",
-      path: () => "/api/agents",
+      route: "POST /agents",
       body: { ...valid, outQueueId: "abc" },
       field: "outQueueId",
     },
     {
       what: "out queue unknown to the console",
-      method: "POST",
-      path: () => "/api/agents",
+      route: "POST /agents",
       body: { ...valid, outQueueId: "9999" },
       field: "outQueueId",
     },
     {
       what: "path id abc (edit)",
-      method: "PATCH",
-      path: () => "/api/agents/abc",
+      route: "PATCH /agents/:id",
+      params: () => ({ id: "abc" }),
       body: { name: "X" },
       field: "id",
     },
     {
       what: "path id of 11 digits (delete)",
-      method: "DELETE",
-      path: () => "/api/agents/12345678901",
+      route: "DELETE /agents/:id",
+      params: () => ({ id: "12345678901" }),
       field: "id",
     },
     {
       what: "path id abc (state)",
-      method: "POST",
-      path: () => "/api/agents/abc/state",
+      route: "POST /agents/:id/state",
+      params: () => ({ id: "abc" }),
       body: { action: "logoff" },
       field: "id",
     },
     {
       what: "edit with nothing to change",
-      method: "PATCH",
-      path: () => `/api/agents/${existing}`,
+      route: "PATCH /agents/:id",
+      params: () => ({ id: existing }),
       body: {},
       field: "body",
     },
     {
       what: "edit with a 65-character name",
-      method: "PATCH",
-      path: () => `/api/agents/${existing}`,
+      route: "PATCH /agents/:id",
+      params: () => ({ id: existing }),
       body: { name: "y".repeat(65) },
       field: "name",
     },
     {
       what: "edit with a spaced password",
-      method: "PATCH",
-      path: () => `/api/agents/${existing}`,
+      route: "PATCH /agents/:id",
+      params: () => ({ id: existing }),
       body: { password: "a b" },
       field: "password",
     },
     {
       what: "unknown state action",
-      method: "POST",
-      path: () => `/api/agents/${existing}/state`,
+      route: "POST /agents/:id/state",
+      params: () => ({ id: existing }),
       body: { action: "dance" },
       field: "action",
     },
     {
       what: "missing state action",
-      method: "POST",
-      path: () => `/api/agents/${existing}/state`,
+      route: "POST /agents/:id/state",
+      params: () => ({ id: existing }),
       body: {},
       field: "action",
     },
     {
       what: "extension abc",
-      method: "POST",
-      path: () => `/api/agents/${existing}/state`,
+      route: "POST /agents/:id/state",
+      params: () => ({ id: existing }),
       body: { action: "login", extension: "abc" },
       field: "extension",
     },
     {
       what: "missing extension",
-      method: "POST",
-      path: () => `/api/agents/${existing}/state`,
+      route: "POST /agents/:id/state",
+      params: () => ({ id: existing }),
       body: { action: "login" },
       field: "extension",
     },
     {
       what: "extension of 11 digits",
-      method: "POST",
-      path: () => `/api/agents/${existing}/state`,
+      route: "POST /agents/:id/state",
+      params: () => ({ id: existing }),
       body: { action: "login", extension: "12345678901" },
       field: "extension",
     },
     {
       what: "unknown pause reason",
-      method: "POST",
-      path: () => `/api/agents/${existing}/state`,
+      route: "POST /agents/:id/state",
+      params: () => ({ id: existing }),
       body: { action: "pause", reason: "Nap" },
       field: "reason",
     },
   ];
 
-  it.each(cases)("$what → 400 naming $field", async ({ method, path, body, field }) => {
+  it.each(cases)("$what → 400 naming $field", async ({ route, params, body, field }) => {
     const before = await registrySnapshot(t.admin);
     const simBefore = t.pbx.state();
     t.pbx.clearCalls();
-    const reply = await t.admin.request(method, path(), body);
+    const reply = await t.admin.unchecked(route, { params: params?.(), body });
     expect(reply.status).toBe(400);
     expect(reply.body.error.code).toBe("VALIDATION");
     expect(Object.keys(reply.body.error.fields ?? {})).toContain(field);
@@ -645,7 +670,7 @@ describe("bad input: 400 naming the field, nothing sent, nothing stored", () => 
 
   it("invalid JSON → 400 naming the body, nothing sent", async () => {
     t.pbx.clearCalls();
-    const reply = await t.admin.request("POST", "/api/agents", undefined, { raw: '{"id": "1",' });
+    const reply = await t.admin.unchecked("POST /agents", { raw: '{"id": "1",' });
     expect(reply.status).toBe(400);
     expect(reply.body.error.code).toBe("VALIDATION");
     expect(reply.body.error.fields).toHaveProperty("body");
@@ -655,7 +680,9 @@ describe("bad input: 400 naming the field, nothing sent, nothing stored", () => 
   it("a body over 64 KB → 413, nothing sent or stored", async () => {
     const before = await registrySnapshot(t.admin);
     t.pbx.clearCalls();
-    const reply = await t.admin.post("/api/agents", { ...valid, name: "n", padding: "x".repeat(65 * 1024) });
+    const reply = await t.admin.unchecked("POST /agents", {
+      body: { ...valid, name: "n", padding: "x".repeat(65 * 1024) },
+    });
     expect(reply.status).toBe(413);
     expect(reply.body.error.code).toBe("PAYLOAD_TOO_LARGE");
     expect(t.pbx.calls()).toHaveLength(0);
@@ -664,11 +691,13 @@ describe("bad input: 400 naming the field, nothing sent, nothing stored", () => 
 
   it("Hebrew names and names of 64 characters (code points, not UTF-16 units) are accepted", async () => {
     const hebrew = freshId();
-    const reply = await t.admin.post("/api/agents", {
-      id: hebrew,
-      name: "שירה אברהם",
-      password: "pw",
-      outQueueId: "2000",
+    const reply = await t.admin.call("POST /agents", {
+      body: {
+        id: hebrew,
+        name: "שירה אברהם",
+        password: "pw",
+        outQueueId: "2000",
+      },
     });
     expect(reply.status).toBe(201);
     expect(reply.body.agent.name).toBe("שירה אברהם");
@@ -676,11 +705,13 @@ describe("bad input: 400 naming the field, nothing sent, nothing stored", () => 
 
     const long = freshId();
     const name = "😀".repeat(64);
-    const longReply = await t.admin.post("/api/agents", {
-      id: long,
-      name,
-      password: "pw",
-      outQueueId: "2000",
+    const longReply = await t.admin.call("POST /agents", {
+      body: {
+        id: long,
+        name,
+        password: "pw",
+        outQueueId: "2000",
+      },
     });
     expect(longReply.status).toBe(201);
     expect(simAgent(long)?.name).toBe(name);
@@ -690,23 +721,31 @@ describe("bad input: 400 naming the field, nothing sent, nothing stored", () => 
     const id = freshId();
     const name = "A&B=C?#% +D";
     expect(
-      (await t.admin.post("/api/agents", { id, name, password: "p&w=1#", outQueueId: "2000" })).status,
+      (await t.admin.call("POST /agents", { body: { id, name, password: "p&w=1#", outQueueId: "2000" } }))
+        .status,
     ).toBe(201);
     expect(simAgent(id)).toMatchObject({ name, password: "p&w=1#", outQueueId: "2000" });
   });
 
   it("an empty id in the path matches no route: 404, nothing sent", async () => {
     t.pbx.clearCalls();
-    expect((await t.admin.delete("/api/agents/")).status).toBe(404);
-    expect((await t.admin.patch("/api/agents/", { name: "X" })).status).toBe(404);
-    expect((await t.admin.post("/api/agents//state", { action: "logoff" })).status).toBe(404);
+    expect((await t.admin.unchecked("DELETE /agents/:id", { params: { id: "" } })).status).toBe(404);
+    expect(
+      (await t.admin.unchecked("PATCH /agents/:id", { params: { id: "" }, body: { name: "X" } })).status,
+    ).toBe(404);
+    expect(
+      (await t.admin.unchecked("POST /agents/:id/state", { params: { id: "" }, body: { action: "logoff" } }))
+        .status,
+    ).toBe(404);
     expect(t.pbx.calls()).toHaveLength(0);
   });
 
   it("unknown agents → 404 for edit, delete and state changes, nothing sent", async () => {
     t.pbx.clearCalls();
-    expect((await t.admin.patch("/api/agents/8888", { name: "X" })).status).toBe(404);
-    expect((await t.admin.delete("/api/agents/8888")).status).toBe(404);
+    expect(
+      (await t.admin.call("PATCH /agents/:id", { params: { id: "8888" }, body: { name: "X" } })).status,
+    ).toBe(404);
+    expect((await t.admin.call("DELETE /agents/:id", { params: { id: "8888" } })).status).toBe(404);
     expect((await t.admin.state("8888", { action: "logoff" })).status).toBe(404);
     expect(t.pbx.calls()).toHaveLength(0);
   });

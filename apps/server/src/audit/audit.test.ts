@@ -1,5 +1,6 @@
 // GET /api/audit: every attempted change with who, what, to whom, when and what the PBX answered; filters and
 // paging; bad queries refused.
+import type { RouteInput } from "@crystal-console/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestConsole, defined, startTestConsole } from "../test-support.ts";
 
@@ -19,8 +20,10 @@ type Entry = {
 let t: TestConsole;
 let startedAt: string;
 
-async function audit(query = ""): Promise<{ entries: Entry[]; nextBefore: number | null }> {
-  const reply = await t.admin.get(`/api/audit${query}`);
+async function audit(
+  query: RouteInput<"GET /audit">["query"] = {},
+): Promise<{ entries: Entry[]; nextBefore: number | null }> {
+  const reply = await t.admin.call("GET /audit", { query });
   expect(reply.status).toBe(200);
   return reply.body;
 }
@@ -33,10 +36,10 @@ beforeAll(async () => {
   await t.admin.createSupervisor("sue");
   const sue = t.client();
   await sue.signIn("sue", "supervisor-password-1");
-  await sue.put("/api/queues/2000/agents/1001");
+  await sue.call("PUT /queues/:queueId/agents/:agentId", { params: { queueId: "2000", agentId: "1001" } });
   await sue.state("1001", { action: "login", extension: "501" });
   await sue.state("1001", { action: "pause", reason: "Lunch" });
-  await t.client().post("/api/session", { username: "sue", password: "wrong password!" });
+  await t.client().call("POST /session", { body: { username: "sue", password: "wrong password!" } });
 });
 
 afterAll(async () => {
@@ -78,32 +81,31 @@ describe("the audit log", () => {
   });
 
   it("filters by actor, agent, queue and action", async () => {
-    const bySue = await audit("?actor=sue");
+    const bySue = await audit({ actor: "sue" });
     expect(bySue.entries.length).toBeGreaterThanOrEqual(4);
     expect(bySue.entries.every((entry) => entry.actor === "sue")).toBe(true);
-    const byQueue = await audit("?queueId=2000");
+    const byQueue = await audit({ queueId: "2000" });
     expect(byQueue.entries.map((entry) => entry.action).sort()).toEqual(["assign_agent", "new_queue"]);
-    const byAgentAndAction = await audit("?agentId=1001&action=login");
+    const byAgentAndAction = await audit({ agentId: "1001", action: "login" });
     expect(byAgentAndAction.entries).toHaveLength(1);
     expect(byAgentAndAction.entries[0]).toMatchObject({ action: "login", params: { agext: "501" } });
   });
 
   it("filters by time", async () => {
     const future = new Date(Date.now() + 60_000).toISOString();
-    expect((await audit(`?from=${encodeURIComponent(future)}`)).entries).toEqual([]);
-    expect(
-      (await audit(`?to=${encodeURIComponent(startedAt)}`)).entries.every((e) => e.at <= startedAt),
-    ).toBe(true);
+    expect((await audit({ from: future })).entries).toEqual([]);
+    expect((await audit({ to: startedAt })).entries.every((e) => e.at <= startedAt)).toBe(true);
   });
 
   it("pages backwards with limit and before, without gaps or repeats", async () => {
-    const all = (await audit("?limit=500")).entries.map((entry) => entry.id);
+    const all = (await audit({ limit: 500 })).entries.map((entry) => entry.id);
     const seen: number[] = [];
     let before: number | null = null;
     do {
-      const page: { entries: Entry[]; nextBefore: number | null } = await audit(
-        `?limit=3${before === null ? "" : `&before=${before}`}`,
-      );
+      const page: { entries: Entry[]; nextBefore: number | null } = await audit({
+        limit: 3,
+        before: before ?? undefined,
+      });
       expect(page.entries.length).toBeLessThanOrEqual(3);
       seen.push(...page.entries.map((entry) => entry.id));
       before = page.nextBefore;
@@ -119,7 +121,9 @@ describe("the audit log", () => {
     ["?from=yesterday", "from"],
     ["?before=-3", "before"],
   ])("%s → 400 naming %s", async (query, field) => {
-    const reply = await t.admin.get(`/api/audit${query}`);
+    const reply = await t.admin.unchecked("GET /audit", {
+      query: Object.fromEntries(new URLSearchParams(query)),
+    });
     expect(reply.status).toBe(400);
     expect(reply.body.error.fields).toHaveProperty(field);
   });

@@ -31,7 +31,9 @@ const cookieValue = (client: Client) => client.cookie?.split("=").slice(1).join(
 describe("sign-in", () => {
   it("sets an HttpOnly, SameSite=Strict session cookie (not Secure over plain HTTP)", async () => {
     const client = t.client();
-    const reply = await client.post("/api/session", { username: "admin", password: ADMIN_PASSWORD });
+    const reply = await client.call("POST /session", {
+      body: { username: "admin", password: ADMIN_PASSWORD },
+    });
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual({ user: { username: "admin", role: "admin" } });
     const setCookie = reply.headers.get("set-cookie") ?? "";
@@ -40,7 +42,7 @@ describe("sign-in", () => {
     expect(setCookie).toMatch(/;\s*SameSite=Strict/i);
     expect(setCookie).toMatch(/;\s*Path=\//i);
     expect(setCookie).not.toMatch(/;\s*Secure/i);
-    expect((await client.get("/api/session")).body).toEqual({ user: { username: "admin", role: "admin" } });
+    expect((await client.call("GET /session")).body).toEqual({ user: { username: "admin", role: "admin" } });
   });
 
   it("the session id changes at every sign-in, and the previous one stops working (no fixation)", async () => {
@@ -52,14 +54,14 @@ describe("sign-in", () => {
     expect(second).not.toBe(first);
     const old = new Client(t.url);
     old.cookie = first;
-    expect((await old.get("/api/session")).status).toBe(401);
-    expect((await client.get("/api/session")).status).toBe(200);
+    expect((await old.call("GET /session")).status).toBe(401);
+    expect((await client.call("GET /session")).status).toBe(200);
   });
 
   it("a session id planted by someone else is never adopted", async () => {
     const client = t.client();
     client.cookie = "cc_session=planted-by-an-attacker";
-    expect((await client.get("/api/session")).status).toBe(401);
+    expect((await client.call("GET /session")).status).toBe(401);
     await client.signIn("sue", "supervisor-password-1");
     expect(cookieValue(client)).not.toBe("planted-by-an-attacker");
   });
@@ -68,21 +70,29 @@ describe("sign-in", () => {
     const client = t.client();
     await client.signIn("sue", "supervisor-password-1");
     const cookie = defined(client.cookie, "a session cookie");
-    const reply = await client.delete("/api/session");
+    const reply = await client.call("DELETE /session");
     expect(reply.status).toBe(204);
     expect(reply.headers.get("set-cookie")).toMatch(/cc_session=;/);
     const replay = new Client(t.url);
     replay.cookie = cookie;
-    const after = await replay.get("/api/session");
+    const after = await replay.call("GET /session");
     expect(after.status).toBe(401);
     expect(after.body.error.code).toBe("UNAUTHENTICATED");
   });
 
   it("a wrong password and an unknown user get the same 401 and message", async () => {
-    const wrong = await t.client().post("/api/session", { username: "sue", password: "not-her-password" });
-    const unknown = await t.client().post("/api/session", { username: "nobody", password: "whatever-it-is" });
-    const wrongAgent = await t.client().post("/api/session", { username: "1001", password: "nope" });
-    const unknownAgent = await t.client().post("/api/session", { username: "9999", password: "nope" });
+    const wrong = await t
+      .client()
+      .call("POST /session", { body: { username: "sue", password: "not-her-password" } });
+    const unknown = await t
+      .client()
+      .call("POST /session", { body: { username: "nobody", password: "whatever-it-is" } });
+    const wrongAgent = await t
+      .client()
+      .call("POST /session", { body: { username: "1001", password: "nope" } });
+    const unknownAgent = await t
+      .client()
+      .call("POST /session", { body: { username: "9999", password: "nope" } });
     for (const reply of [wrong, unknown, wrongAgent, unknownAgent]) {
       expect(reply.status).toBe(401);
       expect(reply.headers.get("set-cookie")).toBeNull();
@@ -99,31 +109,36 @@ describe("sign-in", () => {
     const reply = await agent.signIn("1002", "other-pw");
     expect(reply.body.user).toEqual({ username: "1002", role: "agent", agentId: "1002" });
     expect((await agent.agents()).map((a) => a.id)).toEqual(["1002"]);
-    expect((await t.admin.delete("/api/agents/1002")).status).toBe(204);
+    expect((await t.admin.call("DELETE /agents/:id", { params: { id: "1002" } })).status).toBe(204);
     // Its session ends with it, and it can't sign in again.
-    expect((await agent.get("/api/session")).status).toBe(401);
-    expect((await agent.get("/api/queues")).status).toBe(401);
-    expect((await t.client().post("/api/session", { username: "1002", password: "other-pw" })).status).toBe(
-      401,
-    );
+    expect((await agent.call("GET /session")).status).toBe(401);
+    expect((await agent.call("GET /queues")).status).toBe(401);
+    expect(
+      (await t.client().call("POST /session", { body: { username: "1002", password: "other-pw" } })).status,
+    ).toBe(401);
   });
 
   it("a new agent password ends the agent's sessions, as a console user's password reset does", async () => {
     await t.admin.createAgent("1003", "2000", "first-pw");
     const agent = t.client();
     await agent.signIn("1003", "first-pw");
-    expect((await t.admin.patch("/api/agents/1003", { name: "Renamed" })).status).toBe(200);
-    expect((await agent.get("/api/session")).status).toBe(200);
-    expect((await t.admin.patch("/api/agents/1003", { password: "second-pw" })).status).toBe(200);
-    expect((await agent.get("/api/session")).status).toBe(401);
+    expect(
+      (await t.admin.call("PATCH /agents/:id", { params: { id: "1003" }, body: { name: "Renamed" } })).status,
+    ).toBe(200);
+    expect((await agent.call("GET /session")).status).toBe(200);
+    expect(
+      (await t.admin.call("PATCH /agents/:id", { params: { id: "1003" }, body: { password: "second-pw" } }))
+        .status,
+    ).toBe(200);
+    expect((await agent.call("GET /session")).status).toBe(401);
     await agent.signIn("1003", "second-pw");
   });
 
   it("bad sign-in bodies → 400 naming the field", async () => {
-    const noPassword = await t.client().post("/api/session", { username: "admin" });
+    const noPassword = await t.client().unchecked("POST /session", { body: { username: "admin" } });
     expect(noPassword.status).toBe(400);
     expect(noPassword.body.error.fields).toHaveProperty("password");
-    const noUser = await t.client().post("/api/session", { password: "x" });
+    const noUser = await t.client().unchecked("POST /session", { body: { password: "x" } });
     expect(noUser.status).toBe(400);
     expect(noUser.body.error.fields).toHaveProperty("username");
   });
@@ -140,12 +155,10 @@ describe("behind a trusted proxy", () => {
 
   it("over HTTPS the cookie is __Host- and Secure", async () => {
     const client = proxied.client();
-    const reply = await client.request(
-      "POST",
-      "/api/session",
-      { username: "admin", password: ADMIN_PASSWORD },
-      { headers: { "x-forwarded-proto": "https" } },
-    );
+    const reply = await client.call("POST /session", {
+      body: { username: "admin", password: ADMIN_PASSWORD },
+      headers: { "x-forwarded-proto": "https" },
+    });
     expect(reply.status).toBe(200);
     const setCookie = reply.headers.get("set-cookie") ?? "";
     expect(setCookie).toMatch(/^__Host-cc_session=/);
@@ -170,14 +183,10 @@ describe("behind a trusted proxy", () => {
 
 /** One failed sign-in through a proxy that says X-Forwarded-For: `forwardedFor`. */
 function failedSignIn(target: TestConsole, username: string, forwardedFor: string) {
-  return target
-    .client()
-    .request(
-      "POST",
-      "/api/session",
-      { username, password: "wrong" },
-      { headers: { "x-forwarded-for": forwardedFor } },
-    );
+  return target.client().call("POST /session", {
+    body: { username, password: "wrong" },
+    headers: { "x-forwarded-for": forwardedFor },
+  });
 }
 
 describe("behind two trusted proxies (TRUST_PROXY_HOPS=2)", () => {

@@ -20,24 +20,24 @@ describe("PUT /api/session/language", () => {
   it("remembers a console user's language and hands it to their next browser", async () => {
     const first = t.client();
     await first.signIn("sara", SUPERVISOR_PASSWORD);
-    expect((await first.get("/api/session")).body.user).toEqual({ username: "sara", role: "supervisor" });
+    expect((await first.call("GET /session")).body.user).toEqual({ username: "sara", role: "supervisor" });
 
-    const reply = await first.put("/api/session/language", { language: "he" });
+    const reply = await first.call("PUT /session/language", { body: { language: "he" } });
     expect(reply.status).toBe(200);
     expect(reply.body.user).toEqual({ username: "sara", role: "supervisor", language: "he" });
-    expect((await first.get("/api/session")).body.user.language).toBe("he");
+    expect((await first.call("GET /session")).body.user.language).toBe("he");
 
     const second = t.client();
     expect((await second.signIn("sara", SUPERVISOR_PASSWORD)).body.user.language).toBe("he");
     // Another person's language is their own.
-    expect((await t.admin.get("/api/session")).body.user.language).toBeUndefined();
+    expect((await t.admin.call("GET /session")).body.user.language).toBeUndefined();
   });
 
   it("remembers an agent's language with the agent", async () => {
     const agent = t.client();
     await agent.signIn("1001", "agent-pw");
-    expect((await agent.put("/api/session/language", { language: "he" })).status).toBe(200);
-    expect((await agent.put("/api/session/language", { language: "en" })).body.user).toEqual({
+    expect((await agent.call("PUT /session/language", { body: { language: "he" } })).status).toBe(200);
+    expect((await agent.call("PUT /session/language", { body: { language: "en" } })).body.user).toEqual({
       username: "1001",
       role: "agent",
       agentId: "1001",
@@ -55,25 +55,25 @@ describe("PUT /api/session/language", () => {
       { language: 7 },
       {},
     ]) {
-      const reply = await t.admin.put("/api/session/language", body);
+      const reply = await t.admin.unchecked("PUT /session/language", { body });
       expect(reply.status).toBe(400);
       expect(reply.body.error.code).toBe("VALIDATION");
       expect(reply.body.error.fields?.language).toMatch(/Language/);
       expect(reply.body.error.reasons?.language).toBe(body.language === undefined ? "required" : "invalid");
     }
-    expect((await t.admin.get("/api/session")).body.user.language).toBeUndefined();
+    expect((await t.admin.call("GET /session")).body.user.language).toBeUndefined();
     // A language the SPA has no catalog for yet is kept: adding its catalog file is all it takes.
     const sara = t.client();
     await sara.signIn("sara", SUPERVISOR_PASSWORD);
-    expect((await sara.put("/api/session/language", { language: "ar" })).body.user.language).toBe("ar");
+    expect((await sara.call("PUT /session/language", { body: { language: "ar" } })).body.user.language).toBe("ar");
   });
 
   it("needs a session and the CSRF header", async () => {
-    expect((await t.client().put("/api/session/language", { language: "he" })).status).toBe(401);
+    expect((await t.client().call("PUT /session/language", { body: { language: "he" } })).status).toBe(401);
     const admin = t.client();
     await admin.signIn("admin", ADMIN_PASSWORD);
-    const forged = await admin.request("PUT", "/api/session/language", { language: "he" }, { csrf: false });
+    const forged = await admin.call("PUT /session/language", { body: { language: "he" }, csrf: false });
     expect(forged.status).toBe(403);
-    expect((await admin.get("/api/session")).body.user.language).toBeUndefined();
+    expect((await admin.call("GET /session")).body.user.language).toBeUndefined();
   });
 });

@@ -1,18 +1,17 @@
 // Sign in, who am I, sign out. Agents sign in with their agent id and agent password.
 import { ID_PATTERN } from "@crystal-console/crystal/rules";
-import { languageRequestSchema, loginRequestSchema, type SessionUser } from "@crystal-console/api";
+import type { SessionUser } from "@crystal-console/api";
 import { getConnInfo } from "@hono/node-server/conninfo";
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import { recordAudit } from "../audit/audit.ts";
 import type { Config } from "../config.ts";
 import type { ConsoleDeps } from "../deps.ts";
+import { handlers } from "../http/contract.ts";
+import { HttpError } from "../http/errors.ts";
 import { findActiveAgentCredentials } from "../registry/agents.ts";
 import { findUser } from "../registry/users.ts";
-import { HttpError } from "../http/errors.ts";
-import type { AppEnv } from "../http/env.ts";
-import { validate } from "../http/validate.ts";
 import { withLanguage, writeLanguage } from "./language.ts";
-import { currentUser, requireSignedIn, type sessionCookie } from "./middleware.ts";
+import { currentUser, type sessionCookie } from "./middleware.ts";
 import { verifyPassword } from "./passwords.ts";
 
 /**
@@ -53,8 +52,8 @@ async function findCredentials(
 }
 
 export function sessionRoutes(deps: ConsoleDeps, cookie: ReturnType<typeof sessionCookie>) {
-  return new Hono<AppEnv>()
-    .post("/", validate("json", loginRequestSchema), async (c) => {
+  return handlers({
+    "POST /session": async (c, reply) => {
       const { username, password } = c.req.valid("json");
       const attempt = await deps.signInLimiter.begin(username, clientAddress(c, deps.config));
       if ("retryAfter" in attempt) {
@@ -89,19 +88,20 @@ export function sessionRoutes(deps: ConsoleDeps, cookie: ReturnType<typeof sessi
         ...(user.agentId ? { agentId: user.agentId } : {}),
         outcome: "ok",
       });
-      return c.json({ user: await withLanguage(deps, user) }, 200);
-    })
-    .get("/", async (c) => c.json({ user: await withLanguage(deps, currentUser(c)) }, 200))
-    .put("/language", requireSignedIn, validate("json", languageRequestSchema), async (c) => {
+      return reply(200, { user: await withLanguage(deps, user) });
+    },
+    "GET /session": async (c, reply) => reply(200, { user: await withLanguage(deps, currentUser(c)) }),
+    "PUT /session/language": async (c, reply) => {
       const user = currentUser(c);
       const { language } = c.req.valid("json");
       await writeLanguage(deps, user, language);
-      return c.json({ user: { ...user, language } }, 200);
-    })
-    .delete("/", async (c) => {
+      return reply(200, { user: { ...user, language } });
+    },
+    "DELETE /session": async (c, reply) => {
       const token = c.get("sessionToken");
       if (token) await deps.sessions.end(token);
       cookie.clear(c);
-      return c.body(null, 204);
-    });
+      return reply(204);
+    },
+  });
 }

@@ -21,7 +21,7 @@ afterAll(async () => {
 function signIn(username: string, password: string, address: string): Promise<Reply> {
   return t
     .client()
-    .request("POST", "/api/session", { username, password }, { headers: { "x-forwarded-for": address } });
+    .call("POST /session", { body: { username, password }, headers: { "x-forwarded-for": address } });
 }
 
 const sleep = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000 + 100));

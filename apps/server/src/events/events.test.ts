@@ -55,7 +55,7 @@ describe("live events", () => {
     expect(second.status).toBe(200);
     const id = freshQueue();
     const started = Date.now();
-    expect((await t.admin.post("/api/queues", { id, name: "Live" })).status).toBe(201);
+    expect((await t.admin.call("POST /queues", { body: { id, name: "Live" } })).status).toBe(201);
     const [a, b] = await Promise.all([first.waitFor(isQueue(id), 1000), second.waitFor(isQueue(id), 1000)]);
     expect(Date.now() - started).toBeLessThan(1000);
     for (const event of [a, b]) {
@@ -95,7 +95,13 @@ describe("live events", () => {
     const missedQueue = freshQueue();
     await t.admin.createQueue(missedQueue, "Missed");
     await t.admin.createAgent("1003", missedQueue);
-    expect((await t.admin.put(`/api/queues/${missedQueue}/agents/1003`)).status).toBe(200);
+    expect(
+      (
+        await t.admin.call("PUT /queues/:queueId/agents/:agentId", {
+          params: { queueId: missedQueue, agentId: "1003" },
+        })
+      ).status,
+    ).toBe(200);
 
     const resumed = await stream(supervisor, { "Last-Event-ID": seen.id! });
     await resumed.waitFor((e) => e.event === "queue" && e.data.includes('"agentIds":["1003"]'));
@@ -136,7 +142,7 @@ describe("live events", () => {
     expect(reader.status).toBe(200);
     await t.admin.state("1002", { action: "login", extension: "530" });
     await t.admin.createQueue(freshQueue());
-    await t.admin.patch("/api/agents/1002", { name: "Someone Else" });
+    await t.admin.call("PATCH /agents/:id", { params: { id: "1002" }, body: { name: "Someone Else" } });
     await t.admin.state("1001", { action: "login", extension: "531" });
     const own = await reader.waitFor((e) => e.event === "agent");
     expect(parse(own)).toMatchObject({
@@ -155,11 +161,11 @@ describe("live events", () => {
 
   it("an agent resuming with Last-Event-ID is replayed only its own events", async () => {
     const reader = await stream(agent);
-    await t.admin.patch("/api/agents/1001", { name: "Me Myself" });
+    await t.admin.call("PATCH /agents/:id", { params: { id: "1001" }, body: { name: "Me Myself" } });
     const mine = await reader.waitFor((e) => e.event === "agent" && e.data.includes("Me Myself"));
     reader.close();
-    await t.admin.patch("/api/agents/1002", { name: "Not Me" });
-    await t.admin.patch("/api/agents/1001", { name: "Me Again" });
+    await t.admin.call("PATCH /agents/:id", { params: { id: "1002" }, body: { name: "Not Me" } });
+    await t.admin.call("PATCH /agents/:id", { params: { id: "1001" }, body: { name: "Me Again" } });
     const resumed = await stream(agent, { "Last-Event-ID": mine.id! });
     await resumed.waitFor((e) => e.data.includes("Me Again"));
     await new Promise((resolve) => setTimeout(resolve, 100));

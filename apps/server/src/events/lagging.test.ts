@@ -138,14 +138,33 @@ describe("a viewer that stops reading", () => {
     // Writes while the viewer does not read: renames of the big queue, state changes, assignments.
     const statuses: number[] = [];
     for (let round = 1; round <= RENAMES; round++) {
-      statuses.push((await t.admin.patch(`/api/queues/${BIG_QUEUE}`, { name: `Round ${round}` })).status);
+      statuses.push(
+        (
+          await t.admin.call("PATCH /queues/:queueId", {
+            params: { queueId: BIG_QUEUE },
+            body: { name: `Round ${round}` },
+          })
+        ).status,
+      );
       const agentId = String(FIRST + (round % 20));
       if (round % 3 === 0) statuses.push((await t.admin.state(agentId, { action: "pause" })).status);
       if (round % 3 === 1) statuses.push((await t.admin.state(agentId, { action: "online" })).status);
       if (round % 50 === 0)
-        statuses.push((await t.admin.put(`/api/queues/${SMALL_QUEUE}/agents/${agentId}`)).status);
+        statuses.push(
+          (
+            await t.admin.call("PUT /queues/:queueId/agents/:agentId", {
+              params: { queueId: SMALL_QUEUE, agentId },
+            })
+          ).status,
+        );
       if (round % 75 === 0)
-        statuses.push((await t.admin.delete(`/api/queues/${SMALL_QUEUE}/agents/${agentId}`)).status);
+        statuses.push(
+          (
+            await t.admin.call("DELETE /queues/:queueId/agents/:agentId", {
+              params: { queueId: SMALL_QUEUE, agentId },
+            })
+          ).status,
+        );
     }
     expect(statuses.every((status) => status === 200 || status === 204)).toBe(true);
 

@@ -62,7 +62,7 @@ describe("a session's streams end when the session ends", () => {
     const before = await change();
     await reader.waitFor((event) => event.data.includes(`"id":"${before}"`));
     const watcher = await stream(t.admin);
-    expect((await sue.delete("/api/session")).status).toBe(204);
+    expect((await sue.call("DELETE /session")).status).toBe(204);
     await ended(reader);
     const after = await change();
     await watcher.waitFor((event) => event.data.includes(`"id":"${after}"`));
@@ -70,10 +70,23 @@ describe("a session's streams end when the session ends", () => {
   });
 
   const userChanges: [string, (username: string) => Promise<unknown>][] = [
-    ["disabling the user", (u) => t.admin.patch(`/api/users/${u}`, { disabled: true })],
-    ["deleting the user", (u) => t.admin.delete(`/api/users/${u}`)],
-    ["a new role", (u) => t.admin.patch(`/api/users/${u}`, { role: "admin" })],
-    ["a new password", (u) => t.admin.patch(`/api/users/${u}`, { password: "another-password-9" })],
+    [
+      "disabling the user",
+      (u) => t.admin.call("PATCH /users/:username", { params: { username: u }, body: { disabled: true } }),
+    ],
+    ["deleting the user", (u) => t.admin.call("DELETE /users/:username", { params: { username: u } })],
+    [
+      "a new role",
+      (u) => t.admin.call("PATCH /users/:username", { params: { username: u }, body: { role: "admin" } }),
+    ],
+    [
+      "a new password",
+      (u) =>
+        t.admin.call("PATCH /users/:username", {
+          params: { username: u },
+          body: { password: "another-password-9" },
+        }),
+    ],
   ];
   it.each(userChanges)("%s ends every stream of every session of that user", async (_, act) => {
     const name = `user${++nextQueue}`;
@@ -90,8 +103,11 @@ describe("a session's streams end when the session ends", () => {
   });
 
   const agentChanges: [string, (agentId: string) => Promise<unknown>][] = [
-    ["deleting the agent", (id) => t.admin.delete(`/api/agents/${id}`)],
-    ["a new agent password", (id) => t.admin.patch(`/api/agents/${id}`, { password: "new-agent-pw" })],
+    ["deleting the agent", (id) => t.admin.call("DELETE /agents/:id", { params: { id } })],
+    [
+      "a new agent password",
+      (id) => t.admin.call("PATCH /agents/:id", { params: { id }, body: { password: "new-agent-pw" } }),
+    ],
   ];
   it.each(agentChanges)("%s ends the agent's own streams", async (_, act) => {
     const id = String(5000 + ++nextQueue);
@@ -101,7 +117,7 @@ describe("a session's streams end when the session ends", () => {
     const reader = await stream(agent);
     await act(id);
     await ended(reader);
-    expect((await agent.get("/api/session")).status).toBe(401);
+    expect((await agent.call("GET /session")).status).toBe(401);
   });
 
   it("another instance's news (endedElsewhere) ends the streams here too", async () => {
@@ -129,7 +145,7 @@ describe("expiry", () => {
     open.push(reader);
     expect(reader.status).toBe(200);
     await ended(reader, 4000);
-    expect((await client.get("/api/session")).status).toBe(401);
+    expect((await client.call("GET /session")).status).toBe(401);
   });
 });
 
@@ -138,7 +154,7 @@ describe("streams per session", () => {
     const client = await supervisor("tabs");
     const readers = [];
     for (let i = 0; i < STREAMS_PER_SESSION; i++) readers.push(await stream(client));
-    const refused = await client.get("/api/events");
+    const refused = await client.call("GET /events");
     expect(refused.status).toBe(429);
     expect(refused.body.error.code).toBe("RATE_LIMITED");
     expect(refused.body.error.message).toMatch(/already has 8 live event streams/);

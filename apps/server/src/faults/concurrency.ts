@@ -31,13 +31,13 @@ function pickAction(next: () => number): Action {
   if (roll < 0.2) {
     return {
       what: `assign ${agentId}@${queueId}`,
-      send: (c) => c.put(`/api/queues/${queueId}/agents/${agentId}`),
+      send: (c) => c.call("PUT /queues/:queueId/agents/:agentId", { params: { queueId, agentId } }),
     };
   }
   if (roll < 0.4) {
     return {
       what: `release ${agentId}@${queueId}`,
-      send: (c) => c.delete(`/api/queues/${queueId}/agents/${agentId}`),
+      send: (c) => c.call("DELETE /queues/:queueId/agents/:agentId", { params: { queueId, agentId } }),
     };
   }
   const states = ["login", "logoff", "pause", "online", "mission"] as const;

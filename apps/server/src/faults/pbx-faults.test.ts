@@ -49,7 +49,13 @@ beforeAll(async () => {
   await t.admin.createQueue("2001", "Support");
   await t.admin.createAgent("3001", "2000");
   await t.admin.createAgent("3002", "2000");
-  expect((await t.admin.put("/api/queues/2000/agents/3001")).status).toBe(200);
+  expect(
+    (
+      await t.admin.call("PUT /queues/:queueId/agents/:agentId", {
+        params: { queueId: "2000", agentId: "3001" },
+      })
+    ).status,
+  ).toBe(200);
   expect((await t.admin.state("3002", { action: "login", extension: "502" })).status).toBe(200);
   events = await SseReader.open(t.admin);
 });
@@ -64,13 +70,22 @@ afterAll(async () => {
 
 /** One write of each family that reaches the PBX: management (queue, agent, membership) and agent command. */
 const writes: { what: string; send: () => Promise<Reply> }[] = [
-  { what: "new_queue", send: () => t.admin.post("/api/queues", { id: "2100", name: "New" }) },
-  { what: "edit_queue", send: () => t.admin.patch("/api/queues/2000", { name: "Renamed" }) },
+  { what: "new_queue", send: () => t.admin.call("POST /queues", { body: { id: "2100", name: "New" } }) },
+  {
+    what: "edit_queue",
+    send: () =>
+      t.admin.call("PATCH /queues/:queueId", { params: { queueId: "2000" }, body: { name: "Renamed" } }),
+  },
   {
     what: "new_agent",
-    send: () => t.admin.post("/api/agents", { id: "3100", name: "N", password: "pw", outQueueId: "2000" }),
+    send: () =>
+      t.admin.call("POST /agents", { body: { id: "3100", name: "N", password: "pw", outQueueId: "2000" } }),
   },
-  { what: "assign_agent", send: () => t.admin.put("/api/queues/2001/agents/3001") },
+  {
+    what: "assign_agent",
+    send: () =>
+      t.admin.call("PUT /queues/:queueId/agents/:agentId", { params: { queueId: "2001", agentId: "3001" } }),
+  },
   { what: "login", send: () => t.admin.state("3001", { action: "login", extension: "520" }) },
   { what: "logoff", send: () => t.admin.state("3002", { action: "logoff" }) },
 ];
@@ -81,17 +96,25 @@ const withoutConfirmed = (snapshot: { agents: Agent[]; queues: Queue[] }) => ({
   queues: snapshot.queues,
 });
 
-const health = async () => (await t.client().get("/api/health")).body;
+const health = async () => (await t.client().call("GET /health")).body;
 
 /**
  * Undoes the "unconfirmed" marks with writes that reach the PBX and succeed: the recovery proof. Each fact
  * left unknown is settled by a write on that fact (a membership write does not confirm an agent's state).
  */
 async function recoverWithWrites() {
-  const assign = await t.admin.put("/api/queues/2001/agents/3001");
+  const assign = await t.admin.call("PUT /queues/:queueId/agents/:agentId", {
+    params: { queueId: "2001", agentId: "3001" },
+  });
   expect(assign.status).toBe(200);
   expect((await t.admin.state("3001", { action: "logoff" })).status).toBe(200);
-  expect((await t.admin.delete("/api/queues/2001/agents/3001")).status).toBe(204);
+  expect(
+    (
+      await t.admin.call("DELETE /queues/:queueId/agents/:agentId", {
+        params: { queueId: "2001", agentId: "3001" },
+      })
+    ).status,
+  ).toBe(204);
   expect((await t.admin.state("3002", { action: "online" })).status).toBe(200);
   await eventually(async () =>
     expect(await health()).toMatchObject({ status: "ok", pbx: { reachable: true } }),
@@ -114,8 +137,8 @@ async function expectWritesFail(status: number, code: string) {
 }
 
 async function expectReadsServed(before: { agents: Agent[]; queues: Queue[] }) {
-  const agents = await t.admin.get("/api/agents");
-  const queues = await t.admin.get("/api/queues");
+  const agents = await t.admin.call("GET /agents");
+  const queues = await t.admin.call("GET /queues");
   expect(agents.status).toBe(200);
   expect(queues.status).toBe(200);
   expect(withoutConfirmed({ agents: agents.body.agents, queues: queues.body.queues })).toEqual(
@@ -156,10 +179,10 @@ describe("a PBX that fails", () => {
       HEALTH_WITHIN_MS,
     );
     expect(sim.calls()).toEqual([]);
-    const created = await t.admin.post("/api/queues", { id: "2200", name: "Back" });
+    const created = await t.admin.call("POST /queues", { body: { id: "2200", name: "Back" } });
     expect(created.status).toBe(201);
     expect(sim.state().queues.map((queue) => queue.id)).toContain("2200");
-    expect((await t.admin.delete("/api/queues/2200")).status).toBe(204);
+    expect((await t.admin.call("DELETE /queues/:queueId", { params: { queueId: "2200" } })).status).toBe(204);
   });
 
   it.each([

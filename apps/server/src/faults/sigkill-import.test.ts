@@ -16,7 +16,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Agent, ImportJob, Queue } from "@crystal-console/api";
+import type { ImportJob } from "@crystal-console/api";
 import { type PbxSim, startPbxSim } from "@crystal-console/pbx-sim";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { freshRegistry } from "../test-database.ts";
@@ -65,9 +65,9 @@ type Facts = {
 
 /** The registry as the API shows it. */
 async function registryFacts(admin: Client): Promise<Facts> {
-  const agents = await admin.get<{ agents: Agent[] }>("/api/agents");
-  const queues = await admin.get<{ queues: Queue[] }>("/api/queues");
-  const retired = await admin.get<{ agentIds: string[] }>("/api/agents/retired");
+  const agents = await admin.call("GET /agents");
+  const queues = await admin.call("GET /queues");
+  const retired = await admin.call("GET /agents/retired");
   expect([agents.status, queues.status, retired.status]).toEqual([200, 200, 200]);
   return {
     agents: new Map(
@@ -124,22 +124,13 @@ const agentsCsv = [
 ].join("\r\n");
 
 async function startImport(admin: Client): Promise<string> {
-  const response = await fetch(`${admin.baseUrl}/api/import/agents`, {
-    method: "POST",
-    headers: {
-      cookie: admin.cookie ?? "",
-      "X-Requested-With": "crystal-console",
-      "Content-Type": "text/csv",
-    },
-    body: agentsCsv,
-  });
-  const text = await response.text();
-  expect(response.status, text).toBe(202);
-  return (JSON.parse(text) as { jobId: string }).jobId;
+  const reply = await admin.call("POST /import/:kind", { params: { kind: "agents" }, body: agentsCsv });
+  expect(reply.status, reply.text).toBe(202);
+  return reply.body.jobId;
 }
 
 async function readJob(admin: Client, jobId: string): Promise<ImportJob> {
-  const reply = await admin.get<{ job: ImportJob }>(`/api/import/jobs/${jobId}`);
+  const reply = await admin.call("GET /import/jobs/:jobId", { params: { jobId } });
   expect(reply.status, reply.text).toBe(200);
   return reply.body.job;
 }

@@ -6,7 +6,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Agent, Queue } from "@crystal-console/api";
 import { type PbxSim, startPbxSim } from "@crystal-console/pbx-sim";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { freshRegistry } from "../test-database.ts";
@@ -47,9 +46,9 @@ afterAll(async () => {
 
 /** Every fact the registry holds that the PBX also holds, in one comparable shape. */
 async function registryFacts(admin: Client) {
-  const agents = (await admin.get<{ agents: Agent[] }>("/api/agents")).body.agents;
-  const queues = (await admin.get<{ queues: Queue[] }>("/api/queues")).body.queues;
-  const retired = (await admin.get<{ agentIds: string[] }>("/api/agents/retired")).body.agentIds;
+  const agents = (await admin.call("GET /agents")).body.agents;
+  const queues = (await admin.call("GET /queues")).body.queues;
+  const retired = (await admin.call("GET /agents/retired")).body.agentIds;
   return {
     agents: agents.map((a) => ({ id: a.id, name: a.name, outQueueId: a.outQueueId })),
     retired: [...retired].sort(),
@@ -85,21 +84,25 @@ it("in-flight requests finish, the process exits 0, and the restarted registry m
   await admin.createQueue("2001", "Support");
   for (let i = 1; i <= 5; i++) await admin.createAgent(`300${i}`, "2000");
   await admin.createAgent("3009", "2000");
-  expect((await admin.delete("/api/agents/3009")).status).toBe(204);
+  expect((await admin.call("DELETE /agents/:id", { params: { id: "3009" } })).status).toBe(204);
 
   sim.setLatency({ fixedMs: LATENCY_MS });
   sim.clearCalls();
   const writes = [
-    ...[1, 2, 3, 4, 5].map((i) => admin.post("/api/queues", { id: `210${i}`, name: `New ${i}` })),
+    ...[1, 2, 3, 4, 5].map((i) => admin.call("POST /queues", { body: { id: `210${i}`, name: `New ${i}` } })),
     ...[1, 2, 3, 4, 5].map((i) =>
-      admin.post("/api/agents", {
-        id: `310${i}`,
-        name: `Agent ${i}`,
-        password: `pw${i}`,
-        outQueueId: "2000",
+      admin.call("POST /agents", {
+        body: {
+          id: `310${i}`,
+          name: `Agent ${i}`,
+          password: `pw${i}`,
+          outQueueId: "2000",
+        },
       }),
     ),
-    ...[1, 2, 3, 4, 5].map((i) => admin.put(`/api/queues/2001/agents/300${i}`)),
+    ...[1, 2, 3, 4, 5].map((i) =>
+      admin.call("PUT /queues/:queueId/agents/:agentId", { params: { queueId: "2001", agentId: `300${i}` } }),
+    ),
     ...[1, 2, 3, 4, 5].map((i) => admin.state(`300${i}`, { action: "login", extension: `50${i}` })),
   ];
   // The console's PBX pool (4 connections) is busy with the first calls, each held 300 ms by the PBX; the

@@ -26,7 +26,7 @@ afterAll(async () => {
   events?.close();
 });
 
-const health = async () => (await t.client().get("/api/health")).body;
+const health = async () => (await t.client().call("GET /health")).body;
 
 it("the threshold is below the slow latency and the PBX starts healthy", async () => {
   expect(SLOW_ANSWER_MS).toBeLessThan(LATENCY_MS);
@@ -36,11 +36,11 @@ it("the threshold is below the slow latency and the PBX starts healthy", async (
 it("a 2 s PBX: the write succeeds, reads don't wait for it, health turns degraded (slow) and is told live", async () => {
   t.pbx.setLatency({ fixedMs: LATENCY_MS });
   const started = performance.now();
-  const write = t.admin.post("/api/queues", { id: "2001", name: "Slow" });
+  const write = t.admin.call("POST /queues", { body: { id: "2001", name: "Slow" } });
   // While the write waits on the PBX, reads are served from the registry at once.
   await eventually(() => expect(t.pbx.calls().some((call) => call.action === "new_queue")).toBe(true));
   const readStarted = performance.now();
-  const [agents, queues] = await Promise.all([t.admin.get("/api/agents"), t.admin.get("/api/queues")]);
+  const [agents, queues] = await Promise.all([t.admin.call("GET /agents"), t.admin.call("GET /queues")]);
   expect(performance.now() - readStarted).toBeLessThan(LATENCY_MS / 2);
   expect(agents.status).toBe(200);
   expect(agents.body.agents.map((agent) => agent.id)).toEqual(["3001"]);
@@ -63,7 +63,13 @@ it("a 2 s PBX: the write succeeds, reads don't wait for it, health turns degrade
 
 it("recovers when the PBX answers fast again: the next write clears it", async () => {
   t.pbx.setLatency({ fixedMs: 0 });
-  expect((await t.admin.put("/api/queues/2001/agents/3001")).status).toBe(200);
+  expect(
+    (
+      await t.admin.call("PUT /queues/:queueId/agents/:agentId", {
+        params: { queueId: "2001", agentId: "3001" },
+      })
+    ).status,
+  ).toBe(200);
   expect(await health()).toMatchObject({ status: "ok", pbx: { reachable: true, slow: false } });
   await events.waitFor((e) => e.event === "health" && e.data.includes('"slow":false'));
 });

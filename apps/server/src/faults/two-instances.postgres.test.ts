@@ -4,7 +4,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AuditEntry } from "@crystal-console/api";
 import { type PbxSim, startPbxSim } from "@crystal-console/pbx-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresDatabase } from "../test-database.ts";
@@ -107,7 +106,9 @@ describe("two consoles, one PostgreSQL, one PBX", () => {
     sim.clearCalls();
     sim.setLatency({ fixedMs: 5000 });
     void first.state("4301", { action: "pause", reason: "Break" }).catch(() => undefined);
-    void first.put("/api/queues/2300/agents/4301").catch(() => undefined);
+    void first
+      .call("PUT /queues/:queueId/agents/:agentId", { params: { queueId: "2300", agentId: "4301" } })
+      .catch(() => undefined);
     await eventually(() =>
       expect(
         sim
@@ -143,8 +144,7 @@ describe("two consoles, one PostgreSQL, one PBX", () => {
         .map((call) => call.action)
         .sort(),
     ).toEqual(["assign_agent", "assign_agent", "pause", "pause"]);
-    const audit = (await survivor.admin.get<{ entries: AuditEntry[] }>("/api/audit?agentId=4301")).body
-      .entries;
+    const audit = (await survivor.admin.call("GET /audit", { query: { agentId: "4301" } })).body.entries;
     const of = (action: string) => audit.filter((e) => e.action === action).map((e) => [e.actor, e.outcome]);
     expect(of("pause")).toEqual([
       ["system:settle", "ok"],

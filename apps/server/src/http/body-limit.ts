@@ -1,5 +1,5 @@
-// Hono's body limit with the console's 413 answer. Used for JSON bodies (app.ts) and CSV files
-// (import/routes.ts).
+// Hono's body limit with the console's 413 answer. Used for JSON bodies (app.ts) and CSV files (the
+// contract table's text bodies, http/contract.ts).
 import { bodyLimit } from "hono/body-limit";
 import { HttpError } from "./errors.ts";
 

@@ -2,12 +2,7 @@
 import type { ApiError, ErrorCode, FieldReason } from "@crystal-console/api";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
-type Details = {
-  fields?: Record<string, string>;
-  /** A stable code for each field's reason (the SPA words it in the person's language). */
-  reasons?: Record<string, FieldReason>;
-  pbx?: { code: number; message: string };
-};
+type Details = Pick<ApiError["error"], "fields" | "reasons" | "rows" | "pbx">;
 
 export class HttpError extends Error {
   constructor(

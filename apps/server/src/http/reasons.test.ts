@@ -17,52 +17,42 @@ afterAll(async () => {
 
 describe("field reasons", () => {
   it("say what the schema found: missing, against the rule, too short", async () => {
-    const reply = await t.admin.post("/api/agents", { id: "12ab", password: "pw", outQueueId: "2000" });
+    const reply = await t.admin.unchecked("POST /agents", { body: { id: "12ab", password: "pw", outQueueId: "2000" } });
     expect(reply.status).toBe(400);
     expect(reply.body.error.fields).toMatchObject({
       id: "Agent id must be 1 to 10 digits",
       name: "Name is required",
     });
     expect(reply.body.error.reasons).toEqual({ id: "invalid", name: "required" });
-    const user = await t.admin.post("/api/users", {
-      username: "shorty",
-      role: "supervisor",
-      password: "short",
+    const user = await t.admin.call("POST /users", {
+      body: { username: "shorty", role: "supervisor", password: "short" },
     });
     expect(user.body.error.reasons).toEqual({ password: "too_short" });
   });
 
   it("say what only the server knows: taken, a deleted agent's id, no such queue, an unlisted reason", async () => {
-    expect((await t.admin.post("/api/queues", { id: "2000", name: "Again" })).body.error.reasons).toEqual({
+    expect((await t.admin.call("POST /queues", { body: { id: "2000", name: "Again" } })).body.error.reasons).toEqual({
       id: "taken",
     });
-    const user = await t.admin.post("/api/users", {
-      username: "taken-name",
-      role: "supervisor",
-      password: "a-long-enough-password",
+    const user = await t.admin.call("POST /users", {
+      body: { username: "taken-name", role: "supervisor", password: "a-long-enough-password" },
     });
     expect(user.body.error.fields?.username).toMatch(/^This username is taken/);
     expect(user.body.error.reasons).toEqual({ username: "taken" });
 
-    const noQueue = await t.admin.post("/api/agents", {
-      id: "1001",
-      name: "A",
-      password: "pw",
-      outQueueId: "2999",
+    const noQueue = await t.admin.call("POST /agents", {
+      body: { id: "1001", name: "A", password: "pw", outQueueId: "2999" },
     });
     expect(noQueue.body.error.reasons).toEqual({ outQueueId: "unknown_queue" });
 
     await t.admin.createAgent("1002", "2000");
     expect(
-      (await t.admin.post("/api/agents", { id: "1002", name: "B", password: "pw", outQueueId: "2000" })).body
-        .error.reasons,
+      (await t.admin.call("POST /agents", { body: { id: "1002", name: "B", password: "pw", outQueueId: "2000" } }))
+        .body.error.reasons,
     ).toEqual({ id: "taken" });
-    expect((await t.admin.delete("/api/agents/1002")).status).toBe(204);
-    const retired = await t.admin.post("/api/agents", {
-      id: "1002",
-      name: "B",
-      password: "pw",
-      outQueueId: "2000",
+    expect((await t.admin.call("DELETE /agents/:id", { params: { id: "1002" } })).status).toBe(204);
+    const retired = await t.admin.call("POST /agents", {
+      body: { id: "1002", name: "B", password: "pw", outQueueId: "2000" },
     });
     expect(retired.body.error.reasons).toEqual({ id: "retired" });
 

@@ -9,10 +9,8 @@ import {
   agentCsvColumns,
   queueCsvColumns,
 } from "@crystal-console/api";
-import { Hono } from "hono";
-import { requireRole } from "../auth/middleware.ts";
 import type { ConsoleDeps } from "../deps.ts";
-import type { AppEnv } from "../http/env.ts";
+import { handlers } from "../http/contract.ts";
 import type { Registry } from "../registry/open.ts";
 import { listAgents, listQueues } from "../registry/read.ts";
 import { csvResponseHeaders, writeCsv } from "./csv.ts";
@@ -78,8 +76,10 @@ function describeChange(change: ImportChange): string {
 }
 
 export function exportRoutes(deps: ConsoleDeps) {
-  return new Hono<AppEnv>()
-    .use(requireRole("admin"))
-    .get("/agents.csv", async (c) => c.body(await agentsCsv(deps.db), 200, csvResponseHeaders("agents.csv")))
-    .get("/queues.csv", async (c) => c.body(await queuesCsv(deps.db), 200, csvResponseHeaders("queues.csv")));
+  return handlers({
+    "GET /export/agents.csv": async (_c, reply) =>
+      reply.text(200, await agentsCsv(deps.db), csvResponseHeaders("agents.csv")),
+    "GET /export/queues.csv": async (_c, reply) =>
+      reply.text(200, await queuesCsv(deps.db), csvResponseHeaders("queues.csv")),
+  });
 }

@@ -6,13 +6,13 @@ import type {
   ConsoleEvent,
   ImportJob,
   ImportJobProgress,
-  ImportPlanResponse,
+  ImportKind,
   ImportResultKind,
 } from "@crystal-console/api";
 import { MANAGEMENT_PATH, type PbxSim } from "@crystal-console/pbx-sim";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type RunningConsole, startConsole } from "../index.ts";
-import { defined } from "../test-support.ts";
+import { Client, defined } from "../test-support.ts";
 
 const ADMIN_PASSWORD = "admin-password-123";
 const AGENTS = "agent_id,agent_name,agent_pass,agent_out_q,queues";
@@ -23,53 +23,28 @@ let dataDir: string;
 let admin: Session;
 const progress: ImportJobProgress[] = [];
 
-type Reply<T> = { status: number; body: T; text: string; bytes: Uint8Array; headers: Headers };
+type ImportFlags = { sync?: "true"; skipErrors?: "true" };
 
-class Session {
-  constructor(private readonly cookie: string) {}
-
-  async send<T = unknown>(
-    method: string,
-    path: string,
-    body?: string,
-    headers: Record<string, string> = {},
-  ): Promise<Reply<T>> {
-    const response = await fetch(`${running.url}${path}`, {
-      method,
-      headers: {
-        cookie: this.cookie,
-        ...(method === "GET" ? {} : { "X-Requested-With": "crystal-console" }),
-        ...(body === undefined ? {} : { "Content-Type": "text/csv" }),
-        ...headers,
-      },
-      ...(body === undefined ? {} : { body }),
+/** The typed client of test-support, with the steps of an import. */
+class Session extends Client {
+  dryRun(kind: ImportKind, csv: string, query: ImportFlags = {}) {
+    return this.call("POST /import/:kind", {
+      params: { kind },
+      query: { dryRun: "true", ...query },
+      body: csv,
     });
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    const text = new TextDecoder().decode(bytes);
-    const isJson = response.headers.get("content-type")?.includes("json") ?? false;
-    return {
-      status: response.status,
-      body: (isJson ? JSON.parse(text) : undefined) as T,
-      text,
-      bytes,
-      headers: response.headers,
-    };
-  }
-
-  dryRun(kind: "agents" | "queues", csv: string, query = "") {
-    return this.send<ImportPlanResponse>("POST", `/api/import/${kind}?dryRun=true${query}`, csv);
   }
 
   /** Starts an import and waits for its job to finish. */
-  async apply(kind: "agents" | "queues", csv: string, query = ""): Promise<ImportJob> {
-    const started = await this.send<{ jobId: string }>("POST", `/api/import/${kind}?${query}`, csv);
+  async apply(kind: ImportKind, csv: string, query: ImportFlags = {}): Promise<ImportJob> {
+    const started = await this.call("POST /import/:kind", { params: { kind }, query, body: csv });
     expect(started.status, started.text).toBe(202);
     return this.waitFor(started.body.jobId);
   }
 
   async waitFor(jobId: string): Promise<ImportJob> {
     for (;;) {
-      const reply = await this.send<{ job: ImportJob }>("GET", `/api/import/jobs/${jobId}`);
+      const reply = await this.call("GET /import/jobs/:jobId", { params: { jobId } });
       expect(reply.status).toBe(200);
       if (reply.body.job.status !== "running") return reply.body.job;
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -78,15 +53,9 @@ class Session {
 }
 
 async function signIn(username: string, password: string): Promise<Session> {
-  const response = await fetch(`${running.url}/api/session`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "X-Requested-With": "crystal-console" },
-    body: JSON.stringify({ username, password }),
-  });
-  expect(response.status).toBe(200);
-  const cookie = response.headers.get("set-cookie")?.split(";")[0];
-  if (!cookie) throw new Error("no session cookie");
-  return new Session(cookie);
+  const session = new Session(running.url);
+  await session.signIn(username, password);
+  return session;
 }
 
 function csv(...lines: string[]): string {
@@ -169,10 +138,7 @@ describe("import", () => {
     expect(state.queues.find((queue) => queue.id === "2000")?.agentIds).toEqual(["1001", "1003"]);
 
     // Every PBX call of the import is in the audit log, by the admin who ran it.
-    const audit = await admin.send<{ entries: { action: string; actor: string }[] }>(
-      "GET",
-      "/api/audit?actor=admin&limit=500",
-    );
+    const audit = await admin.call("GET /audit", { query: { actor: "admin", limit: 500 } });
     const audited = audit.body.entries.filter((entry) =>
       ["new_agent", "assign_agent"].includes(entry.action),
     );
@@ -215,7 +181,7 @@ describe("import", () => {
       password: "tal-pass",
       outQueueId: "2001",
     });
-    const agents = await admin.send<{ agents: { id: string; queueIds: string[] }[] }>("GET", "/api/agents");
+    const agents = await admin.call("GET /agents");
     expect(agents.body.agents.find((agent) => agent.id === "1101")?.queueIds).toEqual(["2001"]);
     expect((await admin.dryRun("agents", file)).body.rows[0]?.plan).toBe("unchanged");
   });
@@ -241,7 +207,7 @@ describe("import", () => {
     const onPbx = sim.state().agents.map((agent) => agent.id);
     for (const row of job.rows) expect(onPbx.includes(row.id)).toBe(row.result === "done");
 
-    const report = await admin.send("GET", `/api/import/jobs/${job.jobId}/report.csv`);
+    const report = await admin.call("GET /import/jobs/:jobId/report.csv", { params: { jobId: job.jobId } });
     expect(report.status).toBe(200);
     expect(report.headers.get("content-type")).toMatch(/^text\/csv/);
     expect(report.text).toContain("line,id,name,plan,result,changes,error,code,pbx_code,pbx_message,calls");
@@ -257,12 +223,12 @@ describe("import", () => {
     sim.setLatency({ fixedMs: 50 });
     const ids = Array.from({ length: 40 }, (_, i) => String(1300 + i));
     const file = csv(AGENTS, ...ids.map((id) => `${id},Agent ${id},pw-${id},2000,2001`));
-    const started = await admin.send<{ jobId: string }>("POST", "/api/import/agents", file);
+    const started = await admin.call("POST /import/:kind", { params: { kind: "agents" }, body: file });
     expect(started.status).toBe(202);
     expect(started.headers.get("location")).toBe(`/api/import/jobs/${started.body.jobId}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
 
-    const cancel = await admin.send<{ job: ImportJob }>("DELETE", `/api/import/jobs/${started.body.jobId}`);
+    const cancel = await admin.call("DELETE /import/jobs/:jobId", { params: { jobId: started.body.jobId } });
     expect(cancel.status).toBe(200);
     expect(cancel.body.job.cancelRequested).toBe(true);
     const job = await admin.waitFor(started.body.jobId);
@@ -293,7 +259,7 @@ describe("import", () => {
     expect(events.length).toBeLessThan(20);
 
     // Cancelling a finished job changes nothing.
-    const late = await admin.send<{ job: ImportJob }>("DELETE", `/api/import/jobs/${job.jobId}`);
+    const late = await admin.call("DELETE /import/jobs/:jobId", { params: { jobId: job.jobId } });
     expect(late.body.job.status).toBe("cancelled");
   });
 
@@ -312,7 +278,7 @@ describe("import", () => {
       failed: 0,
     });
     expect(events.length).toBeLessThan(10);
-    const list = await admin.send<{ jobs: { jobId: string }[] }>("GET", "/api/import/jobs");
+    const list = await admin.call("GET /import/jobs");
     expect(list.body.jobs[0]?.jobId).toBe(job.jobId);
   });
 
@@ -335,7 +301,7 @@ describe("import", () => {
     await admin.apply("agents", csv(AGENTS, "1501,Sync Me,pw,2000,2000;2001;2002"));
     const addOnly = await admin.dryRun("agents", csv(AGENTS, "1501,Sync Me,,2000,2000"));
     expect(addOnly.body.rows[0]?.plan).toBe("unchanged");
-    const job = await admin.apply("agents", csv(AGENTS, "1501,Sync Me,,2000,2000"), "sync=true");
+    const job = await admin.apply("agents", csv(AGENTS, "1501,Sync Me,,2000,2000"), { sync: "true" });
     expect(job.rows[0]).toMatchObject({
       result: "done",
       calls: 2,
@@ -365,7 +331,7 @@ describe("import", () => {
 
 describe("export", () => {
   it("exports agents and queues in the import formats, without passwords; importing them plans only unchanged", async () => {
-    const agents = await admin.send("GET", "/api/export/agents.csv");
+    const agents = await admin.call("GET /export/agents.csv");
     expect(agents.status).toBe(200);
     expect(agents.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(agents.headers.get("content-disposition")).toBe('attachment; filename="agents.csv"');
@@ -378,7 +344,7 @@ describe("export", () => {
       expect(line.split(",").length).toBeGreaterThan(4);
     expect(agents.text).not.toMatch(/pw-/);
 
-    const queues = await admin.send("GET", "/api/export/queues.csv");
+    const queues = await admin.call("GET /export/queues.csv");
     expect(queues.text).toContain("2004,שירות לקוחות\r\n");
 
     const withBom = new TextDecoder("utf-8", { ignoreBOM: true }).decode(agents.bytes);
@@ -386,7 +352,7 @@ describe("export", () => {
     const agentsPlan = await admin.dryRun("agents", withBom);
     expect(agentsPlan.body.summary.total).toBeGreaterThan(10);
     expect(agentsPlan.body.summary.unchanged).toBe(agentsPlan.body.summary.total);
-    const syncPlan = await admin.dryRun("agents", agents.text, "&sync=true");
+    const syncPlan = await admin.dryRun("agents", agents.text, { sync: "true" });
     expect(syncPlan.body.summary.unchanged).toBe(syncPlan.body.summary.total);
     const queuesPlan = await admin.dryRun("queues", queues.text);
     expect(queuesPlan.body.summary).toMatchObject({ total: 4, unchanged: 4 });
@@ -395,18 +361,13 @@ describe("export", () => {
 
 describe("refusals", () => {
   it("400 for a file that is not valid CSV, naming the line", async () => {
-    type Refusal = { error: { code: string; fields: Record<string, string> } };
-    const reply = await admin.send<Refusal>(
-      "POST",
-      "/api/import/agents?dryRun=true",
-      csv(AGENTS, '1001,"Noa,pw'),
-    );
+    const reply = await admin.dryRun("agents", csv(AGENTS, '1001,"Noa,pw'));
     expect(reply.status).toBe(400);
     expect(reply.body.error.code).toBe("VALIDATION");
-    expect(reply.body.error.fields.file).toMatch(/never closed/);
-    const header = await admin.send<Refusal>("POST", "/api/import/agents?dryRun=true", csv("id,name", "1,a"));
+    expect(reply.body.error.fields?.file).toMatch(/never closed/);
+    const header = await admin.dryRun("agents", csv("id,name", "1,a"));
     expect(header.status).toBe(400);
-    expect(header.body.error.fields.header).toMatch(/unknown columns "id", "name"/);
+    expect(header.body.error.fields?.header).toMatch(/unknown columns "id", "name"/);
   });
 
   it("a file with error rows: the dry run shows them, apply refuses it whole (400 naming line and column)", async () => {
@@ -419,19 +380,19 @@ describe("refusals", () => {
       [3, "error"],
       [4, "error"],
     ]);
-    const refused = await admin.send<{ error: { fields: Record<string, string> } }>(
-      "POST",
-      "/api/import/agents",
-      file,
-    );
+    const refused = await admin.call("POST /import/:kind", { params: { kind: "agents" }, body: file });
     expect(refused.status).toBe(400);
-    expect(refused.body.error.fields).toEqual({
-      "line 3: agent_id": "Agent id must be 1 to 10 digits",
-      "line 4: queues": "Queue 2999 does not exist in the console; import the queues first",
-    });
+    expect(refused.body.error.rows).toEqual([
+      { line: 3, column: "agent_id", message: "Agent id must be 1 to 10 digits" },
+      {
+        line: 4,
+        column: "queues",
+        message: "Queue 2999 does not exist in the console; import the queues first",
+      },
+    ]);
     expect(writes()).toEqual([]);
 
-    const skipped = await admin.apply("agents", file, "skipErrors=true");
+    const skipped = await admin.apply("agents", file, { skipErrors: "true" });
     expect(results(skipped)).toEqual([
       ["1701", "done"],
       ["17x2", "skipped"],
@@ -443,50 +404,59 @@ describe("refusals", () => {
 
   it("413 for a file over the limit, 400 for a JSON body, 400 for bad query flags", async () => {
     const big = AGENTS + "\n" + "x".repeat(5 * 1024 * 1024 + 1);
-    const tooBig = await admin.send("POST", "/api/import/agents?dryRun=true", big);
+    const tooBig = await admin.dryRun("agents", big);
     expect(tooBig.status).toBe(413);
     expect(tooBig.body).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE" } });
-    const json = await admin.send("POST", "/api/import/agents?dryRun=true", "{}", {
-      "Content-Type": "application/json",
+    const json = await admin.call("POST /import/:kind", {
+      params: { kind: "agents" },
+      query: { dryRun: "true" },
+      body: "{}",
+      headers: { "Content-Type": "application/json" },
     });
     expect(json.status).toBe(400);
-    const flag = await admin.send("POST", "/api/import/agents?dryRun=maybe", csv(AGENTS, "1,a,b,2000,"));
+    const flag = await admin.unchecked("POST /import/:kind", {
+      params: { kind: "agents" },
+      query: { dryRun: "maybe" },
+      body: csv(AGENTS, "1,a,b,2000,"),
+    });
     expect(flag.status).toBe(400);
     expect(flag.body).toMatchObject({ error: { fields: { dryRun: "must be true or false" } } });
   });
 
   it("403 for a supervisor, 403 without the CSRF header, 401 signed out, 404 for an unknown job", async () => {
-    const created = await fetch(`${running.url}/api/users`, {
-      method: "POST",
-      headers: {
-        "Content-Type": "application/json",
-        "X-Requested-With": "crystal-console",
-        cookie: (admin as unknown as { cookie: string }).cookie,
-      },
-      body: JSON.stringify({ username: "sup", role: "supervisor", password: "supervisor-password" }),
+    const created = await admin.call("POST /users", {
+      body: { username: "sup", role: "supervisor", password: "supervisor-password" },
     });
     expect(created.status).toBe(201);
     const supervisor = await signIn("sup", "supervisor-password");
     const file = csv("queue_id,queue_name", "2100,X");
-    expect((await supervisor.send("POST", "/api/import/queues?dryRun=true", file)).status).toBe(403);
-    expect((await supervisor.send("GET", "/api/import/jobs")).status).toBe(403);
-    expect((await supervisor.send("GET", "/api/export/agents.csv")).status).toBe(403);
+    expect((await supervisor.dryRun("queues", file)).status).toBe(403);
+    expect((await supervisor.call("GET /import/jobs")).status).toBe(403);
+    expect((await supervisor.call("GET /export/agents.csv")).status).toBe(403);
     const big = "x".repeat(6 * 1024 * 1024);
-    expect((await supervisor.send("POST", "/api/import/queues", big)).status).toBe(403);
+    expect(
+      (await supervisor.call("POST /import/:kind", { params: { kind: "queues" }, body: big })).status,
+    ).toBe(403);
 
-    const noCsrf = await fetch(`${running.url}/api/import/queues`, {
-      method: "POST",
-      headers: { "Content-Type": "text/csv", cookie: (admin as unknown as { cookie: string }).cookie },
+    const noCsrf = await admin.call("POST /import/:kind", {
+      params: { kind: "queues" },
       body: file,
+      csrf: false,
     });
     expect(noCsrf.status).toBe(403);
-    expect(((await noCsrf.json()) as { error: { code: string } }).error.code).toBe("CSRF");
-    const signedOut = await fetch(`${running.url}/api/export/queues.csv`);
+    expect(noCsrf.body.error.code).toBe("CSRF");
+    const signedOut = await new Client(running.url).call("GET /export/queues.csv");
     expect(signedOut.status).toBe(401);
 
-    expect((await admin.send("GET", "/api/import/jobs/6f1c4150-0000-4000-8000-000000000000")).status).toBe(
-      404,
+    expect(
+      (
+        await admin.call("GET /import/jobs/:jobId", {
+          params: { jobId: "6f1c4150-0000-4000-8000-000000000000" },
+        })
+      ).status,
+    ).toBe(404);
+    expect((await admin.call("GET /import/jobs/:jobId", { params: { jobId: "not-a-job" } })).status).toBe(
+      400,
     );
-    expect((await admin.send("GET", "/api/import/jobs/not-a-job")).status).toBe(400);
   });
 });

@@ -72,7 +72,9 @@ describe("a PBX that hangs", () => {
   it("new_agent: 504, then the follow-up creates it exactly once", async () => {
     const id = freshId();
     t.pbx.injectFault({ kind: "hang", actions: ["new_agent"] });
-    const reply = await t.admin.post("/api/agents", { id, name: "Slow", password: "pw", outQueueId: "2000" });
+    const reply = await t.admin.call("POST /agents", {
+      body: { id, name: "Slow", password: "pw", outQueueId: "2000" },
+    });
     expect(reply.status).toBe(504);
     expect(reply.body.error.code).toBe("PBX_TIMEOUT");
     await eventually(async () => expect(await t.admin.agent(id)).toMatchObject({ confirmed: true }));
@@ -83,7 +85,9 @@ describe("a PBX that hangs", () => {
   it("a slow PBX that applied new_agent: the follow-up reads 'already exists' and adopts, never duplicating", async () => {
     const id = freshId();
     t.pbx.setLatency({ fixedMs: SLOW_MS });
-    const reply = await t.admin.post("/api/agents", { id, name: "Late", password: "pw", outQueueId: "2000" });
+    const reply = await t.admin.call("POST /agents", {
+      body: { id, name: "Late", password: "pw", outQueueId: "2000" },
+    });
     expect(reply.status).toBe(504);
     t.pbx.setLatency({ fixedMs: 0 });
     // The PBX has it; the console doesn't know yet.
@@ -97,7 +101,7 @@ describe("a PBX that hangs", () => {
       `Failed:4:agent already exists with id ${id}`,
     ]);
     expect(simAgents(id)).toHaveLength(1);
-    const audit = await t.admin.get(`/api/audit?agentId=${id}&action=new_agent`);
+    const audit = await t.admin.call("GET /audit", { query: { agentId: id, action: "new_agent" } });
     expect(
       audit.body.entries.map((entry: { outcome: string; actor: string }) => [entry.actor, entry.outcome]),
     ).toEqual([
@@ -111,7 +115,10 @@ describe("a PBX that hangs", () => {
     await t.admin.createQueue(id, "Before");
     const before = await registrySnapshot(t.admin);
     t.pbx.injectFault({ kind: "hang", actions: ["edit_queue"] });
-    const reply = await t.admin.patch(`/api/queues/${id}`, { name: "After" });
+    const reply = await t.admin.call("PATCH /queues/:queueId", {
+      params: { queueId: id },
+      body: { name: "After" },
+    });
     expect(reply.status).toBe(504);
     expect(await registrySnapshot(t.admin)).toEqual(before);
     await eventually(async () =>
@@ -126,7 +133,7 @@ describe("a PBX that hangs", () => {
     await t.admin.createAgent(id, "2000", "pw", "Original");
     t.pbx.clearCalls();
     t.pbx.injectFault({ kind: "hang", count: 5, actions: ["edit_agent"] });
-    const reply = await t.admin.patch(`/api/agents/${id}`, { name: "Changed" });
+    const reply = await t.admin.call("PATCH /agents/:id", { params: { id }, body: { name: "Changed" } });
     expect(reply.status).toBe(504);
     // The one follow-up is sent, times out too, and nothing more is sent after it.
     await eventually(() => expect(callsFor("edit_agent")).toHaveLength(2), SETTLE_MS + TIMED_OUT_WITHIN_MS);
@@ -135,7 +142,9 @@ describe("a PBX that hangs", () => {
     expect(await t.admin.agent(id)).toMatchObject({ name: "Original", confirmed: false });
     // A person's next change settles it.
     t.pbx.clearFaults();
-    expect((await t.admin.patch(`/api/agents/${id}`, { name: "Changed" })).status).toBe(200);
+    expect(
+      (await t.admin.call("PATCH /agents/:id", { params: { id }, body: { name: "Changed" } })).status,
+    ).toBe(200);
     expect(await t.admin.agent(id)).toMatchObject({ name: "Changed", confirmed: true });
   });
 });

@@ -1,5 +1,6 @@
 // Queues and memberships against the real simulator: create/edit/delete, idempotent assign and release,
 // adopting what the PBX already has, refusals, and bad input.
+import type { RouteKey } from "@crystal-console/api";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   type TestConsole,
@@ -33,7 +34,7 @@ const callsFor = (action: string) => t.pbx.calls().filter((call) => call.action 
 const simQueue = (id: string) => t.pbx.state().queues.find((queue) => queue.id === id);
 
 async function auditFor(queueId: string, action: string) {
-  const reply = await t.admin.get(`/api/audit?queueId=${queueId}&action=${action}`);
+  const reply = await t.admin.call("GET /audit", { query: { queueId, action } });
   return reply.body.entries as {
     outcome: string;
     actor: string;
@@ -44,17 +45,20 @@ async function auditFor(queueId: string, action: string) {
 describe("queues", () => {
   it("creates, renames and deletes a queue, PBX first", async () => {
     const id = freshId();
-    const created = await t.admin.post("/api/queues", { id, name: "  שירות  " });
+    const created = await t.admin.call("POST /queues", { body: { id, name: "  שירות  " } });
     expect(created.status).toBe(201);
     expect(created.body.queue).toEqual({ id, name: "שירות", agentIds: [] });
     expect(simQueue(id)).toEqual({ id, name: "שירות", agentIds: [] });
 
-    const renamed = await t.admin.patch(`/api/queues/${id}`, { name: "Service" });
+    const renamed = await t.admin.call("PATCH /queues/:queueId", {
+      params: { queueId: id },
+      body: { name: "Service" },
+    });
     expect(renamed.status).toBe(200);
     expect(renamed.body.queue.name).toBe("Service");
     expect(simQueue(id)?.name).toBe("Service");
 
-    expect((await t.admin.delete(`/api/queues/${id}`)).status).toBe(204);
+    expect((await t.admin.call("DELETE /queues/:queueId", { params: { queueId: id } })).status).toBe(204);
     expect((await t.admin.queues()).map((queue) => queue.id)).not.toContain(id);
     expect(simQueue(id)).toBeUndefined();
   });
@@ -62,14 +66,20 @@ describe("queues", () => {
   it("deleting a queue takes its memberships with it", async () => {
     const id = freshId();
     await t.admin.createQueue(id);
-    expect((await t.admin.put(`/api/queues/${id}/agents/${AGENT}`)).status).toBe(200);
+    expect(
+      (
+        await t.admin.call("PUT /queues/:queueId/agents/:agentId", {
+          params: { queueId: id, agentId: AGENT },
+        })
+      ).status,
+    ).toBe(200);
     expect((await t.admin.agent(AGENT))?.queueIds).toContain(id);
-    expect((await t.admin.delete(`/api/queues/${id}`)).status).toBe(204);
+    expect((await t.admin.call("DELETE /queues/:queueId", { params: { queueId: id } })).status).toBe(204);
     expect((await t.admin.agent(AGENT))?.queueIds).not.toContain(id);
   });
 
   it("a queue id the console already has → 409 without any PBX call", async () => {
-    const reply = await t.admin.post("/api/queues", { id: "2000", name: "Again" });
+    const reply = await t.admin.call("POST /queues", { body: { id: "2000", name: "Again" } });
     expect(reply.status).toBe(409);
     expect(reply.body.error.fields).toHaveProperty("id");
     expect(t.pbx.calls()).toEqual([]);
@@ -80,10 +90,14 @@ describe("memberships are idempotent ensures", () => {
   it("assigning twice is fine: 200 both times, the second audited as converged", async () => {
     const queue = freshId();
     await t.admin.createQueue(queue);
-    const first = await t.admin.put(`/api/queues/${queue}/agents/${AGENT}`);
+    const first = await t.admin.call("PUT /queues/:queueId/agents/:agentId", {
+      params: { queueId: queue, agentId: AGENT },
+    });
     expect(first.status).toBe(200);
     expect(first.body).toEqual({ queueId: queue, agentId: AGENT });
-    const second = await t.admin.put(`/api/queues/${queue}/agents/${AGENT}`);
+    const second = await t.admin.call("PUT /queues/:queueId/agents/:agentId", {
+      params: { queueId: queue, agentId: AGENT },
+    });
     expect(second.status).toBe(200);
     expect(callsFor("assign_agent").map((call) => call.answer)).toEqual([
       `Success:0:queue ${queue} updated`,
@@ -101,7 +115,13 @@ describe("memberships are idempotent ensures", () => {
     const queue = freshId();
     await t.admin.createQueue(queue);
     await pbxDirect(t.pbx, { action: "assign_agent", agent_id: AGENT, queue_id: queue });
-    expect((await t.admin.put(`/api/queues/${queue}/agents/${AGENT}`)).status).toBe(200);
+    expect(
+      (
+        await t.admin.call("PUT /queues/:queueId/agents/:agentId", {
+          params: { queueId: queue, agentId: AGENT },
+        })
+      ).status,
+    ).toBe(200);
     expect((await auditFor(queue, "assign_agent"))[0]?.outcome).toBe("converged");
     expect((await t.admin.agent(AGENT))?.queueIds).toContain(queue);
   });
@@ -110,7 +130,9 @@ describe("memberships are idempotent ensures", () => {
     const queue = freshId();
     await t.admin.createQueue(queue);
     const before = await registrySnapshot(t.admin);
-    const reply = await t.admin.delete(`/api/queues/${queue}/agents/${AGENT}`);
+    const reply = await t.admin.call("DELETE /queues/:queueId/agents/:agentId", {
+      params: { queueId: queue, agentId: AGENT },
+    });
     expect(reply.status).toBe(204);
     expect(callsFor("release_agent")[0]?.answer).toBe(
       `Failed:13:agent ${AGENT} is not assigned to queue ${queue}`,
@@ -122,9 +144,17 @@ describe("memberships are idempotent ensures", () => {
   it("a release made on the PBX directly is adopted: 204, and the registry drops the membership", async () => {
     const queue = freshId();
     await t.admin.createQueue(queue);
-    await t.admin.put(`/api/queues/${queue}/agents/${AGENT}`);
+    await t.admin.call("PUT /queues/:queueId/agents/:agentId", {
+      params: { queueId: queue, agentId: AGENT },
+    });
     await pbxDirect(t.pbx, { action: "release_agent", agent_id: AGENT, queue_id: queue });
-    expect((await t.admin.delete(`/api/queues/${queue}/agents/${AGENT}`)).status).toBe(204);
+    expect(
+      (
+        await t.admin.call("DELETE /queues/:queueId/agents/:agentId", {
+          params: { queueId: queue, agentId: AGENT },
+        })
+      ).status,
+    ).toBe(204);
     expect((await t.admin.agent(AGENT))?.queueIds).not.toContain(queue);
     expect((await t.admin.queues()).find((q) => q.id === queue)?.agentIds).toEqual([]);
   });
@@ -135,9 +165,18 @@ describe("memberships are idempotent ensures", () => {
     await t.admin.createSupervisor("sam");
     const sam = t.client();
     await sam.signIn("sam", "supervisor-password-1");
-    expect((await sam.put(`/api/queues/${queue}/agents/${AGENT}`)).status).toBe(200);
+    expect(
+      (await sam.call("PUT /queues/:queueId/agents/:agentId", { params: { queueId: queue, agentId: AGENT } }))
+        .status,
+    ).toBe(200);
     expect(simQueue(queue)?.agentIds).toEqual([AGENT]);
-    expect((await sam.delete(`/api/queues/${queue}/agents/${AGENT}`)).status).toBe(204);
+    expect(
+      (
+        await sam.call("DELETE /queues/:queueId/agents/:agentId", {
+          params: { queueId: queue, agentId: AGENT },
+        })
+      ).status,
+    ).toBe(204);
     expect(simQueue(queue)?.agentIds).toEqual([]);
   });
 });
@@ -149,7 +188,7 @@ describe("converge: a queue the PBX already had", () => {
       "Success:0:queue created",
     );
     t.pbx.clearCalls();
-    const reply = await t.admin.post("/api/queues", { id, name: "New" });
+    const reply = await t.admin.call("POST /queues", { body: { id, name: "New" } });
     expect(reply.status).toBe(201);
     expect(reply.body.queue).toEqual({ id, name: "New", agentIds: [] });
     expect(t.pbx.calls().map((call) => [call.action, call.answer])).toEqual([
@@ -164,7 +203,7 @@ describe("converge: a queue the PBX already had", () => {
     const id = freshId();
     await t.admin.createQueue(id);
     await pbxDirect(t.pbx, { action: "del_queue", queue_id: id });
-    expect((await t.admin.delete(`/api/queues/${id}`)).status).toBe(204);
+    expect((await t.admin.call("DELETE /queues/:queueId", { params: { queueId: id } })).status).toBe(204);
     expect((await auditFor(id, "del_queue"))[0]?.outcome).toBe("converged");
   });
 });
@@ -174,7 +213,7 @@ describe("PBX refusals", () => {
     const id = freshId();
     const before = await registrySnapshot(t.admin);
     t.pbx.injectFault({ kind: "storageFailure", actions: ["new_queue"] });
-    const reply = await t.admin.post("/api/queues", { id, name: "Nope" });
+    const reply = await t.admin.call("POST /queues", { body: { id, name: "Nope" } });
     expect(reply.status).toBe(502);
     expect(reply.body.error).toMatchObject({
       code: "PBX_REFUSED",
@@ -187,10 +226,10 @@ describe("PBX refusals", () => {
   it("del_queue storage failure → 502 PBX_REFUSED with pbx code 8, the queue and its members stay", async () => {
     const id = freshId();
     await t.admin.createQueue(id);
-    await t.admin.put(`/api/queues/${id}/agents/${AGENT}`);
+    await t.admin.call("PUT /queues/:queueId/agents/:agentId", { params: { queueId: id, agentId: AGENT } });
     const before = await registrySnapshot(t.admin);
     t.pbx.injectFault({ kind: "storageFailure", actions: ["del_queue"] });
-    const reply = await t.admin.delete(`/api/queues/${id}`);
+    const reply = await t.admin.call("DELETE /queues/:queueId", { params: { queueId: id } });
     expect(reply.status).toBe(502);
     expect(reply.body.error).toMatchObject({
       code: "PBX_REFUSED",
@@ -204,7 +243,10 @@ describe("PBX refusals", () => {
     await t.admin.createQueue(id, "Kept");
     await pbxDirect(t.pbx, { action: "del_queue", queue_id: id });
     const before = await registrySnapshot(t.admin);
-    const reply = await t.admin.patch(`/api/queues/${id}`, { name: "Renamed" });
+    const reply = await t.admin.call("PATCH /queues/:queueId", {
+      params: { queueId: id },
+      body: { name: "Renamed" },
+    });
     expect(reply.status).toBe(409);
     expect(reply.body.error.pbx).toEqual({ code: 7, message: `no such queue with id ${id}` });
     expect(await registrySnapshot(t.admin)).toEqual(before);
@@ -215,7 +257,9 @@ describe("PBX refusals", () => {
     await t.admin.createQueue(id);
     await pbxDirect(t.pbx, { action: "del_queue", queue_id: id });
     const before = await registrySnapshot(t.admin);
-    const reply = await t.admin.put(`/api/queues/${id}/agents/${AGENT}`);
+    const reply = await t.admin.call("PUT /queues/:queueId/agents/:agentId", {
+      params: { queueId: id, agentId: AGENT },
+    });
     expect(reply.status).toBe(409);
     expect(reply.body.error.pbx).toEqual({ code: 11, message: "invalid queue id" });
     expect(await registrySnapshot(t.admin)).toEqual(before);
@@ -228,7 +272,9 @@ describe("PBX refusals", () => {
       await t.admin.createQueue(queue);
       const before = (await t.admin.queues()).find((q) => q.id === queue);
       t.pbx.injectFault({ kind, actions: ["assign_agent"] });
-      const reply = await t.admin.put(`/api/queues/${queue}/agents/${AGENT}`);
+      const reply = await t.admin.call("PUT /queues/:queueId/agents/:agentId", {
+        params: { queueId: queue, agentId: AGENT },
+      });
       expect(reply.status).toBe(502);
       expect(reply.body.error.code).toBe("PBX_BAD_ANSWER");
       expect((await t.admin.queues()).find((q) => q.id === queue)).toEqual(before);
@@ -244,77 +290,84 @@ describe("PBX refusals", () => {
 });
 
 describe("bad input: 400 naming the field, nothing sent, nothing stored", () => {
-  const cases: { what: string; method: string; path: string; body?: unknown; field: string }[] = [
-    { what: "id abc", method: "POST", path: "/api/queues", body: { id: "abc", name: "Q" }, field: "id" },
+  const cases: {
+    what: string;
+    route: RouteKey;
+    params?: Record<string, string>;
+    body?: unknown;
+    field: string;
+  }[] = [
+    { what: "id abc", route: "POST /queues", body: { id: "abc", name: "Q" }, field: "id" },
     {
       what: "id of 11 digits",
-      method: "POST",
-      path: "/api/queues",
+      route: "POST /queues",
       body: { id: "12345678901", name: "Q" },
       field: "id",
     },
-    { what: "empty id", method: "POST", path: "/api/queues", body: { id: "", name: "Q" }, field: "id" },
+    { what: "empty id", route: "POST /queues", body: { id: "", name: "Q" }, field: "id" },
     {
       what: "empty name",
-      method: "POST",
-      path: "/api/queues",
+      route: "POST /queues",
       body: { id: "2999", name: "" },
       field: "name",
     },
     {
       what: "whitespace name",
-      method: "POST",
-      path: "/api/queues",
+      route: "POST /queues",
       body: { id: "2999", name: "  " },
       field: "name",
     },
     {
       what: "65-character name",
-      method: "POST",
-      path: "/api/queues",
+      route: "POST /queues",
       body: { id: "2999", name: "q".repeat(65) },
       field: "name",
     },
     {
       what: "rename to an empty name",
-      method: "PATCH",
-      path: "/api/queues/2000",
+      route: "PATCH /queues/:queueId",
+      params: { queueId: "2000" },
       body: { name: " " },
       field: "name",
     },
     {
       what: "path id abc (rename)",
-      method: "PATCH",
-      path: "/api/queues/abc",
+      route: "PATCH /queues/:queueId",
+      params: { queueId: "abc" },
       body: { name: "Q" },
       field: "queueId",
     },
     {
       what: "path id of 11 digits (delete)",
-      method: "DELETE",
-      path: "/api/queues/12345678901",
+      route: "DELETE /queues/:queueId",
+      params: { queueId: "12345678901" },
       field: "queueId",
     },
     {
       what: "membership queue abc",
-      method: "PUT",
-      path: `/api/queues/abc/agents/${AGENT}`,
+      route: "PUT /queues/:queueId/agents/:agentId",
+      params: { queueId: "abc", agentId: AGENT },
       field: "queueId",
     },
-    { what: "membership agent abc", method: "PUT", path: "/api/queues/2000/agents/abc", field: "agentId" },
+    {
+      what: "membership agent abc",
+      route: "PUT /queues/:queueId/agents/:agentId",
+      params: { queueId: "2000", agentId: "abc" },
+      field: "agentId",
+    },
     {
       what: "membership agent of 11 digits",
-      method: "DELETE",
-      path: "/api/queues/2000/agents/12345678901",
+      route: "DELETE /queues/:queueId/agents/:agentId",
+      params: { queueId: "2000", agentId: "12345678901" },
       field: "agentId",
     },
   ];
 
-  it.each(cases)("$what → 400 naming $field", async ({ method, path, body, field }) => {
+  it.each(cases)("$what → 400 naming $field", async ({ route, params, body, field }) => {
     const before = await registrySnapshot(t.admin);
     const simBefore = t.pbx.state();
     t.pbx.clearCalls();
-    const reply = await t.admin.request(method, path, body);
+    const reply = await t.admin.unchecked(route, { params, body });
     expect(reply.status).toBe(400);
     expect(reply.body.error.code).toBe("VALIDATION");
     expect(Object.keys(reply.body.error.fields ?? {})).toContain(field);
@@ -324,10 +377,25 @@ describe("bad input: 400 naming the field, nothing sent, nothing stored", () => 
   });
 
   it("unknown queues and agents → 404, nothing sent", async () => {
-    expect((await t.admin.patch("/api/queues/9876", { name: "X" })).status).toBe(404);
-    expect((await t.admin.delete("/api/queues/9876")).status).toBe(404);
-    expect((await t.admin.put(`/api/queues/9876/agents/${AGENT}`)).status).toBe(404);
-    expect((await t.admin.put("/api/queues/2000/agents/9876")).status).toBe(404);
+    expect(
+      (await t.admin.call("PATCH /queues/:queueId", { params: { queueId: "9876" }, body: { name: "X" } }))
+        .status,
+    ).toBe(404);
+    expect((await t.admin.call("DELETE /queues/:queueId", { params: { queueId: "9876" } })).status).toBe(404);
+    expect(
+      (
+        await t.admin.call("PUT /queues/:queueId/agents/:agentId", {
+          params: { queueId: "9876", agentId: AGENT },
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await t.admin.call("PUT /queues/:queueId/agents/:agentId", {
+          params: { queueId: "2000", agentId: "9876" },
+        })
+      ).status,
+    ).toBe(404);
     expect(t.pbx.calls()).toHaveLength(0);
   });
 });

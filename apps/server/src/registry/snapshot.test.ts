@@ -60,7 +60,7 @@ function gzippedBody(path: string, cookie: string): Promise<Buffer> {
 
 async function expectCacheEqualsRegistry(step: string) {
   const fresh = JSON.stringify({ agents: await listAgents(t.deps.db) });
-  const plain = await t.admin.get("/api/agents");
+  const plain = await t.admin.call("GET /agents");
   expect(plain.status, step).toBe(200);
   expect(plain.text, step).toBe(fresh);
   expect(gunzipSync(await gzippedBody("/api/agents", t.admin.cookie!)).toString("utf8"), step).toBe(fresh);
@@ -91,18 +91,34 @@ describe("the agents-list cache", () => {
       const changes: (() => Promise<{ status: number }>)[] = [
         () => t.admin.state(pick(agents), { action: "login", extension: String(extension++) }),
         () => t.admin.state(pick(agents), { action: pick(["logoff", "pause", "online", "mission"]) }),
-        () => t.admin.put(`/api/queues/${pick(queues)}/agents/${pick(agents)}`),
-        () => t.admin.delete(`/api/queues/${pick(queues)}/agents/${pick(agents)}`),
-        () => t.admin.patch(`/api/agents/${pick(agents)}`, { name: `Renamed ${Math.floor(next() * 1000)}` }),
-        () => t.admin.patch(`/api/agents/${pick(agents)}`, { outQueueId: pick(queues) }),
+        () =>
+          t.admin.call("PUT /queues/:queueId/agents/:agentId", {
+            params: { queueId: pick(queues), agentId: pick(agents) },
+          }),
+        () =>
+          t.admin.call("DELETE /queues/:queueId/agents/:agentId", {
+            params: { queueId: pick(queues), agentId: pick(agents) },
+          }),
+        () =>
+          t.admin.call("PATCH /agents/:id", {
+            params: { id: pick(agents) },
+            body: { name: `Renamed ${Math.floor(next() * 1000)}` },
+          }),
+        () =>
+          t.admin.call("PATCH /agents/:id", {
+            params: { id: pick(agents) },
+            body: { outQueueId: pick(queues) },
+          }),
         async () => {
           // Between existing ids, so that it lands inside a chunk.
           const id = String(base + 101 + 3 * Math.floor(next() * 600));
-          const reply = await t.admin.post("/api/agents", {
-            id,
-            name: `New ${id}`,
-            password: "pw",
-            outQueueId: pick(queues),
+          const reply = await t.admin.call("POST /agents", {
+            body: {
+              id,
+              name: `New ${id}`,
+              password: "pw",
+              outQueueId: pick(queues),
+            },
           });
           if (reply.status === 201) agents.push(id);
           return reply;
@@ -110,7 +126,7 @@ describe("the agents-list cache", () => {
         async () => {
           const id = pick(agents);
           await t.admin.state(id, { action: "logoff" });
-          const reply = await t.admin.delete(`/api/agents/${id}`);
+          const reply = await t.admin.call("DELETE /agents/:id", { params: { id } });
           if (reply.status === 204) agents.splice(agents.indexOf(id), 1);
           return reply;
         },
@@ -132,10 +148,14 @@ describe("the agents-list cache", () => {
           for (const id of ids) if (!agents.includes(id)) agents.push(id);
           return { status: 200 };
         },
-        () => t.admin.patch(`/api/queues/${pick(queues)}`, { name: `Queue ${Math.floor(next() * 1000)}` }),
+        () =>
+          t.admin.call("PATCH /queues/:queueId", {
+            params: { queueId: pick(queues) },
+            body: { name: `Queue ${Math.floor(next() * 1000)}` },
+          }),
         async () => {
           const id = String(fresh++);
-          const created = await t.admin.post("/api/queues", { id, name: `Queue ${id}` });
+          const created = await t.admin.call("POST /queues", { body: { id, name: `Queue ${id}` } });
           if (created.status === 201) queues.push(id);
           return created;
         },
@@ -143,7 +163,7 @@ describe("the agents-list cache", () => {
           // Deleting a queue with members drops the membership from every agent in it.
           if (queues.length < 3) return { status: 204 };
           const id = pick(queues);
-          const reply = await t.admin.delete(`/api/queues/${id}`);
+          const reply = await t.admin.call("DELETE /queues/:queueId", { params: { queueId: id } });
           if (reply.status === 204) queues.splice(queues.indexOf(id), 1);
           return reply;
         },

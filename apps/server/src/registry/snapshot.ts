@@ -9,8 +9,9 @@
 // chunk; a request after it joins the pieces (a memory copy) and, for gzip, adds the header and the CRC.
 // Nothing is built until a request asks for it, and at most once per version.
 import { constants, crc32, deflateRawSync } from "node:zlib";
-import type { Agent, ConsoleEvent } from "@crystal-console/api";
+import type { Agent, AgentsResponse, ConsoleEvent } from "@crystal-console/api";
 import type { EventBus } from "../events/bus.ts";
+import { type JsonBytes, asJsonBytes } from "../http/json-bytes.ts";
 import type { Registry } from "./open.ts";
 import { compareIds, listAgents } from "./read.ts";
 
@@ -195,15 +196,15 @@ export function createAgentListCache(db: Registry, bus: EventBus) {
      * `{"agents":[...]}` as UTF-8 JSON (gzip when asked), current as of the last committed change; the same
      * bytes as JSON.stringify({ agents: await listAgents(db) }).
      */
-    async body(gzip: boolean): Promise<Bytes> {
+    async body(gzip: boolean): Promise<JsonBytes<AgentsResponse>> {
       if (!agents) await (loading ??= load());
       if (gzip) {
         if (gzipped?.version !== version) gzipped = { version, bytes: gzipOf(pieces()) };
-        return gzipped.bytes;
+        return asJsonBytes(gzipped.bytes);
       }
       if (plain?.version !== version)
         plain = { version, bytes: Buffer.concat(pieces().map((part) => part.bytes)) };
-      return plain.bytes;
+      return asJsonBytes(plain.bytes);
     },
   };
 }

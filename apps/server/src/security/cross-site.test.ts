@@ -52,7 +52,7 @@ const forgeries = [
 describe("forged writes from another site → 403 CSRF, nothing done", () => {
   it.each(forgeries)("form post to $path", async ({ path, form }) => {
     const before = await registrySnapshot(t.admin);
-    const users = (await t.admin.get("/api/users")).body.users;
+    const users = (await t.admin.call("GET /users")).body.users;
     t.pbx.clearCalls();
     for (const [body, type] of [
       [form, FORM],
@@ -72,7 +72,7 @@ describe("forged writes from another site → 403 CSRF, nothing done", () => {
     }
     expect(t.pbx.calls()).toEqual([]);
     expect(await registrySnapshot(t.admin)).toEqual(before);
-    expect((await t.admin.get("/api/users")).body.users).toEqual(users);
+    expect((await t.admin.call("GET /users")).body.users).toEqual(users);
     expect((await t.admin.agent("3001"))?.status).toBe("online");
   });
 
@@ -89,7 +89,7 @@ describe("forged writes from another site → 403 CSRF, nothing done", () => {
     }
     expect(t.pbx.calls()).toEqual([]);
     // The admin's session survived the forged sign-out.
-    expect((await t.admin.get("/api/session")).status).toBe(200);
+    expect((await t.admin.call("GET /session")).status).toBe(200);
   });
 
   it("with the header but a form body (not JSON) → 400, nothing sent", async () => {

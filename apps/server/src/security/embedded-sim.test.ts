@@ -59,7 +59,7 @@ describe("the embedded simulator's control API", () => {
     expect(reply.status).toBe(200);
     // It is not the PBX secure code, and it never leaves the server through the console's API.
     expect(token).not.toBe(t.pbx.secure);
-    const health = await t.admin.get("/api/health");
+    const health = await t.admin.call("GET /health");
     expect(health.text).not.toContain(token);
   });
 });

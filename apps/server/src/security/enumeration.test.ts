@@ -23,12 +23,15 @@ beforeAll(async () => {
   t = await startTestConsole({ SCRYPT_LOG_N: String(SCRYPT_LOG_N), TRUST_PROXY: "true" });
   for (let i = 0; i < 5; i++) await t.admin.createSupervisor(`sup${i}`, SUPERVISOR_PASSWORD);
   await t.admin.createSupervisor("gone", DISABLED_PASSWORD);
-  expect((await t.admin.patch("/api/users/gone", { disabled: true })).status).toBe(200);
+  expect(
+    (await t.admin.call("PATCH /users/:username", { params: { username: "gone" }, body: { disabled: true } }))
+      .status,
+  ).toBe(200);
   await t.admin.createQueue("2000", "Sales");
   await t.admin.createAgent("3001", "2000", "agent-pw-1");
   await t.admin.createAgent("3002", "2000", "agent-pw-2");
   await t.admin.createAgent("3009", "2000", "agent-pw-9");
-  expect((await t.admin.delete("/api/agents/3009")).status).toBe(204);
+  expect((await t.admin.call("DELETE /agents/:id", { params: { id: "3009" } })).status).toBe(204);
 });
 
 afterAll(async () => {
@@ -37,14 +40,10 @@ afterAll(async () => {
 
 async function signIn(username: string, password: string): Promise<Reply & { ms: number }> {
   const started = performance.now();
-  const reply = await t
-    .client()
-    .request(
-      "POST",
-      "/api/session",
-      { username, password },
-      { headers: { "x-forwarded-for": `10.1.${Math.floor(address / 250)}.${(address++ % 250) + 1}` } },
-    );
+  const reply = await t.client().call("POST /session", {
+    body: { username, password },
+    headers: { "x-forwarded-for": `10.1.${Math.floor(address / 250)}.${(address++ % 250) + 1}` },
+  });
   return { ...reply, ms: performance.now() - started };
 }
 
@@ -83,7 +82,7 @@ describe("one answer for every failed sign-in", () => {
     await agent.signIn("3001", "agent-pw-1");
     const answers = await Promise.all(
       ["3002", "3009", "3999"].flatMap((id) => [
-        agent.get(`/api/agents/${id}`),
+        agent.call("GET /agents/:id", { params: { id } }),
         agent.state(id, { action: "logoff" }),
       ]),
     );

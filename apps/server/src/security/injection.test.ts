@@ -83,19 +83,46 @@ describe("ids and extensions: anything but 1 to 10 digits is refused before anyt
       const before = await registrySnapshot(t.admin);
       const path = encodeURIComponent(value);
       const create = { id: freshId(), name: "N", password: "pw", outQueueId: "2000" };
-      expectRefused(await t.admin.post("/api/agents", { ...create, id: value }), "id");
-      expectRefused(await t.admin.post("/api/agents", { ...create, outQueueId: value }), "outQueueId");
-      expectRefused(await t.admin.patch("/api/agents/3001", { outQueueId: value }), "outQueueId");
+      expectRefused(await t.admin.call("POST /agents", { body: { ...create, id: value } }), "id");
+      expectRefused(
+        await t.admin.call("POST /agents", { body: { ...create, outQueueId: value } }),
+        "outQueueId",
+      );
+      expectRefused(
+        await t.admin.call("PATCH /agents/:id", { params: { id: "3001" }, body: { outQueueId: value } }),
+        "outQueueId",
+      );
       expectRefused(await t.admin.state("3001", { action: "login", extension: value }), "extension");
-      expectRefused(await t.admin.post("/api/queues", { id: value, name: "Q" }), "id");
-      expectRefused(await t.admin.patch(`/api/agents/${path}`, { name: "X" }), "id");
-      expectRefused(await t.admin.delete(`/api/agents/${path}`), "id");
+      expectRefused(await t.admin.call("POST /queues", { body: { id: value, name: "Q" } }), "id");
+      expectRefused(
+        await t.admin.call("PATCH /agents/:id", { params: { id: path }, body: { name: "X" } }),
+        "id",
+      );
+      expectRefused(await t.admin.call("DELETE /agents/:id", { params: { id: path } }), "id");
       expectRefused(await t.admin.state(path, { action: "logoff" }), "id");
-      expectRefused(await t.admin.patch(`/api/queues/${path}`, { name: "X" }), "queueId");
-      expectRefused(await t.admin.delete(`/api/queues/${path}`), "queueId");
-      expectRefused(await t.admin.put(`/api/queues/2000/agents/${path}`), "agentId");
-      expectRefused(await t.admin.put(`/api/queues/${path}/agents/3001`), "queueId");
-      expectRefused(await t.admin.delete(`/api/queues/2000/agents/${path}`), "agentId");
+      expectRefused(
+        await t.admin.call("PATCH /queues/:queueId", { params: { queueId: path }, body: { name: "X" } }),
+        "queueId",
+      );
+      expectRefused(await t.admin.call("DELETE /queues/:queueId", { params: { queueId: path } }), "queueId");
+      expectRefused(
+        await t.admin.call("PUT /queues/:queueId/agents/:agentId", {
+          params: { queueId: "2000", agentId: path },
+        }),
+        "agentId",
+      );
+      expectRefused(
+        await t.admin.call("PUT /queues/:queueId/agents/:agentId", {
+          params: { queueId: path, agentId: "3001" },
+        }),
+        "queueId",
+      );
+      expectRefused(
+        await t.admin.call("DELETE /queues/:queueId/agents/:agentId", {
+          params: { queueId: "2000", agentId: path },
+        }),
+        "agentId",
+      );
       expect(await registrySnapshot(t.admin)).toEqual(before);
     },
   );
@@ -104,10 +131,15 @@ describe("ids and extensions: anything but 1 to 10 digits is refused before anyt
 describe("names: refused, or sent exactly as given", () => {
   it.each(hostile)("agent name with %s", async (what, value) => {
     const id = freshId();
-    const reply = await t.admin.post("/api/agents", { id, name: value, password: "pw", outQueueId: "2000" });
+    const reply = await t.admin.call("POST /agents", {
+      body: { id, name: value, password: "pw", outQueueId: "2000" },
+    });
     if (NAME_REFUSED.has(what)) {
       expectRefused(reply, "name");
-      expectRefused(await t.admin.patch("/api/agents/3001", { name: value }), "name");
+      expectRefused(
+        await t.admin.call("PATCH /agents/:id", { params: { id: "3001" }, body: { name: value } }),
+        "name",
+      );
       return;
     }
     expect(reply.status).toBe(201);
@@ -133,7 +165,9 @@ describe("names: refused, or sent exactly as given", () => {
     });
 
     const renamed = `${value}2`;
-    expect((await t.admin.patch(`/api/agents/${id}`, { name: renamed })).status).toBe(200);
+    expect(
+      (await t.admin.call("PATCH /agents/:id", { params: { id }, body: { name: renamed } })).status,
+    ).toBe(200);
     const edit = lastCall("edit_agent");
     expect(paramNames(edit.params)).toEqual(["action", "agent_id", "agent_name", "secure"]);
     expect(edit.params).toMatchObject({ agent_id: id, agent_name: renamed });
@@ -141,10 +175,13 @@ describe("names: refused, or sent exactly as given", () => {
 
   it.each(hostile)("queue name with %s", async (what, value) => {
     const id = freshId();
-    const reply = await t.admin.post("/api/queues", { id, name: value });
+    const reply = await t.admin.call("POST /queues", { body: { id, name: value } });
     if (NAME_REFUSED.has(what)) {
       expectRefused(reply, "name");
-      expectRefused(await t.admin.patch("/api/queues/2000", { name: value }), "name");
+      expectRefused(
+        await t.admin.call("PATCH /queues/:queueId", { params: { queueId: "2000" }, body: { name: value } }),
+        "name",
+      );
       return;
     }
     expect(reply.status).toBe(201);
@@ -153,7 +190,10 @@ describe("names: refused, or sent exactly as given", () => {
     expect(call.params).toMatchObject({ queue_id: id, queue_name: value });
     expect(t.pbx.state().queues.find((queue) => queue.id === id)?.name).toBe(value);
 
-    expect((await t.admin.patch(`/api/queues/${id}`, { name: `${value}2` })).status).toBe(200);
+    expect(
+      (await t.admin.call("PATCH /queues/:queueId", { params: { queueId: id }, body: { name: `${value}2` } }))
+        .status,
+    ).toBe(200);
     expect(lastCall("edit_queue").params).toEqual({
       action: "edit_queue",
       queue_id: id,
@@ -166,10 +206,15 @@ describe("names: refused, or sent exactly as given", () => {
 describe("agent passwords: refused, or stored by the PBX exactly as given", () => {
   it.each(hostile)("password with %s", async (what, value) => {
     const id = freshId();
-    const reply = await t.admin.post("/api/agents", { id, name: "N", password: value, outQueueId: "2000" });
+    const reply = await t.admin.call("POST /agents", {
+      body: { id, name: "N", password: value, outQueueId: "2000" },
+    });
     if (PASSWORD_REFUSED.has(what)) {
       expectRefused(reply, "password");
-      expectRefused(await t.admin.patch("/api/agents/3001", { password: value }), "password");
+      expectRefused(
+        await t.admin.call("PATCH /agents/:id", { params: { id: "3001" }, body: { password: value } }),
+        "password",
+      );
       return;
     }
     expect(reply.status).toBe(201);
@@ -186,10 +231,14 @@ describe("agent passwords: refused, or stored by the PBX exactly as given", () =
       name: "N",
     });
     // And the agent signs in with exactly that password.
-    expect((await t.client().post("/api/session", { username: id, password: value })).status).toBe(200);
+    expect((await t.client().call("POST /session", { body: { username: id, password: value } })).status).toBe(
+      200,
+    );
 
     const changed = `${value}9`;
-    expect((await t.admin.patch(`/api/agents/${id}`, { password: changed })).status).toBe(200);
+    expect(
+      (await t.admin.call("PATCH /agents/:id", { params: { id }, body: { password: changed } })).status,
+    ).toBe(200);
     expect(paramNames(lastCall("edit_agent").params)).toEqual(["action", "agent_id", "agent_pass", "secure"]);
     expect(t.pbx.state().agents.find((agent) => agent.id === id)?.password).toBe(changed);
   });
@@ -202,8 +251,10 @@ describe("agent commands: the action and the pause reason never reach the PBX as
   });
 
   it.each(hostile)("action with %s → 400 naming action, nothing sent", async (_what, value) => {
-    expectRefused(await t.admin.state("3002", { action: value }), "action");
-    expectRefused(await t.admin.state("3002", { action: `pause${value}` }), "action");
+    const state = (body: unknown) =>
+      t.admin.unchecked("POST /agents/:id/state", { params: { id: "3002" }, body });
+    expectRefused(await state({ action: value }), "action");
+    expectRefused(await state({ action: `pause${value}` }), "action");
   });
 
   it("a valid pause sends only action and agid (the PBX keeps no reason)", async () => {

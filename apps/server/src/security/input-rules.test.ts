@@ -64,21 +64,37 @@ describe("new agent and queue ids must not start with 0", () => {
   it.each(["04010", "0", "0000000001"])("%s → 400 naming id, nothing sent to the PBX", async (id) => {
     const leadingZero = /must not start with 0 \(a PBX that keeps ids as numbers reads 04010 as 4010\)/;
     expectRefused(
-      await t.admin.post("/api/agents", { id, name: "New", password: "pw", outQueueId: "2000" }),
+      await t.admin.call("POST /agents", { body: { id, name: "New", password: "pw", outQueueId: "2000" } }),
       "id",
       leadingZero,
     );
-    expectRefused(await t.admin.post("/api/queues", { id, name: "New" }), "id", leadingZero);
+    expectRefused(await t.admin.call("POST /queues", { body: { id, name: "New" } }), "id", leadingZero);
   });
 
   it("ids already in the registry keep working: read, edit, assign, state changes, release, delete", async () => {
-    expect((await t.admin.get("/api/agents/0123")).body.agent).toMatchObject({
+    expect((await t.admin.call("GET /agents/:id", { params: { id: "0123" } })).body.agent).toMatchObject({
       id: "0123",
       outQueueId: "0500",
     });
-    expect((await t.admin.patch("/api/agents/0123", { name: "Legacy two" })).status).toBe(200);
-    expect((await t.admin.patch("/api/queues/0500", { name: "Legacy queue" })).status).toBe(200);
-    expect((await t.admin.put("/api/queues/0500/agents/0123")).status).toBe(200);
+    expect(
+      (await t.admin.call("PATCH /agents/:id", { params: { id: "0123" }, body: { name: "Legacy two" } }))
+        .status,
+    ).toBe(200);
+    expect(
+      (
+        await t.admin.call("PATCH /queues/:queueId", {
+          params: { queueId: "0500" },
+          body: { name: "Legacy queue" },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await t.admin.call("PUT /queues/:queueId/agents/:agentId", {
+          params: { queueId: "0500", agentId: "0123" },
+        })
+      ).status,
+    ).toBe(200);
     expect((await t.admin.state("0123", { action: "login", extension: "501" })).status).toBe(200);
     expect((await t.admin.state("0123", { action: "pause", reason: "Break" })).status).toBe(200);
     const agent = t.client();
@@ -86,11 +102,20 @@ describe("new agent and queue ids must not start with 0", () => {
     expect((await agent.state("0123", { action: "logoff" })).status).toBe(200);
     // A new agent may take a queue with a leading zero as its outgoing queue: the queue exists.
     expect(
-      (await t.admin.post("/api/agents", { id: "4001", name: "N", password: "pw", outQueueId: "0500" }))
-        .status,
+      (
+        await t.admin.call("POST /agents", {
+          body: { id: "4001", name: "N", password: "pw", outQueueId: "0500" },
+        })
+      ).status,
     ).toBe(201);
-    expect((await t.admin.delete("/api/queues/0500/agents/0123")).status).toBe(204);
-    expect((await t.admin.delete("/api/agents/0123")).status).toBe(204);
+    expect(
+      (
+        await t.admin.call("DELETE /queues/:queueId/agents/:agentId", {
+          params: { queueId: "0500", agentId: "0123" },
+        })
+      ).status,
+    ).toBe(204);
+    expect((await t.admin.call("DELETE /agents/:id", { params: { id: "0123" } })).status).toBe(204);
 
     const pbx = t.pbx.state();
     expect(pbx.agents.find((each) => each.id === "0123")).toMatchObject({
@@ -116,17 +141,27 @@ describe("names refuse invisible format characters (\\p{Cf})", () => {
       `must not contain invisible format characters .*\\(it has ${codePoint.replace("+", "\\+")}\\)`,
     );
     expectRefused(
-      await t.admin.post("/api/agents", { id: "4100", name, password: "pw", outQueueId: "2000" }),
+      await t.admin.call("POST /agents", { body: { id: "4100", name, password: "pw", outQueueId: "2000" } }),
       "name",
       message,
     );
-    expectRefused(await t.admin.patch("/api/agents/4001", { name }), "name", message);
-    expectRefused(await t.admin.post("/api/queues", { id: "4100", name }), "name", message);
-    expectRefused(await t.admin.patch("/api/queues/2000", { name }), "name", message);
+    expectRefused(
+      await t.admin.call("PATCH /agents/:id", { params: { id: "4001" }, body: { name } }),
+      "name",
+      message,
+    );
+    expectRefused(await t.admin.call("POST /queues", { body: { id: "4100", name } }), "name", message);
+    expectRefused(
+      await t.admin.call("PATCH /queues/:queueId", { params: { queueId: "2000" }, body: { name } }),
+      "name",
+      message,
+    );
   });
 
   it("Hebrew and other scripts without format characters are accepted", async () => {
-    const reply = await t.admin.post("/api/queues", { id: "4200", name: "שירות לקוחות – Ünïcode 客服" });
+    const reply = await t.admin.call("POST /queues", {
+      body: { id: "4200", name: "שירות לקוחות – Ünïcode 客服" },
+    });
     expect(reply.status).toBe(201);
   });
 });
@@ -145,7 +180,7 @@ describe("any name through the API (property-based)", () => {
         async (name) => {
           t.pbx.clearCalls();
           const id = String(++nextId);
-          const reply = await t.admin.post("/api/queues", { id, name });
+          const reply = await t.admin.call("POST /queues", { body: { id, name } });
           seen.add(reply.status);
           if (reply.status === 400) {
             expect(Object.keys(reply.body.error.fields ?? {})).toEqual(["name"]);
@@ -169,7 +204,7 @@ describe("sign-in answers the real reason for a value that is too long", () => {
   it("a 70-character username and a 300-character password → 400 saying too long, not required", async () => {
     const reply = await t
       .client()
-      .post("/api/session", { username: "a".repeat(70), password: "p".repeat(300) });
+      .call("POST /session", { body: { username: "a".repeat(70), password: "p".repeat(300) } });
     expect(reply.status).toBe(400);
     expect(reply.body.error.fields).toEqual({
       username: "Username or agent id must be at most 64 characters",
@@ -178,7 +213,7 @@ describe("sign-in answers the real reason for a value that is too long", () => {
   });
 
   it("missing ones still say required", async () => {
-    const reply = await t.client().post("/api/session", { username: " ", password: "" });
+    const reply = await t.client().call("POST /session", { body: { username: " ", password: "" } });
     expect(reply.body.error.fields).toEqual({
       username: "Username or agent id is required",
       password: "Password is required",

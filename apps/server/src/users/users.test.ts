@@ -22,14 +22,16 @@ async function signedIn(username: string, password = PASSWORD) {
 
 describe("console users", () => {
   it("creates a user (201) who can sign in, and lists users without their hashes", async () => {
-    const reply = await t.admin.post("/api/users", {
-      username: "Sara.K",
-      role: "supervisor",
-      password: PASSWORD,
+    const reply = await t.admin.call("POST /users", {
+      body: {
+        username: "Sara.K",
+        role: "supervisor",
+        password: PASSWORD,
+      },
     });
     expect(reply.status).toBe(201);
     expect(reply.body).toEqual({ user: { username: "Sara.K", role: "supervisor", disabled: false } });
-    const list = await t.admin.get("/api/users");
+    const list = await t.admin.call("GET /users");
     expect(list.status).toBe(200);
     expect(list.body.users).toEqual(
       expect.arrayContaining([
@@ -39,36 +41,45 @@ describe("console users", () => {
     );
     expect(list.text).not.toMatch(/scrypt|hash/i);
     const sara = await signedIn("Sara.K");
-    expect((await sara.get("/api/session")).body.user).toEqual({ username: "Sara.K", role: "supervisor" });
+    expect((await sara.call("GET /session")).body.user).toEqual({ username: "Sara.K", role: "supervisor" });
   });
 
   it("a taken username → 409 naming the username", async () => {
     await t.admin.createSupervisor("dup", PASSWORD);
-    const reply = await t.admin.post("/api/users", { username: "dup", role: "admin", password: PASSWORD });
+    const reply = await t.admin.call("POST /users", {
+      body: { username: "dup", role: "admin", password: PASSWORD },
+    });
     expect(reply.status).toBe(409);
     expect(reply.body.error.fields).toHaveProperty("username");
   });
 
   it("usernames ignore case: Admin beside admin → 409 naming username; any case signs in to, and names, the one user", async () => {
-    const before = (await t.admin.get("/api/users")).body;
+    const before = (await t.admin.call("GET /users")).body;
     for (const username of ["Admin", "ADMIN", "aDmIn"]) {
-      const reply = await t.admin.post("/api/users", { username, role: "admin", password: PASSWORD });
+      const reply = await t.admin.call("POST /users", {
+        body: { username, role: "admin", password: PASSWORD },
+      });
       expect(reply.status).toBe(409);
       expect(reply.body.error.code).toBe("CONFLICT");
       expect(reply.body.error.fields).toEqual({
         username: "This username is taken (by admin; usernames ignore case)",
       });
     }
-    expect((await t.admin.get("/api/users")).body).toEqual(before);
+    expect((await t.admin.call("GET /users")).body).toEqual(before);
 
     const upper = t.client();
     await upper.signIn("ADMIN", ADMIN_PASSWORD);
-    expect((await upper.get("/api/session")).body.user).toEqual({ username: "admin", role: "admin" });
+    expect((await upper.call("GET /session")).body.user).toEqual({ username: "admin", role: "admin" });
     await t.admin.createSupervisor("Mixed.Case", PASSWORD);
-    const reply = await t.admin.patch("/api/users/mixed.case", { disabled: true });
+    const reply = await t.admin.call("PATCH /users/:username", {
+      params: { username: "mixed.case" },
+      body: { disabled: true },
+    });
     expect(reply.status).toBe(200);
     expect(reply.body.user).toEqual({ username: "Mixed.Case", role: "supervisor", disabled: true });
-    expect((await t.admin.delete("/api/users/MIXED.CASE")).status).toBe(204);
+    expect(
+      (await t.admin.call("DELETE /users/:username", { params: { username: "MIXED.CASE" } })).status,
+    ).toBe(204);
   });
 
   it.each([
@@ -90,17 +101,20 @@ describe("console users", () => {
     },
     { what: "the agent role", body: { username: "ag", role: "agent", password: PASSWORD }, field: "role" },
   ])("$what → 400 naming $field, nothing stored", async ({ body, field }) => {
-    const before = (await t.admin.get("/api/users")).body;
-    const reply = await t.admin.post("/api/users", body);
+    const before = (await t.admin.call("GET /users")).body;
+    const reply = await t.admin.unchecked("POST /users", { body });
     expect(reply.status).toBe(400);
     expect(reply.body.error.code).toBe("VALIDATION");
     expect(reply.body.error.fields).toHaveProperty(field);
-    expect((await t.admin.get("/api/users")).body).toEqual(before);
+    expect((await t.admin.call("GET /users")).body).toEqual(before);
   });
 
   it("a password reset under 12 characters → 400 naming password", async () => {
     await t.admin.createSupervisor("resetme", PASSWORD);
-    const reply = await t.admin.patch("/api/users/resetme", { password: "short" });
+    const reply = await t.admin.call("PATCH /users/:username", {
+      params: { username: "resetme" },
+      body: { password: "short" },
+    });
     expect(reply.status).toBe(400);
     expect(reply.body.error.fields).toHaveProperty("password");
     await signedIn("resetme");
@@ -109,9 +123,18 @@ describe("console users", () => {
   it("a password reset ends the user's sessions; the new password works, the old doesn't", async () => {
     await t.admin.createSupervisor("pat", PASSWORD);
     const pat = await signedIn("pat");
-    expect((await t.admin.patch("/api/users/pat", { password: "another-long-password" })).status).toBe(200);
-    expect((await pat.get("/api/session")).status).toBe(401);
-    expect((await t.client().post("/api/session", { username: "pat", password: PASSWORD })).status).toBe(401);
+    expect(
+      (
+        await t.admin.call("PATCH /users/:username", {
+          params: { username: "pat" },
+          body: { password: "another-long-password" },
+        })
+      ).status,
+    ).toBe(200);
+    expect((await pat.call("GET /session")).status).toBe(401);
+    expect(
+      (await t.client().call("POST /session", { body: { username: "pat", password: PASSWORD } })).status,
+    ).toBe(401);
     await signedIn("pat", "another-long-password");
   });
 
@@ -119,71 +142,97 @@ describe("console users", () => {
     await t.admin.createSupervisor("dora", PASSWORD);
     const dora = await signedIn("dora");
     const dora2 = await signedIn("dora");
-    const reply = await t.admin.patch("/api/users/dora", { disabled: true });
+    const reply = await t.admin.call("PATCH /users/:username", {
+      params: { username: "dora" },
+      body: { disabled: true },
+    });
     expect(reply.status).toBe(200);
     expect(reply.body.user).toEqual({ username: "dora", role: "supervisor", disabled: true });
-    expect((await dora.get("/api/agents")).status).toBe(401);
-    expect((await dora2.get("/api/session")).status).toBe(401);
-    const refused = await t.client().post("/api/session", { username: "dora", password: PASSWORD });
+    expect((await dora.call("GET /agents")).status).toBe(401);
+    expect((await dora2.call("GET /session")).status).toBe(401);
+    const refused = await t
+      .client()
+      .call("POST /session", { body: { username: "dora", password: PASSWORD } });
     expect(refused.status).toBe(401);
     expect(refused.body.error.message).toBe("Wrong username or password.");
-    expect((await t.admin.patch("/api/users/dora", { disabled: false })).status).toBe(200);
+    expect(
+      (
+        await t.admin.call("PATCH /users/:username", {
+          params: { username: "dora" },
+          body: { disabled: false },
+        })
+      ).status,
+    ).toBe(200);
     await signedIn("dora");
   });
 
   it("a new role takes effect at once: promoted to admin, then the user's old session is gone", async () => {
     await t.admin.createSupervisor("ray", PASSWORD);
     const ray = await signedIn("ray");
-    expect((await ray.get("/api/users")).status).toBe(403);
-    expect((await t.admin.patch("/api/users/ray", { role: "admin" })).status).toBe(200);
-    expect((await ray.get("/api/users")).status).toBe(401);
+    expect((await ray.call("GET /users")).status).toBe(403);
+    expect(
+      (await t.admin.call("PATCH /users/:username", { params: { username: "ray" }, body: { role: "admin" } }))
+        .status,
+    ).toBe(200);
+    expect((await ray.call("GET /users")).status).toBe(401);
     const again = await signedIn("ray");
-    expect((await again.get("/api/users")).status).toBe(200);
-    expect((await t.admin.delete("/api/users/ray")).status).toBe(204);
+    expect((await again.call("GET /users")).status).toBe(200);
+    expect((await t.admin.call("DELETE /users/:username", { params: { username: "ray" } })).status).toBe(204);
   });
 
   it("deleting a user (204) ends its sessions and it can't sign in", async () => {
     await t.admin.createSupervisor("gone", PASSWORD);
     const gone = await signedIn("gone");
-    expect((await t.admin.delete("/api/users/gone")).status).toBe(204);
-    expect((await gone.get("/api/session")).status).toBe(401);
-    expect((await t.client().post("/api/session", { username: "gone", password: PASSWORD })).status).toBe(
-      401,
+    expect((await t.admin.call("DELETE /users/:username", { params: { username: "gone" } })).status).toBe(
+      204,
     );
+    expect((await gone.call("GET /session")).status).toBe(401);
     expect(
-      (await t.admin.get("/api/users")).body.users.map((u: { username: string }) => u.username),
+      (await t.client().call("POST /session", { body: { username: "gone", password: PASSWORD } })).status,
+    ).toBe(401);
+    expect(
+      (await t.admin.call("GET /users")).body.users.map((u: { username: string }) => u.username),
     ).not.toContain("gone");
   });
 
   it("unknown users → 404; a bad username in the path → 400", async () => {
-    expect((await t.admin.patch("/api/users/nobody", { disabled: true })).status).toBe(404);
-    expect((await t.admin.delete("/api/users/nobody")).status).toBe(404);
-    const bad = await t.admin.delete("/api/users/1234");
+    expect(
+      (
+        await t.admin.call("PATCH /users/:username", {
+          params: { username: "nobody" },
+          body: { disabled: true },
+        })
+      ).status,
+    ).toBe(404);
+    expect((await t.admin.call("DELETE /users/:username", { params: { username: "nobody" } })).status).toBe(
+      404,
+    );
+    const bad = await t.admin.call("DELETE /users/:username", { params: { username: "1234" } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields).toHaveProperty("username");
   });
 
   it("an empty update → 400", async () => {
-    const reply = await t.admin.patch("/api/users/admin", {});
+    const reply = await t.admin.call("PATCH /users/:username", { params: { username: "admin" }, body: {} });
     expect(reply.status).toBe(400);
   });
 });
 
 describe("the last admin stays", () => {
   it("can't be disabled, demoted or deleted (409), and keeps working", async () => {
-    const users = (await t.admin.get("/api/users")).body.users as { username: string; role: string }[];
+    const users = (await t.admin.call("GET /users")).body.users as { username: string; role: string }[];
     expect(users.filter((user) => user.role === "admin").map((user) => user.username)).toEqual(["admin"]);
-    for (const [method, body] of [
-      ["PATCH", { disabled: true }],
-      ["PATCH", { role: "supervisor" }],
-      ["DELETE", undefined],
+    for (const [route, body] of [
+      ["PATCH /users/:username", { disabled: true }],
+      ["PATCH /users/:username", { role: "supervisor" }],
+      ["DELETE /users/:username", undefined],
     ] as const) {
-      const reply = await t.admin.request(method, "/api/users/admin", body);
+      const reply = await t.admin.unchecked(route, { params: { username: "admin" }, body });
       expect(reply.status).toBe(409);
       expect(reply.body.error.code).toBe("CONFLICT");
     }
-    expect((await t.admin.get("/api/session")).status).toBe(200);
-    expect((await t.admin.get("/api/users")).body.users).toContainEqual({
+    expect((await t.admin.call("GET /session")).status).toBe(200);
+    expect((await t.admin.call("GET /users")).body.users).toContainEqual({
       username: "admin",
       role: "admin",
       disabled: false,
@@ -192,16 +241,60 @@ describe("the last admin stays", () => {
 
   it("a disabled admin doesn't count: with the other admin disabled, the last active one still stays", async () => {
     await t.admin.createUser("second", "admin", PASSWORD);
-    expect((await t.admin.patch("/api/users/second", { disabled: true })).status).toBe(200);
-    expect((await t.admin.patch("/api/users/admin", { role: "supervisor" })).status).toBe(409);
-    expect((await t.admin.delete("/api/users/admin")).status).toBe(409);
+    expect(
+      (
+        await t.admin.call("PATCH /users/:username", {
+          params: { username: "second" },
+          body: { disabled: true },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await t.admin.call("PATCH /users/:username", {
+          params: { username: "admin" },
+          body: { role: "supervisor" },
+        })
+      ).status,
+    ).toBe(409);
+    expect((await t.admin.call("DELETE /users/:username", { params: { username: "admin" } })).status).toBe(
+      409,
+    );
     // Re-enabled, the second admin makes the first one removable.
-    expect((await t.admin.patch("/api/users/second", { disabled: false })).status).toBe(200);
+    expect(
+      (
+        await t.admin.call("PATCH /users/:username", {
+          params: { username: "second" },
+          body: { disabled: false },
+        })
+      ).status,
+    ).toBe(200);
     const second = await signedIn("second");
-    expect((await second.patch("/api/users/admin", { role: "supervisor" })).status).toBe(200);
-    expect((await second.patch("/api/users/second", { disabled: true })).status).toBe(409);
+    expect(
+      (
+        await second.call("PATCH /users/:username", {
+          params: { username: "admin" },
+          body: { role: "supervisor" },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await second.call("PATCH /users/:username", {
+          params: { username: "second" },
+          body: { disabled: true },
+        })
+      ).status,
+    ).toBe(409);
     // Restore the first admin for the rest of the file.
-    expect((await second.patch("/api/users/admin", { role: "admin" })).status).toBe(200);
+    expect(
+      (
+        await second.call("PATCH /users/:username", {
+          params: { username: "admin" },
+          body: { role: "admin" },
+        })
+      ).status,
+    ).toBe(200);
     await t.admin.signIn("admin", ADMIN_PASSWORD);
   });
 });
@@ -252,11 +345,13 @@ describe("two admins removing each other at once", () => {
     return rows.map((row) => row.username);
   }
 
-  type Move = readonly ["PATCH", Record<string, unknown>] | readonly ["DELETE", undefined];
-  const demote: Move = ["PATCH", { role: "supervisor", password: "New-password-123" }];
-  const disableAndReset: Move = ["PATCH", { disabled: true, password: "New-password-123" }];
-  const disable: Move = ["PATCH", { disabled: true }];
-  const remove: Move = ["DELETE", undefined];
+  type Move =
+    | readonly ["PATCH /users/:username", Record<string, unknown>]
+    | readonly ["DELETE /users/:username", undefined];
+  const demote: Move = ["PATCH /users/:username", { role: "supervisor", password: "New-password-123" }];
+  const disableAndReset: Move = ["PATCH /users/:username", { disabled: true, password: "New-password-123" }];
+  const disable: Move = ["PATCH /users/:username", { disabled: true }];
+  const remove: Move = ["DELETE /users/:username", undefined];
 
   it.each([
     ["demote each other, with a new password (issue 9's example)", demote, demote],
@@ -271,8 +366,8 @@ describe("two admins removing each other at once", () => {
       for (let round = 0; round < ROUNDS; round++) {
         const { admin, rival } = await twoAdmins();
         const replies = await Promise.all([
-          admin.request(first[0], "/api/users/rival", first[1]),
-          rival.request(second[0], "/api/users/admin", second[1]),
+          admin.unchecked(first[0], { params: { username: "rival" }, body: first[1] }),
+          rival.unchecked(second[0], { params: { username: "admin" }, body: second[1] }),
         ]);
         expect(await enabledAdmins()).toHaveLength(1);
         const won = replies.filter((reply) => reply.status === 200 || reply.status === 204);

@@ -1,14 +1,28 @@
-// The one way the SPA talks to the console server: JSON under /api, the CSRF header on every request,
-// same-origin credentials, and the contract's error shape turned into a typed error.
-import type { ApiError, ErrorCode, FieldReason } from "@crystal-console/api";
+// The one way the SPA talks to the console server: a route of the contract table by its key ("GET /agents"),
+// typed by the table, so that a wrong path, method, body field or answer field does not compile. JSON under
+// /api, the CSRF header on every request, same-origin credentials, and the contract's error shape turned
+// into a typed error. Only types come from the contract here: its schemas stay out of the initial JS.
+import type {
+  ApiError,
+  ErrorCode,
+  FieldReason,
+  JsonRouteKey,
+  RouteAnswer,
+  RouteInput,
+  RowError,
+} from "@crystal-console/api";
+import { CSRF_HEADER, CSRF_VALUE, buildRequest } from "@crystal-console/api/client";
 import { currentLanguage, t, type MessageKey } from "../i18n/i18n.tsx";
-import { CSRF_HEADER, CSRF_VALUE } from "./contract.ts";
+
+export { routeUrl } from "@crystal-console/api/client";
 
 export class ApiRequestError extends Error {
   readonly status: number;
   readonly code: ErrorCode;
   readonly fields: Record<string, string>;
   readonly reasons: Record<string, FieldReason>;
+  /** A refused CSV import: every problem of every error row. */
+  readonly rows: RowError[];
   readonly pbx: { code: number; message: string } | null;
 
   constructor(status: number, body: ApiError["error"]) {
@@ -18,22 +32,20 @@ export class ApiRequestError extends Error {
     this.code = body.code;
     this.fields = body.fields ?? {};
     this.reasons = body.reasons ?? {};
+    this.rows = body.rows ?? [];
     this.pbx = body.pbx ?? null;
   }
 }
 
-type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-
-export type RequestOptions = {
-  method?: Method;
-  body?: unknown;
-  /** A CSV file or text sent as is (text/csv), instead of a JSON body. */
-  csv?: Blob | string;
-  query?: Record<string, string | number | undefined>;
+export type CallOptions = {
   signal?: AbortSignal;
   /** False for requests that expect a 401 (reading the session, signing in). */
   redirectOnUnauthenticated?: boolean;
 };
+
+/** A route's input (params, query, body) where it has one, and the call's options: optional if nothing is required. */
+type CallArgs<K extends JsonRouteKey> =
+  object extends RouteInput<K> ? [input?: RouteInput<K> & CallOptions] : [input: RouteInput<K> & CallOptions];
 
 let unauthenticatedHandler: () => void = () => {
   window.location.assign(signInPath());
@@ -67,20 +79,15 @@ function fallbackError(status: number): ApiError["error"] {
   return { code: "INTERNAL", message: `The server answered ${status}. Try again.` };
 }
 
-export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const { method = "GET", body, csv, query, signal, redirectOnUnauthenticated = true } = options;
-  let url = `/api${path}`;
-  if (query) {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value !== undefined && value !== "") params.set(key, String(value));
-    }
-    const search = params.toString();
-    if (search) url += `?${search}`;
-  }
+/** Calls a route of the contract; resolves to its answer (undefined for 204), or throws ApiRequestError. */
+export async function api<K extends JsonRouteKey>(
+  route: K,
+  ...[input]: CallArgs<K>
+): Promise<RouteAnswer<K>> {
+  const { signal, redirectOnUnauthenticated = true, ...routeInput } = input ?? {};
+  const { method, url, body, contentType } = buildRequest(route, routeInput as RouteInput<K>);
   const headers: Record<string, string> = { Accept: "application/json", [CSRF_HEADER]: CSRF_VALUE };
-  if (csv !== undefined) headers["Content-Type"] = "text/csv; charset=utf-8";
-  else if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (contentType) headers["Content-Type"] = contentType;
 
   let response: Response;
   try {
@@ -88,7 +95,8 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
       method,
       headers,
       credentials: "same-origin",
-      body: csv ?? (body === undefined ? null : JSON.stringify(body)),
+      // A file body is the File or Blob the person chose (the contract describes it by shape: it has no DOM).
+      body: body as BodyInit | null,
       signal: signal ?? null,
     });
   } catch (error) {
@@ -99,7 +107,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
     });
   }
 
-  if (response.status === 204) return undefined as T;
+  if (response.status === 204) return undefined as RouteAnswer<K>;
   const text = await response.text();
   let json: unknown = undefined;
   if (text) {
@@ -117,7 +125,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
     if (response.status === 401 && redirectOnUnauthenticated) unauthenticatedHandler();
     throw error;
   }
-  return json as T;
+  return json as RouteAnswer<K>;
 }
 
 /** The language the API speaks: in it, the server's own sentences are shown as they are. */

@@ -1,17 +1,9 @@
 // Changing agents: state commands (optimistic, rolled back when the PBX refuses) and the admin's edits.
-import type {
-  Agent,
-  AgentResponse,
-  AgentStateRequest,
-  CreateAgentRequest,
-  UpdateAgentRequest,
-} from "@crystal-console/api";
+import type { Agent, AgentStateRequest, CreateAgentRequest, UpdateAgentRequest } from "@crystal-console/api";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../lib/api.ts";
 import { forgetAgentInQueues } from "../queues/queries.ts";
 import { agentKeys, getCachedAgent, removeAgent, upsertAgent } from "./queries.ts";
-
-const agentPath = (agentId: string) => `/agents/${encodeURIComponent(agentId)}`;
 
 /** What the agent looks like once the PBX has done what was asked. */
 export function expectedAgentState(agent: Agent, request: AgentStateRequest, by: string | null): Agent {
@@ -45,7 +37,7 @@ export function useChangeAgentState({
     mutationKey: [...agentKeys.all, "state"],
     meta: { toast, errorContext: "toast.stateNotChanged" },
     mutationFn: ({ agentId, request }: ChangeAgentStateVariables) =>
-      api<AgentResponse>(`${agentPath(agentId)}/state`, { method: "POST", body: request }),
+      api("POST /agents/:id/state", { params: { id: agentId }, body: request }),
     onMutate: async ({ agentId, request }) => {
       await queryClient.cancelQueries({ queryKey: agentKeys.list() });
       const previous = getCachedAgent(queryClient, agentId);
@@ -71,8 +63,7 @@ export function useCreateAgent() {
   const queryClient = useQueryClient();
   return useMutation({
     meta: { toast: "pbx", errorContext: "toast.notCreated" },
-    mutationFn: (request: CreateAgentRequest) =>
-      api<AgentResponse>("/agents", { method: "POST", body: request }),
+    mutationFn: (request: CreateAgentRequest) => api("POST /agents", { body: request }),
     onSuccess: ({ agent }) => upsertAgent(queryClient, agent),
   });
 }
@@ -82,7 +73,7 @@ export function useUpdateAgent() {
   return useMutation({
     meta: { toast: "pbx", errorContext: "toast.notSaved" },
     mutationFn: ({ agentId, changes }: { agentId: string; changes: UpdateAgentRequest }) =>
-      api<AgentResponse>(agentPath(agentId), { method: "PATCH", body: changes }),
+      api("PATCH /agents/:id", { params: { id: agentId }, body: changes }),
     onSuccess: ({ agent }) => upsertAgent(queryClient, agent),
   });
 }
@@ -91,7 +82,7 @@ export function useDeleteAgent() {
   const queryClient = useQueryClient();
   return useMutation({
     meta: { toast: "pbx", errorContext: "toast.notDeleted" },
-    mutationFn: (agentId: string) => api<void>(agentPath(agentId), { method: "DELETE" }),
+    mutationFn: (agentId: string) => api("DELETE /agents/:id", { params: { id: agentId } }),
     onSuccess: (_result, agentId) => {
       removeAgent(queryClient, agentId);
       forgetAgentInQueues(queryClient, agentId);

@@ -1,10 +1,5 @@
 // Agents in the query cache: keys, query options, and the cache edits shared by mutations and live events.
-import type {
-  Agent,
-  AgentsResponse,
-  PauseReasonsResponse,
-  RetiredAgentIdsResponse,
-} from "@crystal-console/api";
+import type { Agent } from "@crystal-console/api";
 import { queryOptions, useQuery, type QueryClient } from "@tanstack/react-query";
 import { api } from "../../lib/api.ts";
 
@@ -18,7 +13,7 @@ export const agentKeys = {
 export const agentsQueryOptions = () =>
   queryOptions({
     queryKey: agentKeys.list(),
-    queryFn: async ({ signal }) => (await api<AgentsResponse>("/agents", { signal })).agents,
+    queryFn: async ({ signal }) => (await api("GET /agents", { signal })).agents,
     // Live events keep the list current; a refetch is only needed after a reconnect.
     staleTime: 5 * 60_000,
   });
@@ -26,14 +21,13 @@ export const agentsQueryOptions = () =>
 export const retiredAgentIdsQueryOptions = () =>
   queryOptions({
     queryKey: agentKeys.retired(),
-    queryFn: async ({ signal }) =>
-      (await api<RetiredAgentIdsResponse>("/agents/retired", { signal })).agentIds,
+    queryFn: async ({ signal }) => (await api("GET /agents/retired", { signal })).agentIds,
   });
 
 export const pauseReasonsQueryOptions = () =>
   queryOptions({
     queryKey: agentKeys.pauseReasons(),
-    queryFn: async ({ signal }) => (await api<PauseReasonsResponse>("/pause-reasons", { signal })).reasons,
+    queryFn: async ({ signal }) => (await api("GET /pause-reasons", { signal })).reasons,
     staleTime: Infinity,
   });
 

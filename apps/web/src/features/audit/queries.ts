@@ -1,5 +1,5 @@
 // The audit log: who did what to whom, when, and what the PBX answered; pages go backwards by id.
-import type { AuditQuery, AuditResponse } from "@crystal-console/api";
+import type { AuditQuery } from "@crystal-console/api";
 import { keepPreviousData, queryOptions, useQuery } from "@tanstack/react-query";
 import { api } from "../../lib/api.ts";
 
@@ -15,8 +15,7 @@ export const PAGE_SIZE = 50;
 export const auditQueryOptions = (filters: AuditFilters) =>
   queryOptions({
     queryKey: auditKeys.list(filters),
-    queryFn: ({ signal }) =>
-      api<AuditResponse>("/audit", { signal, query: { ...filters, limit: PAGE_SIZE } }),
+    queryFn: ({ signal }) => api("GET /audit", { signal, query: { ...filters, limit: PAGE_SIZE } }),
     placeholderData: keepPreviousData,
   });
 

@@ -4,6 +4,7 @@
 // the same formats, so that export, edit in a spreadsheet, import round-trips.
 import type {
   ImportChange,
+  ImportJobSummary,
   ImportKind,
   ImportPlanKind,
   ImportPlanResponse,
@@ -31,7 +32,6 @@ import {
   useImportResults,
   usePlanImport,
   useStartImport,
-  type ImportJobSummary,
   type ImportRequest,
 } from "./queries.ts";
 
@@ -53,7 +53,7 @@ const kindLabels: Record<ImportKind, MessageKey> = {
  */
 function csvProblem(column: string, sentence: string): string {
   if (currentLanguage() === API_LANGUAGE) return sentence;
-  const key = `csvRule.${column.replace(/^line \d+: /, "")}`;
+  const key = `csvRule.${column}`;
   return hasMessage(key) ? translate(key) : translate("csvRule.other");
 }
 
@@ -372,18 +372,19 @@ function RunningImportNotice({ onShow }: { onShow: (jobId: string) => void }) {
   );
 }
 
-/** The server's refusal: its sentence, then each row and column it names (or the file's problem). */
+/** The server's refusal: its sentence, then the file's problem or each row and column it names. */
 function ImportError({ title, error }: { title: string; error: unknown }) {
   const { title: message, pbx } = describeError(error);
   const t = useT();
   const fields = error instanceof ApiRequestError ? Object.entries(error.fields) : [];
+  const rows = error instanceof ApiRequestError ? error.rows : [];
   const tooLarge = error instanceof ApiRequestError && error.status === 413;
   return (
     <div role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900">
       <p className="font-semibold">{title}</p>
       <p>{error instanceof ApiRequestError ? errorMessage(error) : message}</p>
       {tooLarge && <p>{t("import.split")}</p>}
-      {fields.length > 0 && (
+      {(fields.length > 0 || rows.length > 0) && (
         <ul className="mt-1 list-disc space-y-0.5 ps-5">
           {fields.map(([field, reason]) => (
             <li key={field}>
@@ -391,6 +392,14 @@ function ImportError({ title, error }: { title: string; error: unknown }) {
                 <FieldLabel field={field} />:
               </span>{" "}
               {csvProblem(field, reason)}
+            </li>
+          ))}
+          {rows.map((row) => (
+            <li key={`${row.line} ${row.column}`}>
+              <span className="font-medium">
+                <T k="import.whereLine" values={{ line: row.line, column: <bdi dir="ltr">{row.column}</bdi> }} />:
+              </span>{" "}
+              {csvProblem(row.column, row.message)}
             </li>
           ))}
         </ul>
@@ -404,15 +413,13 @@ function ImportError({ title, error }: { title: string; error: unknown }) {
   );
 }
 
-/** Where in the file: the whole file, its header row, a line and column (columns keep their CSV names). */
+/** Where in the file, for a problem of the file as a whole: the file, its header row, the request. */
 function FieldLabel({ field }: { field: string }) {
   const t = useT();
   if (field === "file") return t("import.whereFile");
   if (field === "header") return t("import.whereHeader");
   if (field === "body") return t("import.whereRequest");
-  const line = /^line (\d+): (.*)$/.exec(field);
-  if (!line) return <bdi dir="ltr">{field}</bdi>;
-  return <T k="import.whereLine" values={{ line: line[1], column: <bdi dir="ltr">{line[2]}</bdi> }} />;
+  return <bdi dir="ltr">{field}</bdi>;
 }
 
 const planLabels: Record<ImportPlanKind, MessageKey> = {

@@ -1,8 +1,8 @@
 // Import progress from live events: it only moves forward, and the end makes the job be read again.
-import type { ImportJobProgress } from "@crystal-console/api";
+import type { ImportJobProgress, ImportJobSummary } from "@crystal-console/api";
 import { QueryClient } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
-import { applyImportProgress, importKeys, type ImportJobSummary } from "./queries.ts";
+import { applyImportProgress, importKeys } from "./queries.ts";
 
 const summary: ImportJobSummary = {
   jobId: "job-1",

@@ -3,17 +3,13 @@
 // `import` live events; once the job has ended, its per-row results are fetched once.
 import type {
   ImportJobProgress,
-  ImportJobResponse,
-  ImportJobsResponse,
+  ImportJobSummary,
   ImportKind,
   ImportPlanResponse,
   ImportStartResponse,
 } from "@crystal-console/api";
 import { queryOptions, useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
-import { api } from "../../lib/api.ts";
-
-/** A job as the list answers it: everything but the rows. */
-export type ImportJobSummary = ImportJobsResponse["jobs"][number];
+import { api, routeUrl } from "../../lib/api.ts";
 
 export const importKeys = {
   all: ["import"] as const,
@@ -24,9 +20,9 @@ export const importKeys = {
 
 /** Where the browser downloads a CSV file itself (a plain link, so the server's file name is kept). */
 export const csvDownloads = {
-  agents: "/api/export/agents.csv",
-  queues: "/api/export/queues.csv",
-  report: (jobId: string) => `/api/import/jobs/${encodeURIComponent(jobId)}/report.csv`,
+  agents: routeUrl("GET /export/agents.csv"),
+  queues: routeUrl("GET /export/queues.csv"),
+  report: (jobId: string) => routeUrl("GET /import/jobs/:jobId/report.csv", { params: { jobId } }),
 };
 
 export const POLL_MS = 500;
@@ -36,18 +32,19 @@ const isRunning = (job: Pick<ImportJobProgress, "status"> | undefined) => !job |
 export const importJobsQueryOptions = () =>
   queryOptions({
     queryKey: importKeys.jobs(),
-    queryFn: async ({ signal }) => (await api<ImportJobsResponse>("/import/jobs", { signal })).jobs,
+    queryFn: async ({ signal }) => (await api("GET /import/jobs", { signal })).jobs,
   });
 
 export const importProgressQueryOptions = (jobId: string) =>
   queryOptions({
     queryKey: importKeys.progress(jobId),
     queryFn: async ({ signal }): Promise<ImportJobSummary> => {
-      const { jobs } = await api<ImportJobsResponse>("/import/jobs", { signal });
+      const { jobs } = await api("GET /import/jobs", { signal });
       const listed = jobs.find((job) => job.jobId === jobId);
       if (listed) return listed;
       // Only the last 20 finished jobs are listed: ask for this one by its id.
-      const { rows: _rows, ...job } = (await api<ImportJobResponse>(`/import/jobs/${jobId}`, { signal })).job;
+      const { rows: _rows, ...job } = (await api("GET /import/jobs/:jobId", { params: { jobId }, signal }))
+        .job;
       return job;
     },
     refetchInterval: (query) => (isRunning(query.state.data) ? POLL_MS : false),
@@ -57,7 +54,7 @@ export const importProgressQueryOptions = (jobId: string) =>
 export const importResultsQueryOptions = (jobId: string) =>
   queryOptions({
     queryKey: importKeys.results(jobId),
-    queryFn: async ({ signal }) => (await api<ImportJobResponse>(`/import/jobs/${jobId}`, { signal })).job,
+    queryFn: async ({ signal }) => (await api("GET /import/jobs/:jobId", { params: { jobId }, signal })).job,
     staleTime: Infinity,
   });
 
@@ -102,22 +99,30 @@ export type ImportRequest = {
   skipErrors: boolean;
 };
 
-const importQuery = (request: ImportRequest, dryRun: boolean) => ({
-  dryRun: dryRun ? "true" : undefined,
-  sync: request.kind === "agents" && request.sync ? "true" : undefined,
-  skipErrors: !dryRun && request.skipErrors ? "true" : undefined,
-});
+/** POST /import/:kind with the file: the plan (200) of a dry run, or the started job (202). */
+const sendImport = (request: ImportRequest, dryRun: boolean) =>
+  api("POST /import/:kind", {
+    params: { kind: request.kind },
+    query: {
+      dryRun: dryRun ? "true" : undefined,
+      sync: request.kind === "agents" && request.sync ? "true" : undefined,
+      skipErrors: !dryRun && request.skipErrors ? "true" : undefined,
+    },
+    body: request.csv,
+  });
+
+const isPlan = (answer: ImportPlanResponse | ImportStartResponse): answer is ImportPlanResponse =>
+  "rows" in answer;
 
 /** A dry run: every row validated and planned, nothing sent to the PBX. */
 export function usePlanImport() {
   return useMutation({
     meta: { toast: false },
-    mutationFn: (request: ImportRequest) =>
-      api<ImportPlanResponse>(`/import/${request.kind}`, {
-        method: "POST",
-        csv: request.csv,
-        query: importQuery(request, true),
-      }),
+    mutationFn: async (request: ImportRequest) => {
+      const answer = await sendImport(request, true);
+      if (!isPlan(answer)) throw new Error("The server started the import instead of planning it.");
+      return answer;
+    },
   });
 }
 
@@ -125,12 +130,11 @@ export function useStartImport() {
   const queryClient = useQueryClient();
   return useMutation({
     meta: { toast: false },
-    mutationFn: (request: ImportRequest) =>
-      api<ImportStartResponse>(`/import/${request.kind}`, {
-        method: "POST",
-        csv: request.csv,
-        query: importQuery(request, false),
-      }),
+    mutationFn: async (request: ImportRequest) => {
+      const answer = await sendImport(request, false);
+      if (isPlan(answer)) throw new Error("The server planned the import instead of starting it.");
+      return answer;
+    },
     // Started, or refused because another import runs (409): either way the list of jobs changed.
     onSettled: () => queryClient.invalidateQueries({ queryKey: importKeys.jobs(), exact: true }),
   });
@@ -140,7 +144,7 @@ export function useCancelImport() {
   const queryClient = useQueryClient();
   return useMutation({
     meta: { errorContext: "toast.notCancelled" },
-    mutationFn: (jobId: string) => api<ImportJobResponse>(`/import/jobs/${jobId}`, { method: "DELETE" }),
+    mutationFn: (jobId: string) => api("DELETE /import/jobs/:jobId", { params: { jobId } }),
     onSuccess: ({ job }) => {
       const { rows: _rows, ...summary } = job;
       queryClient.setQueryData<ImportJobSummary>(importKeys.progress(job.jobId), (cached) =>

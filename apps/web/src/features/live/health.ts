@@ -11,7 +11,7 @@ export const healthKeys = {
 export const healthQueryOptions = () =>
   queryOptions({
     queryKey: healthKeys.current(),
-    queryFn: ({ signal }) => api<Health>("/health", { signal }),
+    queryFn: ({ signal }) => api("GET /health", { signal }),
     staleTime: 60_000,
   });
 

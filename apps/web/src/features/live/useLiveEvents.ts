@@ -6,7 +6,7 @@
 import type { Agent, ConsoleEvent, Queue, SessionUser } from "@crystal-console/api";
 import { notifyManager, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
-import { api } from "../../lib/api.ts";
+import { api, routeUrl } from "../../lib/api.ts";
 import { RESYNC_EVENT, consoleEventTypes } from "../../lib/contract.ts";
 import { agentKeys, forgetQueueInAgents, removeAgent, updateAgents, upsertAgent } from "../agents/queries.ts";
 import { applyImportProgress, importKeys } from "../import/queries.ts";
@@ -117,9 +117,7 @@ export function useLiveEvents(user: SessionUser): void {
     let lastEventId = "";
 
     function connect() {
-      source = new EventSource(
-        lastEventId ? `/api/events?lastEventId=${encodeURIComponent(lastEventId)}` : "/api/events",
-      );
+      source = new EventSource(routeUrl("GET /events", { query: { lastEventId } }));
       setConnectionState(opened ? "reconnecting" : "connecting");
       source.onopen = () => {
         setConnectionState("live");
@@ -138,7 +136,7 @@ export function useLiveEvents(user: SessionUser): void {
         source = null;
         setConnectionState("reconnecting");
         failures += 1;
-        api<unknown>("/session")
+        api("GET /session")
           .catch(() => undefined)
           .finally(() => {
             if (disposed) return;

@@ -1,13 +1,9 @@
 // Changing queues: assignment and release (optimistic, for one agent or a selection), and the admin's edits.
-import type { CreateQueueRequest, Queue, QueueResponse, UpdateQueueRequest } from "@crystal-console/api";
+import type { CreateQueueRequest, Queue, UpdateQueueRequest } from "@crystal-console/api";
 import { useMutation, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { ApiRequestError, LocalizedError, api } from "../../lib/api.ts";
 import { agentKeys, forgetQueueInAgents, updateAgents } from "../agents/queries.ts";
 import { queueKeys, removeQueue, updateQueue, upsertQueue } from "./queries.ts";
-
-const queuePath = (queueId: string) => `/queues/${encodeURIComponent(queueId)}`;
-const membershipPath = (queueId: string, agentId: string) =>
-  `${queuePath(queueId)}/agents/${encodeURIComponent(agentId)}`;
 
 /** Some agents of a selection could not be assigned or released; `cause` is the first refusal. */
 export class MembershipError extends LocalizedError {
@@ -73,7 +69,9 @@ function useMembershipMutation(member: boolean) {
     meta: { errorContext: member ? "toast.notAssigned" : "toast.notRemoved" },
     mutationFn: async ({ queueId, agentIds }: MembershipVariables) => {
       const failures = await forEachAgent(agentIds, (agentId) =>
-        api<unknown>(membershipPath(queueId, agentId), { method: member ? "PUT" : "DELETE" }),
+        member
+          ? api("PUT /queues/:queueId/agents/:agentId", { params: { queueId, agentId } })
+          : api("DELETE /queues/:queueId/agents/:agentId", { params: { queueId, agentId } }),
       );
       const first = failures[0];
       if (!first) return;
@@ -116,8 +114,7 @@ export function useCreateQueue() {
   const queryClient = useQueryClient();
   return useMutation({
     meta: { toast: "pbx", errorContext: "toast.notCreated" },
-    mutationFn: (request: CreateQueueRequest) =>
-      api<QueueResponse>("/queues", { method: "POST", body: request }),
+    mutationFn: (request: CreateQueueRequest) => api("POST /queues", { body: request }),
     onSuccess: ({ queue }) => upsertQueue(queryClient, queue),
   });
 }
@@ -127,7 +124,7 @@ export function useUpdateQueue() {
   return useMutation({
     meta: { toast: "pbx", errorContext: "toast.notSaved" },
     mutationFn: ({ queueId, changes }: { queueId: string; changes: UpdateQueueRequest }) =>
-      api<QueueResponse>(queuePath(queueId), { method: "PATCH", body: changes }),
+      api("PATCH /queues/:queueId", { params: { queueId }, body: changes }),
     onSuccess: ({ queue }) => upsertQueue(queryClient, queue),
   });
 }
@@ -136,7 +133,7 @@ export function useDeleteQueue() {
   const queryClient = useQueryClient();
   return useMutation({
     meta: { toast: "pbx", errorContext: "toast.notDeleted" },
-    mutationFn: (queueId: string) => api<void>(queuePath(queueId), { method: "DELETE" }),
+    mutationFn: (queueId: string) => api("DELETE /queues/:queueId", { params: { queueId } }),
     onSuccess: (_result, queueId) => {
       removeQueue(queryClient, queueId);
       forgetQueueInAgents(queryClient, queueId);

@@ -1,5 +1,5 @@
 // Queues in the query cache: keys, query options, and the cache edits shared by mutations and live events.
-import type { Queue, QueuesResponse } from "@crystal-console/api";
+import type { Queue } from "@crystal-console/api";
 import { queryOptions, useQuery, type QueryClient } from "@tanstack/react-query";
 import { api } from "../../lib/api.ts";
 
@@ -11,7 +11,7 @@ export const queueKeys = {
 export const queuesQueryOptions = () =>
   queryOptions({
     queryKey: queueKeys.list(),
-    queryFn: async ({ signal }) => (await api<QueuesResponse>("/queues", { signal })).queues,
+    queryFn: async ({ signal }) => (await api("GET /queues", { signal })).queues,
     staleTime: 5 * 60_000,
   });
 

@@ -1,6 +1,6 @@
 // Choosing a language: on the sign-in page (for this browser, and saved for the person once signed in) and
 // in the header (at once, and saved on the server so that it follows the person to another browser).
-import type { Language, SessionResponse, SessionUser } from "@crystal-console/api";
+import type { Language, SessionUser } from "@crystal-console/api";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId } from "react";
 import { activateLanguage, currentLanguage, useT } from "../../i18n/i18n.tsx";
@@ -22,8 +22,8 @@ export function languageAtSignIn(user: SessionUser): SessionUser {
   const chosen = chosenBeforeSignIn;
   chosenBeforeSignIn = null;
   if (chosen === null || chosen === user.language) return user;
-  void api<SessionResponse>("/session/language", { method: "PUT", body: { language: chosen } }).catch(
-    (error: unknown) => showErrorToast(error, "language.notSaved"),
+  void api("PUT /session/language", { body: { language: chosen } }).catch((error: unknown) =>
+    showErrorToast(error, "language.notSaved"),
   );
   return { ...user, language: chosen };
 }
@@ -32,8 +32,7 @@ export function useSaveLanguage() {
   const queryClient = useQueryClient();
   return useMutation({
     meta: { errorContext: "language.notSaved" },
-    mutationFn: (language: Language) =>
-      api<SessionResponse>("/session/language", { method: "PUT", body: { language } }),
+    mutationFn: (language: Language) => api("PUT /session/language", { body: { language } }),
     onMutate: (language) => activateLanguage(language),
     onSuccess: ({ user }) => queryClient.setQueryData(sessionKeys.current(), user),
   });

@@ -1,5 +1,5 @@
 // Who is signed in: the session query, signing in and out.
-import type { LoginRequest, Role, SessionResponse, SessionUser } from "@crystal-console/api";
+import type { LoginRequest, Role, SessionUser } from "@crystal-console/api";
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ApiRequestError, api } from "../../lib/api.ts";
 import { sessionKeys } from "./keys.ts";
@@ -7,7 +7,7 @@ import { languageAtSignIn } from "./language.tsx";
 
 async function fetchSession(): Promise<SessionUser | null> {
   try {
-    const { user } = await api<SessionResponse>("/session", { redirectOnUnauthenticated: false });
+    const { user } = await api("GET /session", { redirectOnUnauthenticated: false });
     return user;
   } catch (error) {
     if (error instanceof ApiRequestError && error.status === 401) return null;
@@ -38,7 +38,7 @@ export function useSignIn() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (request: LoginRequest) =>
-      api<SessionResponse>("/session", { method: "POST", body: request, redirectOnUnauthenticated: false }),
+      api("POST /session", { body: request, redirectOnUnauthenticated: false }),
     meta: { toast: false },
     onSuccess: ({ user }) => {
       // Nothing the previous person saw stays in the cache.
@@ -53,7 +53,7 @@ export function useSignOut() {
   return useMutation({
     mutationFn: async () => {
       try {
-        await api<void>("/session", { method: "DELETE", redirectOnUnauthenticated: false });
+        await api("DELETE /session", { redirectOnUnauthenticated: false });
       } catch (error) {
         // Already signed out is signed out.
         if (!(error instanceof ApiRequestError && error.status === 401)) throw error;

@@ -1,11 +1,5 @@
 // Console users (admins and supervisors): keys, query options and the admin's changes.
-import type {
-  ConsoleUser,
-  CreateUserRequest,
-  UpdateUserRequest,
-  UserResponse,
-  UsersResponse,
-} from "@crystal-console/api";
+import type { ConsoleUser, CreateUserRequest, UpdateUserRequest } from "@crystal-console/api";
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../lib/api.ts";
 
@@ -17,14 +11,12 @@ export const userKeys = {
 export const usersQueryOptions = () =>
   queryOptions({
     queryKey: userKeys.list(),
-    queryFn: async ({ signal }) => (await api<UsersResponse>("/users", { signal })).users,
+    queryFn: async ({ signal }) => (await api("GET /users", { signal })).users,
   });
 
 export function useUsers() {
   return useQuery(usersQueryOptions());
 }
-
-const userPath = (username: string) => `/users/${encodeURIComponent(username)}`;
 
 function upsertUser(users: ConsoleUser[] | undefined, user: ConsoleUser): ConsoleUser[] | undefined {
   if (!users) return users;
@@ -37,8 +29,7 @@ export function useCreateUser() {
   const queryClient = useQueryClient();
   return useMutation({
     meta: { toast: "pbx", errorContext: "toast.notCreated" },
-    mutationFn: (request: CreateUserRequest) =>
-      api<UserResponse>("/users", { method: "POST", body: request }),
+    mutationFn: (request: CreateUserRequest) => api("POST /users", { body: request }),
     onSuccess: ({ user }) =>
       queryClient.setQueryData<ConsoleUser[]>(userKeys.list(), (users) => upsertUser(users, user)),
   });
@@ -49,22 +40,9 @@ export function useUpdateUser() {
   return useMutation({
     meta: { errorContext: "toast.userNotChanged" },
     mutationFn: ({ username, changes }: { username: string; changes: UpdateUserRequest }) =>
-      api<UserResponse | undefined>(userPath(username), { method: "PATCH", body: changes }),
-    onSuccess: (response, { username, changes }) => {
-      queryClient.setQueryData<ConsoleUser[]>(userKeys.list(), (users) =>
-        response?.user
-          ? upsertUser(users, response.user)
-          : users?.map((each) =>
-              each.username === username
-                ? {
-                    ...each,
-                    ...(changes.role ? { role: changes.role } : {}),
-                    ...(changes.disabled === undefined ? {} : { disabled: changes.disabled }),
-                  }
-                : each,
-            ),
-      );
-    },
+      api("PATCH /users/:username", { params: { username }, body: changes }),
+    onSuccess: ({ user }) =>
+      queryClient.setQueryData<ConsoleUser[]>(userKeys.list(), (users) => upsertUser(users, user)),
   });
 }
 
@@ -72,7 +50,7 @@ export function useDeleteUser() {
   const queryClient = useQueryClient();
   return useMutation({
     meta: { errorContext: "toast.userNotDeleted" },
-    mutationFn: (username: string) => api<void>(userPath(username), { method: "DELETE" }),
+    mutationFn: (username: string) => api("DELETE /users/:username", { params: { username } }),
     onSuccess: (_result, username) =>
       queryClient.setQueryData<ConsoleUser[]>(userKeys.list(), (users) =>
         users?.filter((each) => each.username !== username),
