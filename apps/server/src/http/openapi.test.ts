@@ -46,6 +46,7 @@ const documentedRoutes = [
   "DELETE /api/users/{username}",
   "GET /api/pause-reasons",
   // the README's additions
+  "PUT /api/session/language",
   "GET /api/agents/retired",
   "GET /api/agents/{id}",
   "POST /api/import/{kind}",
