@@ -35,7 +35,7 @@ const ACTIONS = [
 function row(i: number): Omit<AuditTable, "id"> {
   // A cheap deterministic spread: busy agent 10000 gets every 50th row, quiet agents 50 each.
   const agent = i % 50 === 0 ? 10_000 : i % 100_000 < 50 ? 11_990 + (i % 10) : 10_001 + (i % 1_989);
-  const action = i % 10_000 === 7 ? "del_queue" : ACTIONS[i % 7]!;
+  const action = i % 10_000 === 7 ? "del_queue" : (ACTIONS[i % 7] ?? "pause");
   return {
     at: new Date(START + Math.floor((i / ROWS) * SPAN)).toISOString(),
     actor: i % 20_000 === 3 ? "actor-49" : `actor-${i % 49}`,

@@ -7,6 +7,7 @@
 // seeing its `mission` (the console coalesced them: it lagged) has the first change delivered then too, and
 // it is counted as coalesced.
 import { type IncomingMessage, Agent as HttpAgent, request as httpRequest } from "node:http";
+import { defined } from "../apps/server/src/test-support.ts";
 import { percentile } from "./stats.ts";
 
 export type Send = (method: "GET" | "POST", path: string, body?: string, type?: string) => Promise<string>;
@@ -51,7 +52,7 @@ async function sendChanges(
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const t0 = performance.now();
     onSent(k, t0);
-    const path = `/api/agents/${agentIds[k % agentIds.length]!}/state`;
+    const path = `/api/agents/${defined(agentIds[k % agentIds.length], "an agent id")}/state`;
     inFlight.push(
       send("POST", path, body(Math.floor(k / agentIds.length)))
         .then(() => void latencies.push(performance.now() - t0))
@@ -102,11 +103,13 @@ export async function measureDelivery(options: {
   let coalesced = 0;
   let streamErrors = 0;
   const deliver = (client: Client, k: number, at: number) => {
-    if (k >= total || Number.isNaN(sentAt[k]!) || client.seen[k]) return false;
+    const sent = sentAt[k] ?? Number.NaN;
+    if (k >= total || Number.isNaN(sent) || client.seen[k]) return false;
     client.seen[k] = 1;
-    delays[deliveries++] = at - sentAt[k]!;
-    if (Number.isNaN(firstArrival[k]!)) firstArrival[k] = at;
-    else spread.push(at - firstArrival[k]!);
+    delays[deliveries++] = at - sent;
+    const first = firstArrival[k] ?? Number.NaN;
+    if (Number.isNaN(first)) firstArrival[k] = at;
+    else spread.push(at - first);
     return true;
   };
   const onAgent = (client: Client, id: string, status: string) => {
@@ -170,7 +173,10 @@ async function openClients(
           port,
           path: "/api/events",
           agent,
-          headers: { cookie: options.cookies[n % options.cookies.length]!, accept: "text/event-stream" },
+          headers: {
+            cookie: defined(options.cookies[n % options.cookies.length], "a session cookie"),
+            accept: "text/event-stream",
+          },
         },
         (res: IncomingMessage) => {
           if (res.statusCode !== 200) {

@@ -28,7 +28,7 @@ import { join } from "node:path";
 import { createPbxClient } from "@crystal-console/crystal";
 import autocannon from "autocannon";
 import { Pool } from "undici";
-import { builtServer } from "../apps/server/src/test-support.ts";
+import { builtServer, defined } from "../apps/server/src/test-support.ts";
 import { type Delivery, type Send, measureDelivery, measureWrites } from "./delivery.ts";
 import {
   type BenchDatabase,
@@ -119,7 +119,7 @@ async function runOn(dialect: "sqlite" | "postgres"): Promise<void> {
     await importAndWait(send, "agents", [
       "agent_id,agent_name,agent_pass,agent_out_q,queues",
       ...Array.from({ length: AGENTS }, (_, i) => {
-        const queue = queueIds[i % QUEUES]!;
+        const queue = defined(queueIds[i % QUEUES], "a queue id");
         return `${FIRST_AGENT + i},Agent ${FIRST_AGENT + i},pw${i},${queue},${queue}`;
       }),
     ]);
@@ -248,7 +248,7 @@ async function runOn(dialect: "sqlite" | "postgres"): Promise<void> {
               return {
                 ...request,
                 path: `/api/agents/${agentId(i)}/state`,
-                body: actions[Math.floor(i / LOGGED_IN) % 2]!,
+                body: defined(actions[Math.floor(i / LOGGED_IN) % 2], "a state action"),
               };
             },
           },
@@ -393,7 +393,7 @@ async function runOn(dialect: "sqlite" | "postgres"): Promise<void> {
       await importAndWait(send, "agents", [
         "agent_id,agent_name,agent_pass,agent_out_q,queues",
         ...Array.from({ length: MORE_AGENTS }, (_, i) => {
-          const queue = queueIds[i % QUEUES]!;
+          const queue = defined(queueIds[i % QUEUES], "a queue id");
           return `${FIRST_AGENT + AGENTS + i},Agent ${FIRST_AGENT + AGENTS + i},pw${i},${queue},${queue}`;
         }),
       ]);
@@ -419,15 +419,17 @@ async function runOn(dialect: "sqlite" | "postgres"): Promise<void> {
       aim: "aim",
     };
     const table = [header, ...rows].map((row) => Object.values(row));
-    const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+    const widths = Object.values(header).map((_, i) => Math.max(...table.map((row) => row[i]?.length ?? 0)));
     for (const row of table)
       console.log(
         "  " +
           row
-            .map((cell, i) => (i === 0 || i === 7 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+            .map((cell, i) =>
+              i === 0 || i === 7 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0),
+            )
             .join("  "),
       );
-    const simPeak = peakRssMb(sim.child.pid!);
+    const simPeak = peakRssMb(defined(sim.child.pid, "the simulator's pid"));
     console.log(
       `peak memory (RSS) of each process over the whole run: console ${fmt(watch.runPeak / 2 ** 20, 0)} MB (${watch.rssMb()} MB now), simulator ${simPeak} MB, this load generator ${fmt(process.resourceUsage().maxRSS / 1024, 0)} MB`,
     );
@@ -485,7 +487,7 @@ class ProcessWatch {
   }
 
   private cpuMs(): number {
-    const fields = readFileSync(`/proc/${this.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    const fields = (readFileSync(`/proc/${this.pid}/stat`, "utf8").split(") ")[1] ?? "").split(" ");
     // utime and stime are fields 14 and 15 (1-based) of the whole line, in clock ticks (100 per second).
     return (Number(fields[11]) + Number(fields[12])) * 10;
   }
@@ -561,7 +563,7 @@ async function spawnConsole(
   processes.push(child);
   killOnExit(child);
   const url = await waitForLine(child, /Crystal Console is running at (http:\/\/\S+)/, "the console");
-  return { url, pid: child.pid! };
+  return { url, pid: defined(child.pid, "the console's pid") };
 }
 
 async function signIn(url: string): Promise<string> {

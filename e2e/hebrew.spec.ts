@@ -5,7 +5,7 @@
 import type { Agent, ConsoleUser, Queue } from "@crystal-console/api";
 import type { Page } from "@playwright/test";
 import { expectAccessible } from "./axe.ts";
-import { dragTo, expect, test, uniqueExtension, uniqueNumber, type AdminApi } from "./fixtures.ts";
+import { defined, dragTo, expect, test, uniqueExtension, uniqueNumber, type AdminApi } from "./fixtures.ts";
 import { expectAllHebrew } from "./visible-text.ts";
 
 test.describe.configure({ timeout: 120_000 });
@@ -75,9 +75,15 @@ test("a Hebrew-speaking supervisor chooses Hebrew at sign-in and works the board
   await expectAccessible(page, "board in Hebrew");
 
   // Mirrored: the queues are to the left of the agents, and rows read from the right.
-  const grid = await page.getByRole("table", { name: "נציגים" }).boundingBox();
-  const queues = await page.getByRole("heading", { name: /^תורים/ }).boundingBox();
-  expect(queues!.x).toBeLessThan(grid!.x);
+  const grid = defined(
+    await page.getByRole("table", { name: "נציגים" }).boundingBox(),
+    "the agents table's box",
+  );
+  const queues = defined(
+    await page.getByRole("heading", { name: /^תורים/ }).boundingBox(),
+    "the queues' box",
+  );
+  expect(queues.x).toBeLessThan(grid.x);
 
   // A state change with its dialog, in Hebrew.
   const row = await boardRowHe(page, agent);

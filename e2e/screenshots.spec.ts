@@ -58,12 +58,12 @@ test("the board in Hebrew, right to left", async ({ page, signIn }) => {
 
 test("the agent's page in Hebrew on a phone", async ({ page, signIn, adminApi }) => {
   await page.setViewportSize({ width: 390, height: 844 });
-  const agent = await signIn("agent");
+  const agentId = defined((await signIn("agent")).agentId, "the agent's id");
   await chooseHebrew(page);
-  await adminApi.setState(agent.agentId!, { action: "login", extension: uniqueExtension() });
-  await adminApi.setState(agent.agentId!, { action: "pause", reason: "Lunch" });
+  await adminApi.setState(agentId, { action: "login", extension: uniqueExtension() });
+  await adminApi.setState(agentId, { action: "pause", reason: "Lunch" });
   await page.goto("/me");
   await expect(page.getByText("בהפסקה", { exact: true })).toBeVisible();
   await page.screenshot({ path: shots("agent-he"), fullPage: true });
-  await adminApi.setState(agent.agentId!, { action: "logoff" });
+  await adminApi.setState(agentId, { action: "logoff" });
 });

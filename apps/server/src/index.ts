@@ -84,7 +84,8 @@ export async function startConsole(
           control: { token: randomBytes(32).toString("base64url") },
         })
       : null;
-  const pbxTarget = config.pbx.mode === "remote" ? config.pbx : { url: sim!.url, secure: sim!.secure };
+  const pbxTarget = config.pbx.mode === "remote" ? config.pbx : sim && { url: sim.url, secure: sim.secure };
+  if (!pbxTarget) throw new Error("The embedded simulator did not start.");
 
   const bus = createEventBus(db);
   const sessions = createSessions(

@@ -40,11 +40,11 @@ function walk(parts: Part[] | string, found: Found) {
     found.names.add(name);
     if ((type === "plural" || type === "select") && options) {
       // Its forms (plus an `offset`, undefined unless the message sets one).
-      const forms = Object.entries(options).filter(
-        ([form, branch]) => form !== "offset" && branch !== undefined,
+      const forms = Object.entries(options).flatMap(([form, branch]) =>
+        form !== "offset" && branch !== undefined ? [[form, branch] as const] : [],
       );
       if (type === "plural") found.plurals.push(forms.map(([form]) => form));
-      for (const [, branch] of forms) walk(branch!, found);
+      for (const [, branch] of forms) walk(branch, found);
     }
   }
 }

@@ -93,8 +93,11 @@ function retiredError(id: string): HttpError {
   );
 }
 
-function agentIntent(attempt: PbxAttempt, fact: string, redo: Intent["redo"], secret?: unknown): Intent {
-  const id = attempt.agentId!;
+/** A write to one agent: its attempt names the agent. */
+type AgentAttempt = PbxAttempt & { agentId: string };
+
+function agentIntent(attempt: AgentAttempt, fact: string, redo: Intent["redo"], secret?: unknown): Intent {
+  const id = attempt.agentId;
   return {
     attempt,
     lock: agentLock(id),
@@ -124,7 +127,7 @@ export async function createAgent(
   if (existing?.active === 0) throw retiredError(input.id);
   await requireKnownQueue(deps, input.outQueueId, "outQueueId");
 
-  const attempt: PbxAttempt = {
+  const attempt: AgentAttempt = {
     actor,
     action: "new_agent",
     agentId: input.id,
@@ -178,7 +181,7 @@ export async function updateAgent(
   if (input.name !== undefined) params.agent_name = input.name;
   if (input.outQueueId !== undefined) params.agent_out_q = input.outQueueId;
   if (input.password !== undefined) params.password = "***";
-  const attempt: PbxAttempt = { actor, action: "edit_agent", agentId: id, params };
+  const attempt: AgentAttempt = { actor, action: "edit_agent", agentId: id, params };
   const passwordHash =
     input.password === undefined ? undefined : await hashPassword(input.password, deps.scryptLogN);
   const { password, ...withoutPassword } = input;
@@ -220,7 +223,7 @@ function coversFields(waitingAttempt: string | null, params: Record<string, stri
 
 export async function deleteAgent(deps: AgentDeps, actor: string, id: string): Promise<WriteOutcome<void>> {
   await requireActiveAgent(deps, id);
-  const attempt: PbxAttempt = { actor, action: "del_agent", agentId: id, params: { agent_id: id } };
+  const attempt: AgentAttempt = { actor, action: "del_agent", agentId: id, params: { agent_id: id } };
   const intent = agentIntent(attempt, agentLock(id), { op: "deleteAgent", input: { id } });
   const outcome = await write<void>(deps, intent, async (call) => {
     const outcome = await call(() => deps.pbx.deleteAgent({ agentId: id }));
@@ -281,7 +284,7 @@ export async function changeAgentState(
   const params: Record<string, string> = { agid: id };
   if (request.action === "login") params.agext = request.extension;
   if (request.action === "pause" && request.reason) params.reason = request.reason;
-  const attempt: PbxAttempt = { actor, action: request.action, agentId: id, params };
+  const attempt: AgentAttempt = { actor, action: request.action, agentId: id, params };
   const intent = agentIntent(attempt, stateFact(id), { op: "changeAgentState", input: { id, request } });
   const toState = (patch: StatePatch) => async (tx: Tx) =>
     agentEvents(await setAgentState(tx, id, patch, actor));

@@ -5,6 +5,7 @@ import type { Agent, ConsoleEvent } from "@crystal-console/api";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type Entry, coalesce, entryOf } from "./streams.ts";
+import { defined } from "../test-support.ts";
 
 const agent = (id: string, version: number): Agent => ({
   id,
@@ -55,7 +56,9 @@ describe("coalesce", () => {
         const ids = kept.map((entry) => entry.id);
         expect(ids).toEqual([...ids].sort((a, b) => a - b));
         for (const entry of kept)
-          expect(entry.id).toBe(entries.filter((e) => e.key === entry.key).at(-1)!.id);
+          expect(entry.id).toBe(
+            defined(entries.filter((e) => e.key === entry.key).at(-1), "its key's last entry").id,
+          );
       }),
     );
   });
@@ -66,7 +69,7 @@ describe("coalesce", () => {
         const kept = coalesce(entries);
         fc.pre(kept.length > 0);
         const received = kept.slice(0, (at % kept.length) + 1);
-        const lastId = received.at(-1)!.id;
+        const lastId = defined(received.at(-1), "the last of received").id;
         const replayed = coalesce(entries.filter((entry) => entry.id > lastId));
         expect(stateOf([...received, ...replayed])).toEqual(stateOf(entries));
       }),

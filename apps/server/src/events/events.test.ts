@@ -8,6 +8,7 @@ import {
   type SseEvent,
   type TestConsole,
   startTestConsole,
+  defined,
 } from "../test-support.ts";
 
 let t: TestConsole;
@@ -78,7 +79,9 @@ describe("live events", () => {
 
   it("the stream is text/event-stream and is served without a PBX call", async () => {
     t.pbx.clearCalls();
-    const response = await fetch(`${t.url}/api/events`, { headers: { cookie: t.admin.cookie! } });
+    const response = await fetch(`${t.url}/api/events`, {
+      headers: { cookie: defined(t.admin.cookie, "a session cookie") },
+    });
     expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
     await response.body?.cancel();
     expect(t.pbx.calls()).toEqual([]);
@@ -103,7 +106,7 @@ describe("live events", () => {
       ).status,
     ).toBe(200);
 
-    const resumed = await stream(supervisor, { "Last-Event-ID": seen.id! });
+    const resumed = await stream(supervisor, { "Last-Event-ID": defined(seen.id, "seen's id") });
     await resumed.waitFor((e) => e.event === "queue" && e.data.includes('"agentIds":["1003"]'));
     // Give anything extra a moment to show up, then compare with the event log.
     await new Promise((resolve) => setTimeout(resolve, 150));
@@ -116,13 +119,18 @@ describe("live events", () => {
     // What was missed comes coalesced: the newest event per agent and per queue, each with its own id, in
     // id order. Agent 1003's creation is folded into its assignment.
     expect(resumed.events.map((event) => [Number(event.id), event.event])).toEqual([
-      [logged[2]!.id, "agent"],
-      [logged[3]!.id, "queue"],
+      [defined(logged[2], "logged[2]").id, "agent"],
+      [defined(logged[3], "logged[3]").id, "queue"],
     ]);
     expect(logged.map((row) => row.type)).toEqual(["queue", "agent", "agent", "queue"]);
-    expect(resumed.events.map((event) => event.data)).toEqual([logged[2]!.data, logged[3]!.data]);
-    expect(parse(resumed.events[0]!)).toMatchObject({ agent: { id: "1003", queueIds: [missedQueue] } });
-    expect(parse(resumed.events[1]!)).toMatchObject({
+    expect(resumed.events.map((event) => event.data)).toEqual([
+      defined(logged[2], "logged[2]").data,
+      defined(logged[3], "logged[3]").data,
+    ]);
+    expect(parse(defined(resumed.events[0], "resumed.events[0]"))).toMatchObject({
+      agent: { id: "1003", queueIds: [missedQueue] },
+    });
+    expect(parse(defined(resumed.events[1], "resumed.events[1]"))).toMatchObject({
       queue: { id: missedQueue, name: "Missed", agentIds: ["1003"] },
     });
   });
@@ -166,11 +174,11 @@ describe("live events", () => {
     reader.close();
     await t.admin.call("PATCH /agents/:id", { params: { id: "1002" }, body: { name: "Not Me" } });
     await t.admin.call("PATCH /agents/:id", { params: { id: "1001" }, body: { name: "Me Again" } });
-    const resumed = await stream(agent, { "Last-Event-ID": mine.id! });
+    const resumed = await stream(agent, { "Last-Event-ID": defined(mine.id, "mine's id") });
     await resumed.waitFor((e) => e.data.includes("Me Again"));
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(resumed.events).toHaveLength(1);
-    expect(parse(resumed.events[0]!)).toMatchObject({
+    expect(parse(defined(resumed.events[0], "resumed.events[0]"))).toMatchObject({
       type: "agent",
       agent: { id: "1001", name: "Me Again" },
     });

@@ -16,6 +16,7 @@ import {
   type SseEvent,
   type TestConsole,
   startTestConsole,
+  defined,
 } from "../test-support.ts";
 
 const BIG_QUEUE = "7000";
@@ -66,7 +67,12 @@ class RawViewer {
   private constructor(client: Client, headers: Record<string, string>, connected: () => void) {
     const { hostname, port } = new URL(client.baseUrl);
     this.req = request(
-      { hostname, port, path: "/api/events", headers: { cookie: client.cookie!, ...headers } },
+      {
+        hostname,
+        port,
+        path: "/api/events",
+        headers: { cookie: defined(client.cookie, "a session cookie"), ...headers },
+      },
       (response) => {
         this.response = response;
         response.setEncoding("utf8");
@@ -208,7 +214,9 @@ describe("a viewer that stops reading", () => {
     ];
     for (const cut of cuts) {
       const kept = stalled.events.slice(0, cut + 1);
-      const resumed = await SseReader.open(supervisor, { "Last-Event-ID": kept.at(-1)!.id! });
+      const resumed = await SseReader.open(supervisor, {
+        "Last-Event-ID": defined(defined(kept.at(-1), "the last kept event").id, "its id"),
+      });
       await resumed.waitFor(renamed(RENAMES), 10_000).catch(() => undefined);
       await new Promise((resolve) => setTimeout(resolve, 200));
       resumed.close();

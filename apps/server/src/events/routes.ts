@@ -11,7 +11,8 @@ export function eventRoutes(deps: ConsoleDeps) {
   return handlers({
     "GET /events": (c, reply) => {
       const user = currentUser(c);
-      const token = c.get("sessionToken")!;
+      const token = c.get("sessionToken");
+      if (!token) throw new HttpError(401, "UNAUTHENTICATED", "Sign in first.");
       // A supervisor's tabs each hold one stream; more than this from one session is a runaway script. The
       // new one is refused rather than the oldest closed: a closed EventSource reconnects at once, and would
       // close the next oldest in turn, round and round.

@@ -2,7 +2,7 @@
 // closes its streams at once, not at the next heartbeat (15 s), and nothing is delivered after. And a session
 // may hold at most STREAMS_PER_SESSION streams (item 7).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Client, SseReader, type TestConsole, startTestConsole } from "../test-support.ts";
+import { type Client, SseReader, type TestConsole, startTestConsole, defined } from "../test-support.ts";
 import { STREAMS_PER_SESSION } from "./streams.ts";
 
 let t: TestConsole;
@@ -165,8 +165,9 @@ describe("streams per session", () => {
     await other.signIn("tabs", "supervisor-password-1");
     expect((await stream(other)).status).toBe(200);
     // Closing a tab makes room.
-    readers[0]!.close();
-    await readers[0]!.done;
+    const first = defined(readers[0], "the first reader");
+    first.close();
+    await first.done;
     let again = 0;
     for (let i = 0; i < 50 && again !== 200; i++) {
       const reader = await SseReader.open(client);

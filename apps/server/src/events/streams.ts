@@ -88,8 +88,8 @@ export function coalesce(entries: readonly Entry[]): Entry[] {
   const seen = new Set<string>();
   const kept: Entry[] = [];
   for (let i = entries.length - 1; i >= 0; i--) {
-    const entry = entries[i]!;
-    if (seen.has(entry.key)) continue;
+    const entry = entries[i];
+    if (!entry || seen.has(entry.key)) continue;
     seen.add(entry.key);
     kept.push(entry);
   }
@@ -202,7 +202,7 @@ export function createEventStreams(deps: {
     while (
       stream.cursor < to &&
       stream.cursor >= base &&
-      entries[stream.cursor - base]!.id <= stream.skipUpTo
+      (entries[stream.cursor - base]?.id ?? Infinity) <= stream.skipUpTo
     )
       stream.cursor += 1;
     if (stream.cursor >= to) return;
@@ -212,7 +212,8 @@ export function createEventStreams(deps: {
     }
     if (stream.cursor < base) {
       // Further behind than the shared list reaches: the viewer refetches instead.
-      write(stream, resyncFrame(entries[Math.max(0, to - base - 1)]!.id));
+      const newest = entries[Math.max(0, to - base - 1)];
+      if (newest) write(stream, resyncFrame(newest.id));
     } else {
       const lagging = stream.cursor < flushedTo;
       const key = `${stream.cursor}|${audienceKey(stream.audience)}|${lagging}`;
@@ -230,8 +231,9 @@ export function createEventStreams(deps: {
   function framesOf(from: readonly Entry[], audience: Audience, coalesced: boolean): Uint8Array | null {
     const visible = from.filter((entry) => sees(audience, entry));
     const sent = coalesced ? coalesce(visible) : visible;
-    if (sent.length === 0) return null;
-    return sent.length === 1 ? sent[0]!.frame : Buffer.concat(sent.map((entry) => entry.frame));
+    const [first] = sent;
+    if (!first) return null;
+    return sent.length === 1 ? first.frame : Buffer.concat(sent.map((entry) => entry.frame));
   }
 
   function write(stream: Stream, bytes: Uint8Array) {
@@ -321,12 +323,13 @@ export function createEventStreams(deps: {
   async function replay(stream: Stream, lastEventId: number) {
     try {
       const missed = lastEventId > 0 ? await deps.bus.since(lastEventId) : [];
+      const newest = missed.at(-1);
       if (!streams.has(stream)) return;
       if (missed.length >= REPLAY_LIMIT) {
         stream.skipUpTo = await deps.bus.lastId();
         if (streams.has(stream)) write(stream, resyncFrame(stream.skipUpTo));
-      } else if (missed.length > 0) {
-        stream.skipUpTo = missed.at(-1)!.id;
+      } else if (newest) {
+        stream.skipUpTo = newest.id;
         const bytes = framesOf(missed.map(entryOf), stream.audience, true);
         if (bytes) write(stream, bytes);
       }

@@ -3,7 +3,7 @@
 // other. The per-fact order (design.md rule 8) makes the registry record what the PBX applied, in its order:
 // afterwards every fact equals the simulator's state, or the agent is shown unconfirmed.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type Client, type TestConsole, startTestConsole } from "../test-support.ts";
+import { type Client, type TestConsole, startTestConsole, defined } from "../test-support.ts";
 import { AGENTS, QUEUES, actAtOnce, differences } from "./concurrency.ts";
 
 const SESSIONS = 8;
@@ -16,7 +16,7 @@ const sessions: Client[] = [];
 beforeAll(async () => {
   t = await startTestConsole();
   for (const queueId of QUEUES) await t.admin.createQueue(queueId);
-  for (const agentId of AGENTS) await t.admin.createAgent(agentId, QUEUES[0]!);
+  for (const agentId of AGENTS) await t.admin.createAgent(agentId, defined(QUEUES[0], "QUEUES[0]"));
   for (let i = 0; i < SESSIONS; i++) {
     await t.admin.createSupervisor(`sup${i}`);
     const client = t.client();

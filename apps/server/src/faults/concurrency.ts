@@ -4,7 +4,7 @@
 // fact the registry shows as confirmed must equal the PBX's.
 import type { Agent, Queue } from "@crystal-console/api";
 import type { SimState } from "@crystal-console/pbx-sim";
-import type { Client, Reply } from "../test-support.ts";
+import { type Client, type Reply, defined } from "../test-support.ts";
 
 export const AGENTS = ["4101", "4102", "4103"];
 export const QUEUES = ["2100", "2101"];
@@ -25,8 +25,10 @@ export function random(seed: number): () => number {
 type Action = { what: string; send: (client: Client) => Promise<Reply> };
 
 function pickAction(next: () => number): Action {
-  const agentId = AGENTS[Math.floor(next() * AGENTS.length)]!;
-  const queueId = QUEUES[Math.floor(next() * QUEUES.length)]!;
+  const pick = <T>(items: readonly T[]): T =>
+    defined(items[Math.floor(next() * items.length)], "a random pick");
+  const agentId = pick(AGENTS);
+  const queueId = pick(QUEUES);
   const roll = next();
   if (roll < 0.2) {
     return {
@@ -41,7 +43,7 @@ function pickAction(next: () => number): Action {
     };
   }
   const states = ["login", "logoff", "pause", "online", "mission"] as const;
-  const action = states[Math.floor(next() * states.length)]!;
+  const action = pick(states);
   const body = action === "login" ? { action, extension: extensionOf(agentId) } : { action };
   return { what: `${action} ${agentId}`, send: (c) => c.state(agentId, body) };
 }
@@ -63,7 +65,9 @@ export async function actAtOnce(
   for (let round = 0; round < rounds; round++) {
     const replies = await Promise.all(
       sessions.map((_, index) =>
-        pickAction(nexts[index]!).send(sessions[(index + round) % sessions.length]!),
+        pickAction(defined(nexts[index], `session ${index}'s random source`)).send(
+          defined(sessions[(index + round) % sessions.length], "a session"),
+        ),
       ),
     );
     for (const reply of replies) statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);

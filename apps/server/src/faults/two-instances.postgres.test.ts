@@ -14,6 +14,7 @@ import {
   type TestConsole,
   eventually,
   startTestConsole,
+  defined,
 } from "../test-support.ts";
 import { AGENTS, QUEUES, actAtOnce, differences } from "./concurrency.ts";
 import { killServerProcesses, startServerProcess } from "./server-process.ts";
@@ -52,7 +53,7 @@ describe("two consoles, one PostgreSQL, one PBX", () => {
     const a = await consoleOn(databaseUrl);
     const b = await consoleOn(databaseUrl);
     for (const queueId of QUEUES) await a.admin.createQueue(queueId);
-    for (const agentId of AGENTS) await b.admin.createAgent(agentId, QUEUES[0]!);
+    for (const agentId of AGENTS) await b.admin.createAgent(agentId, defined(QUEUES[0], "QUEUES[0]"));
     const sessions: Client[] = [];
     for (let i = 0; i < 8; i++) {
       await a.admin.createSupervisor(`two${i}`);

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { HttpError } from "../http/errors.ts";
 import { writeCsv } from "./csv.ts";
 import { type CsvRow, decodeCsv, parseCsv } from "./parse.ts";
+import { defined } from "../test-support.ts";
 
 const HEADER = "agent_id,agent_name,agent_pass,agent_out_q,queues";
 
@@ -210,7 +211,9 @@ describe("any input (property-based)", () => {
         let line = 2;
         for (const [index, row] of rows.entries()) {
           expect(row.line).toBe(line);
-          line += Object.values(records[index]!).join("").split("\n").length;
+          line += Object.values(defined(records[index], `record ${index}`))
+            .join("")
+            .split("\n").length;
         }
       }),
       { numRuns: 500 },

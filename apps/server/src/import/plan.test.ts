@@ -265,7 +265,7 @@ describe("today's rules for new ids and names, while what the registry holds kee
     ]);
     const queues = planLegacy("queues", [QUEUES, "4001,Sa\u202Eles", "0300,Old \u200Fqueue"]);
     expect(queues.map((row) => row.plan)).toEqual(["error", "error"]);
-    expect(queues[1]!.fields.queue_name).toMatch(/it has U\+200F/);
+    expect(defined(queues[1], "the second row").fields.queue_name).toMatch(/it has U\+200F/);
   });
 });
 
@@ -319,23 +319,24 @@ describe("any rows (property-based)", () => {
           for (const [index, { row: planned, op }] of planRows("agents", rows, snapshot, {
             sync,
           }).entries()) {
-            const values = rows[index]!.values;
+            const source = defined(rows[index], `row ${index}`);
+            const values = source.values;
             seen.add(planned.plan);
-            expect(planned.line).toBe(rows[index]!.line);
+            expect(planned.line).toBe(source.line);
             if (planned.plan === "error") {
               expect(op).toBeNull();
               expect(Object.keys(planned.fields).length).toBeGreaterThan(0);
               expect(planned.error).toBeTruthy();
               continue;
             }
-            expect(planned.id).toBe(values.agent_id!.trim());
+            expect(planned.id).toBe(defined(values.agent_id, "agent_id").trim());
             if (op?.kind === "createAgent") {
               expect(createAgentRequestSchema.parse(op.agent)).toEqual(op.agent);
               expect(op.agent).toEqual({
-                id: values.agent_id!.trim(),
-                name: values.agent_name!.trim(),
+                id: defined(values.agent_id, "agent_id").trim(),
+                name: defined(values.agent_name, "agent_name").trim(),
                 password: values.agent_pass,
-                outQueueId: values.agent_out_q!.trim(),
+                outQueueId: defined(values.agent_out_q, "agent_out_q").trim(),
               });
             }
             if (op?.kind === "updateAgent") {
@@ -343,9 +344,10 @@ describe("any rows (property-based)", () => {
               if (Object.keys(op.edit).length > 0)
                 expect(updateAgentRequestSchema.parse(op.edit)).toEqual(op.edit);
               if (op.verify) expect(agentPasswordSchema.parse(op.verify.password)).toBe(values.agent_pass);
-              if (op.edit.name !== undefined) expect(op.edit.name).toBe(values.agent_name!.trim());
+              if (op.edit.name !== undefined)
+                expect(op.edit.name).toBe(defined(values.agent_name, "agent_name").trim());
               if (op.edit.outQueueId !== undefined)
-                expect(op.edit.outQueueId).toBe(values.agent_out_q!.trim());
+                expect(op.edit.outQueueId).toBe(defined(values.agent_out_q, "agent_out_q").trim());
             }
             if (op?.kind === "createAgent" || op?.kind === "updateAgent")
               for (const queueId of op.assign) expect(snapshot.queues.has(queueId)).toBe(true);
@@ -365,7 +367,7 @@ describe("any rows (property-based)", () => {
         for (const [index, { row: planned, op }] of planRows("queues", rows, snapshot, {
           sync: false,
         }).entries()) {
-          const values = rows[index]!.values;
+          const { values } = defined(rows[index], `row ${index}`);
           seen.add(planned.plan);
           if (planned.plan === "error") {
             expect(op).toBeNull();
@@ -374,14 +376,17 @@ describe("any rows (property-based)", () => {
           }
           if (op?.kind === "createQueue") {
             expect(createQueueRequestSchema.parse(op.queue)).toEqual(op.queue);
-            expect(op.queue).toEqual({ id: values.queue_id!.trim(), name: values.queue_name!.trim() });
+            expect(op.queue).toEqual({
+              id: defined(values.queue_id, "queue_id").trim(),
+              name: defined(values.queue_name, "queue_name").trim(),
+            });
           }
           if (op?.kind === "updateQueue") {
             expect(nameSchema.parse(op.name)).toBe(op.name);
             expect(op).toEqual({
               kind: "updateQueue",
-              id: values.queue_id!.trim(),
-              name: values.queue_name!.trim(),
+              id: defined(values.queue_id, "queue_id").trim(),
+              name: defined(values.queue_name, "queue_name").trim(),
             });
           }
         }

@@ -55,6 +55,9 @@ export type RowOp =
   | { kind: "createQueue"; queue: CreateQueueRequest }
   | { kind: "updateQueue"; id: string; name: string };
 
+/** A cell of the row: parseCsv gives every column of the kind ("" when empty or absent). */
+const cell = (row: CsvRow, column: string): string => row.values[column] ?? "";
+
 /** A row of the plan and, unless it is unchanged or an error, the operation that applies it. */
 export type PlannedRow = { row: ImportPlanRow; op: RowOp | null };
 
@@ -85,13 +88,13 @@ export function planRows(
   const idColumn = kind === "agents" ? "agent_id" : "queue_id";
   const linesOf = new Map<string, number[]>();
   for (const row of rows) {
-    const id = row.values[idColumn]!.trim();
+    const id = cell(row, idColumn).trim();
     if (id !== "") linesOf.set(id, [...(linesOf.get(id) ?? []), row.line]);
   }
   return rows.map((row) => {
     const problems = new Problems();
     if (row.problem) problems.add("row", row.problem);
-    const id = row.values[idColumn]!.trim();
+    const id = cell(row, idColumn).trim();
     const lines = linesOf.get(id) ?? [];
     if (lines.length > 1) {
       problems.add(idColumn, `Id ${id} appears more than once in the file (lines ${lines.join(", ")})`);
@@ -109,24 +112,28 @@ function planAgent(
   sync: boolean,
   problems: Problems,
 ): PlannedRow {
-  const v = row.values;
   const existing = snapshot.agents.get(id);
   // Ids and names already in the registry keep working as they are; a new one follows today's rules.
   problems.check("agent_id", id, existing ? agentIdSchema : newAgentIdSchema, "Agent id");
   const name =
-    keptName(v.agent_name!, existing?.name) ??
-    problems.check("agent_name", v.agent_name!, nameSchema, "Agent name");
-  const password = v.agent_pass!;
+    keptName(cell(row, "agent_name"), existing?.name) ??
+    problems.check("agent_name", cell(row, "agent_name"), nameSchema, "Agent name");
+  const password = cell(row, "agent_pass");
   if (password !== "") {
     const parsed = agentPasswordSchema.safeParse(password);
     if (!parsed.success)
       problems.add("agent_pass", parsed.error.issues[0]?.message ?? "Password is not valid");
   }
-  const outQueueId = problems.check("agent_out_q", v.agent_out_q!.trim(), queueIdSchema, "Out queue");
+  const outQueueId = problems.check(
+    "agent_out_q",
+    cell(row, "agent_out_q").trim(),
+    queueIdSchema,
+    "Out queue",
+  );
   if (outQueueId !== null && !snapshot.queues.has(outQueueId)) {
     problems.add("agent_out_q", `Queue ${outQueueId} does not exist in the console; import the queues first`);
   }
-  const queueIds = readQueueList(v.queues!, snapshot, problems);
+  const queueIds = readQueueList(cell(row, "queues"), snapshot, problems);
   if (existing && !existing.active) {
     problems.add(
       "agent_id",
@@ -191,8 +198,8 @@ function planQueue(row: CsvRow, id: string, snapshot: Snapshot, problems: Proble
   const existing = snapshot.queues.get(id);
   problems.check("queue_id", id, existing === undefined ? newQueueIdSchema : queueIdSchema, "Queue id");
   const name =
-    keptName(row.values.queue_name!, existing) ??
-    problems.check("queue_name", row.values.queue_name!, nameSchema, "Queue name");
+    keptName(cell(row, "queue_name"), existing) ??
+    problems.check("queue_name", cell(row, "queue_name"), nameSchema, "Queue name");
   const base = { line: row.line, id, name };
   if (problems.any() || name === null) {
     return { row: { ...base, plan: "error", changes: [], ...problems.report() }, op: null };

@@ -47,8 +47,11 @@ async function requireQueue(deps: QueueDeps, id: string): Promise<Queue> {
   return queue;
 }
 
-function queueIntent(attempt: PbxAttempt, redo: Intent["redo"]): Intent {
-  const id = attempt.queueId!;
+/** A write to one queue: its attempt names the queue. */
+type QueueAttempt = PbxAttempt & { queueId: string };
+
+function queueIntent(attempt: QueueAttempt, redo: Intent["redo"]): Intent {
+  const id = attempt.queueId;
   return { attempt, lock: queueLock(id), fact: queueLock(id), label: `queue ${id}`, redo };
 }
 
@@ -78,7 +81,7 @@ export async function createQueue(
       reasons: { id: "taken" },
     });
   }
-  const attempt: PbxAttempt = {
+  const attempt: QueueAttempt = {
     actor,
     action: "new_queue",
     queueId: input.id,
@@ -106,7 +109,7 @@ export async function updateQueue(
   input: UpdateQueueRequest,
 ): Promise<WriteOutcome<Queue>> {
   await requireQueue(deps, id);
-  const attempt: PbxAttempt = {
+  const attempt: QueueAttempt = {
     actor,
     action: "edit_queue",
     queueId: id,
@@ -128,7 +131,7 @@ export async function updateQueue(
 
 export async function deleteQueue(deps: QueueDeps, actor: string, id: string): Promise<WriteOutcome<void>> {
   await requireQueue(deps, id);
-  const attempt: PbxAttempt = { actor, action: "del_queue", queueId: id, params: { queue_id: id } };
+  const attempt: QueueAttempt = { actor, action: "del_queue", queueId: id, params: { queue_id: id } };
   return write(deps, queueIntent(attempt, { op: "deleteQueue", input: { id } }), async (call) => {
     const outcome = await call(() => deps.pbx.deleteQueue({ queueId: id }));
     if (outcome.kind !== "deleted" && outcome.kind !== "noSuchQueue") return refused(outcome);

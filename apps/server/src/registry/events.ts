@@ -8,15 +8,22 @@ type Db = Kysely<Database>;
 
 export type StoredEvent = { id: number; event: ConsoleEvent };
 
+/** A parameter the query is built with (a marker while it is compiled: see prepared.ts). */
+function param(p: Record<string, string>, name: string): string {
+  const value = p[name];
+  if (value === undefined) throw new Error(`insertEventRows: no parameter ${name}`);
+  return value;
+}
+
 /** One insert of `n` events (the shape): parameters `at`, `type0`, `data0`, `type1`, ... */
 const insertEventRows = prepared((db, p: Record<string, string>, shape) =>
   db
     .insertInto("events")
     .values(
       Array.from({ length: Number(shape) }, (_, i) => ({
-        at: p.at!,
-        type: p[`type${i}`]!,
-        data: p[`data${i}`]!,
+        at: param(p, "at"),
+        type: param(p, `type${i}`),
+        data: param(p, `data${i}`),
       })),
     )
     .returning("id"),
@@ -33,7 +40,12 @@ export async function insertEvents(db: Db, events: readonly ConsoleEvent[]): Pro
   const { rows } = await insertEventRows(db, params, String(events.length));
   // Ids are drawn in the order of the VALUES list, whatever order RETURNING lists them in.
   const ids = rows.map((row) => row.id).sort((a, b) => a - b);
-  return ids.map((id, index) => ({ id, event: events[index]! }));
+  return events.map((event, index) => {
+    const id = ids[index];
+    if (id === undefined)
+      throw new Error(`The events insert returned ${ids.length} ids for ${events.length} events.`);
+    return { id, event };
+  });
 }
 
 export async function eventsSince(db: Db, lastId: number, limit: number): Promise<StoredEvent[]> {

@@ -11,6 +11,7 @@ import { type Registry, openRegistry } from "./open.ts";
 import { createFactOrder } from "./order.ts";
 import { insertQueue } from "./queues.ts";
 import { listQueues } from "./read.ts";
+import { defined } from "../test-support.ts";
 
 let dir: string;
 const opened: Registry[] = [];
@@ -53,7 +54,8 @@ describe(`the registry on ${testDialect()}`, () => {
       { type: "queueDeleted", queueId: "3" },
     ]);
     expect(stored.map((item) => typeof item.id)).toEqual(["number", "number", "number"]);
-    expect(stored.map((item) => item.id)).toEqual([stored[0]!.id, stored[0]!.id + 1, stored[0]!.id + 2]);
+    const first = defined(stored[0], "the first stored event").id;
+    expect(stored.map((item) => item.id)).toEqual([first, first + 1, first + 2]);
     expect(stored.map((item) => (item.event as { queueId: string }).queueId)).toEqual(["1", "2", "3"]);
   });
 });

@@ -36,8 +36,9 @@ export function createFactOrder(
     if (!line) return;
     const at = line.indexOf(wake);
     if (at !== -1) line.splice(at, 1);
-    if (line.length === 0) lines.delete(fact);
-    else if (at === 0) line[0]!();
+    const next = line[0];
+    if (!next) lines.delete(fact);
+    else if (at === 0) next();
   }
 
   async function take(fact: string, attempt: string, label: string): Promise<Turn> {

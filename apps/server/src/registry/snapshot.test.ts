@@ -10,7 +10,7 @@ import { gunzipSync } from "node:zlib";
 import type { Agent } from "@crystal-console/api";
 import { type PbxSim, startPbxSim } from "@crystal-console/pbx-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type TestConsole, startTestConsole } from "../test-support.ts";
+import { type TestConsole, startTestConsole, defined } from "../test-support.ts";
 import { createEventBus } from "../events/bus.ts";
 import { openRegistry } from "./open.ts";
 import { listAgents } from "./read.ts";
@@ -63,7 +63,12 @@ async function expectCacheEqualsRegistry(step: string) {
   const plain = await t.admin.call("GET /agents");
   expect(plain.status, step).toBe(200);
   expect(plain.text, step).toBe(fresh);
-  expect(gunzipSync(await gzippedBody("/api/agents", t.admin.cookie!)).toString("utf8"), step).toBe(fresh);
+  expect(
+    gunzipSync(await gzippedBody("/api/agents", defined(t.admin.cookie, "a session cookie"))).toString(
+      "utf8",
+    ),
+    step,
+  ).toBe(fresh);
 }
 
 describe("the agents-list cache", () => {
@@ -71,7 +76,8 @@ describe("the agents-list cache", () => {
     "equals a fresh read of the registry after random changes (seed %i)",
     async (seed) => {
       const next = random(seed);
-      const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+      const pick = <T>(items: readonly T[]): T =>
+        defined(items[Math.floor(next() * items.length)], "a random pick");
       const base = seed * 10_000;
       const queues = [String(base + 1), String(base + 2), String(base + 3)];
       for (const id of queues) await t.admin.createQueue(id);
@@ -171,7 +177,7 @@ describe("the agents-list cache", () => {
 
       for (let step = 0; step < 120; step++) {
         const change = Math.floor(next() * changes.length);
-        const reply = await changes[change]!();
+        const reply = await defined(changes[change], "changes[change]")();
         expect(reply.status, `step ${step}, change ${change}`).toBeLessThan(500);
         if (step % 8 === 7) await expectCacheEqualsRegistry(`seed ${seed}, step ${step}`);
       }

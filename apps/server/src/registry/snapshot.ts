@@ -37,8 +37,9 @@ const LAST_BLOCK = Buffer.from([0x03, 0x00]) as Bytes;
 type Chunk = { ids: string[]; piece: Piece | null };
 
 export function createAgentListCache(db: Registry, bus: EventBus) {
-  /** Null until first read; events before then are in the registry that read sees. */
-  let agents: Map<string, { agent: Agent; json: string }> | null = null;
+  const agents = new Map<string, { agent: Agent; json: string }>();
+  /** False until first read; events before then are in the registry that read sees. */
+  let loaded = false;
   const members = new Map<string, Set<string>>();
   const chunks: Chunk[] = [{ ids: [], piece: null }];
   let loading: Promise<void> | null = null;
@@ -50,16 +51,16 @@ export function createAgentListCache(db: Registry, bus: EventBus) {
 
   bus.subscribe(({ event }) => {
     if (arrived) arrived.push(event);
-    else if (agents) apply(event);
+    else if (loaded) apply(event);
   });
 
   async function load(): Promise<void> {
     arrived = [];
     try {
       const list = await listAgents(db);
-      agents = new Map();
       for (const agent of list) put(agent);
       for (const event of arrived) apply(event);
+      loaded = true;
     } finally {
       arrived = null;
       loading = null;
@@ -95,7 +96,7 @@ export function createAgentListCache(db: Registry, bus: EventBus) {
     const current = members.get(queueId);
     let known = 0;
     for (const id of listed) {
-      if (!agents!.has(id)) continue;
+      if (!agents.has(id)) continue;
       known += 1;
       if (!current?.has(id)) return false;
     }
@@ -103,7 +104,7 @@ export function createAgentListCache(db: Registry, bus: EventBus) {
   }
 
   function setMembership(agentId: string, queueId: string, member: boolean) {
-    const known = agents!.get(agentId);
+    const known = agents.get(agentId);
     if (!known || known.agent.queueIds.includes(queueId) === member) return;
     const queueIds = member
       ? [...known.agent.queueIds, queueId].sort(compareIds)
@@ -112,16 +113,15 @@ export function createAgentListCache(db: Registry, bus: EventBus) {
   }
 
   function put(agent: Agent) {
-    const before = agents!.get(agent.id);
+    const before = agents.get(agent.id);
     for (const queueId of before?.agent.queueIds ?? []) members.get(queueId)?.delete(agent.id);
     for (const queueId of agent.queueIds) {
       let set = members.get(queueId);
       if (!set) members.set(queueId, (set = new Set()));
       set.add(agent.id);
     }
-    agents!.set(agent.id, { agent, json: JSON.stringify(agent) });
-    const at = chunkIndex(agent.id);
-    const chunk = chunks[at]!;
+    agents.set(agent.id, { agent, json: JSON.stringify(agent) });
+    const { at, chunk } = chunkOf(agent.id);
     if (!before) {
       chunk.ids.splice(insertionPoint(chunk.ids, agent.id), 0, agent.id);
       if (chunk.ids.length > 2 * CHUNK) chunks.splice(at, 1, ...split(chunk));
@@ -130,12 +130,11 @@ export function createAgentListCache(db: Registry, bus: EventBus) {
   }
 
   function remove(id: string) {
-    const before = agents!.get(id);
+    const before = agents.get(id);
     if (!before) return;
-    agents!.delete(id);
+    agents.delete(id);
     for (const queueId of before.agent.queueIds) members.get(queueId)?.delete(id);
-    const at = chunkIndex(id);
-    const chunk = chunks[at]!;
+    const { at, chunk } = chunkOf(id);
     chunk.ids.splice(chunk.ids.indexOf(id), 1);
     if (chunk.ids.length === 0 && chunks.length > 1) chunks.splice(at, 1);
     changed(chunk);
@@ -146,17 +145,20 @@ export function createAgentListCache(db: Registry, bus: EventBus) {
     version += 1;
   }
 
-  /** The chunk an id belongs in: the first whose last id is not below it (else the last chunk). */
-  function chunkIndex(id: string): number {
+  /** The chunk an id belongs in, and its index: the first whose last id is not below it (else the last chunk). */
+  function chunkOf(id: string): { at: number; chunk: Chunk } {
     let low = 0;
     let high = chunks.length - 1;
     while (low < high) {
       const middle = (low + high) >> 1;
-      const last = chunks[middle]!.ids.at(-1);
+      const last = chunks[middle]?.ids.at(-1);
       if (last !== undefined && compareIds(last, id) < 0) low = middle + 1;
       else high = middle;
     }
-    return low;
+    const chunk = chunks[low];
+    // There is always one chunk at least (the last is never removed).
+    if (!chunk) throw new Error("The agents list has no chunk.");
+    return { at: low, chunk };
   }
 
   const split = (chunk: Chunk): Chunk[] => [
@@ -170,7 +172,7 @@ export function createAgentListCache(db: Registry, bus: EventBus) {
     for (const chunk of chunks) {
       if (chunk.ids.length === 0) continue;
       if (out.length > 1) out.push(COMMA);
-      chunk.piece ??= piece(chunk.ids.map((id) => agents!.get(id)!.json).join(","));
+      chunk.piece ??= piece(chunk.ids.flatMap((id) => agents.get(id)?.json ?? []).join(","));
       out.push(chunk.piece);
     }
     out.push(CLOSE);
@@ -197,7 +199,7 @@ export function createAgentListCache(db: Registry, bus: EventBus) {
      * bytes as JSON.stringify({ agents: await listAgents(db) }).
      */
     async body(gzip: boolean): Promise<JsonBytes<AgentsResponse>> {
-      if (!agents) await (loading ??= load());
+      if (!loaded) await (loading ??= load());
       if (gzip) {
         if (gzipped?.version !== version) gzipped = { version, bytes: gzipOf(pieces()) };
         return asJsonBytes(gzipped.bytes);
@@ -215,7 +217,8 @@ function insertionPoint(ids: string[], id: string): number {
   let high = ids.length;
   while (low < high) {
     const middle = (low + high) >> 1;
-    if (compareIds(ids[middle]!, id) < 0) low = middle + 1;
+    const at = ids[middle];
+    if (at !== undefined && compareIds(at, id) < 0) low = middle + 1;
     else high = middle;
   }
   return low;

@@ -71,7 +71,10 @@ export async function createUser(
     });
   } catch (error) {
     // Two creations at once: the index refuses the second whichever spelling it has.
-    if (isUniqueViolation(error)) throw usernameTaken((await findUser(deps.db, input.username))!.username);
+    if (isUniqueViolation(error)) {
+      const taken = await findUser(deps.db, input.username);
+      throw usernameTaken(taken?.username ?? input.username);
+    }
     throw error;
   }
   return toUser(row);

@@ -1,7 +1,7 @@
 // Console users for admins: create, list, role, password reset, disable, delete; the last admin stays.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../auth/passwords.ts";
-import { ADMIN_PASSWORD, type TestConsole, startTestConsole } from "../test-support.ts";
+import { ADMIN_PASSWORD, type TestConsole, startTestConsole, defined } from "../test-support.ts";
 
 let t: TestConsole;
 const PASSWORD = "a-good-long-password";
@@ -374,7 +374,7 @@ describe("two admins removing each other at once", () => {
         const lost = replies.filter((reply) => reply.status !== 200 && reply.status !== 204);
         expect(won).toHaveLength(1);
         expect(lost).toHaveLength(1);
-        const refusal = lost[0]!;
+        const refusal = defined(lost[0], "lost[0]");
         // 409 when both were signed in as the change was checked; 401 when the winner had already ended the
         // loser's session (demoted, disabled and deleted users are signed out at once), so nothing of it ran.
         if (refusal.status === 409) {
