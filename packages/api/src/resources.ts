@@ -40,7 +40,9 @@ export const sessionUserSchema = z
     language: languageSchema
       .nullable()
       .optional()
-      .meta({ description: "The language this person chose, kept on the server; null until they choose one." }),
+      .meta({
+        description: "The language this person chose, kept on the server; null until they choose one.",
+      }),
   })
   .meta({ id: "SessionUser", description: "Who is signed in: agents sign in with their agent id." });
 export type SessionUser = z.infer<typeof sessionUserSchema>;

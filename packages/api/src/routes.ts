@@ -87,7 +87,14 @@ const admin = ["admin"] as const satisfies Role[];
  * a refusal, an answer that makes no sense, no answer; or, before anything is sent, another change to the
  * same fact still waiting for the PBX (one write in flight per fact, design.md rule 8).
  */
-const pbxErrors = ["CONFLICT", "PBX_REFUSED", "PBX_BAD_ANSWER", "PBX_UNREACHABLE", "PBX_TIMEOUT", "BUSY"] as const;
+const pbxErrors = [
+  "CONFLICT",
+  "PBX_REFUSED",
+  "PBX_BAD_ANSWER",
+  "PBX_UNREACHABLE",
+  "PBX_TIMEOUT",
+  "BUSY",
+] as const;
 
 const csv = (description: string, maxBytes?: number): TextBody => ({
   contentType: "text/csv",

@@ -29,7 +29,8 @@ export const newQueueIdSchema = newIdSchema("Queue id");
 /** Unicode format characters: bidi controls (U+202E turns text around), zero-width joiners, marks. */
 const FORMAT_CHARACTER = /\p{Cf}/u;
 
-const codePointOf = (text: string) => `U+${(text.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+const codePointOf = (text: string) =>
+  `U+${(text.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
 
 export const nameSchema = z
   .string({ error: "Name is required" })

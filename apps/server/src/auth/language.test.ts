@@ -65,7 +65,9 @@ describe("PUT /api/session/language", () => {
     // A language the SPA has no catalog for yet is kept: adding its catalog file is all it takes.
     const sara = t.client();
     await sara.signIn("sara", SUPERVISOR_PASSWORD);
-    expect((await sara.call("PUT /session/language", { body: { language: "ar" } })).body.user.language).toBe("ar");
+    expect((await sara.call("PUT /session/language", { body: { language: "ar" } })).body.user.language).toBe(
+      "ar",
+    );
   });
 
   it("needs a session and the CSRF header", async () => {

@@ -17,7 +17,9 @@ afterAll(async () => {
 
 describe("field reasons", () => {
   it("say what the schema found: missing, against the rule, too short", async () => {
-    const reply = await t.admin.unchecked("POST /agents", { body: { id: "12ab", password: "pw", outQueueId: "2000" } });
+    const reply = await t.admin.unchecked("POST /agents", {
+      body: { id: "12ab", password: "pw", outQueueId: "2000" },
+    });
     expect(reply.status).toBe(400);
     expect(reply.body.error.fields).toMatchObject({
       id: "Agent id must be 1 to 10 digits",
@@ -31,7 +33,9 @@ describe("field reasons", () => {
   });
 
   it("say what only the server knows: taken, a deleted agent's id, no such queue, an unlisted reason", async () => {
-    expect((await t.admin.call("POST /queues", { body: { id: "2000", name: "Again" } })).body.error.reasons).toEqual({
+    expect(
+      (await t.admin.call("POST /queues", { body: { id: "2000", name: "Again" } })).body.error.reasons,
+    ).toEqual({
       id: "taken",
     });
     const user = await t.admin.call("POST /users", {
@@ -47,8 +51,11 @@ describe("field reasons", () => {
 
     await t.admin.createAgent("1002", "2000");
     expect(
-      (await t.admin.call("POST /agents", { body: { id: "1002", name: "B", password: "pw", outQueueId: "2000" } }))
-        .body.error.reasons,
+      (
+        await t.admin.call("POST /agents", {
+          body: { id: "1002", name: "B", password: "pw", outQueueId: "2000" },
+        })
+      ).body.error.reasons,
     ).toEqual({ id: "taken" });
     expect((await t.admin.call("DELETE /agents/:id", { params: { id: "1002" } })).status).toBe(204);
     const retired = await t.admin.call("POST /agents", {

@@ -397,7 +397,11 @@ function ImportError({ title, error }: { title: string; error: unknown }) {
           {rows.map((row) => (
             <li key={`${row.line} ${row.column}`}>
               <span className="font-medium">
-                <T k="import.whereLine" values={{ line: row.line, column: <bdi dir="ltr">{row.column}</bdi> }} />:
+                <T
+                  k="import.whereLine"
+                  values={{ line: row.line, column: <bdi dir="ltr">{row.column}</bdi> }}
+                />
+                :
               </span>{" "}
               {csvProblem(row.column, row.message)}
             </li>
