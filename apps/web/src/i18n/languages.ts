@@ -10,13 +10,13 @@ export const catalogLoaders = import.meta.glob<Record<string, string>>("./catalo
 });
 
 export const languages = Object.keys(catalogLoaders)
-  .map((path) => path.replace(/^.*\/(.+)\.json$/, "$1") as Language)
+  .map((path): Language => path.replace(/^.*\/(.+)\.json$/, "$1"))
   .sort();
 
 export const DEFAULT_LANGUAGE: Language = "en";
 
 export function isLanguage(value: unknown): value is Language {
-  return typeof value === "string" && (languages as string[]).includes(value);
+  return typeof value === "string" && languages.includes(value);
 }
 
 /** The first of the browser's preferred languages that the console speaks ("he-IL" counts as "he"). */
