@@ -14,11 +14,13 @@ export async function typos(): Promise<void> {
   agent.status satisfies "logged_off" | "online" | "paused" | "mission";
   (await api("DELETE /agents/:id", { params: { id: "1001" } })) satisfies undefined;
   routeUrl("GET /export/agents.csv");
+  const { user } = await api("PUT /session/language", { body: { language: "he" } });
+  void user.language;
 
   // @ts-expect-error: a wrong path ("/agent" for "/agents")
   await api("GET /agent");
   // @ts-expect-error: a path the console does not have
-  await api("GET /agents/:id/history", { params: { id: "1001" } });
+  await api("GET /agents/:id/salary", { params: { id: "1001" } });
   // @ts-expect-error: a wrong method (queues are renamed with PATCH)
   await api("PUT /queues/:queueId", { params: { queueId: "2000" }, body: { name: "Sales" } });
   // @ts-expect-error: a missing path parameter
@@ -31,6 +33,8 @@ export async function typos(): Promise<void> {
   await api("POST /agents/:id/state", { params: { id: "1001" }, body: { action: "break" } });
   // @ts-expect-error: a body on a route that takes none
   await api("DELETE /agents/:id", { params: { id: "1001" }, body: { force: true } });
+  // @ts-expect-error: a wrong body field ("lang" for "language")
+  await api("PUT /session/language", { body: { lang: "he" } });
   // @ts-expect-error: a wrong query field
   await api("GET /audit", { query: { agent: "1001" } });
 
