@@ -37,12 +37,9 @@ export const sessionUserSchema = z
     role: roleSchema,
     agentId: z.string().optional(),
     /** The language this person chose, kept on the server; null until they choose one. */
-    language: languageSchema
-      .nullable()
-      .optional()
-      .meta({
-        description: "The language this person chose, kept on the server; null until they choose one.",
-      }),
+    language: languageSchema.nullable().optional().meta({
+      description: "The language this person chose, kept on the server; null until they choose one.",
+    }),
   })
   .meta({ id: "SessionUser", description: "Who is signed in: agents sign in with their agent id." });
 export type SessionUser = z.infer<typeof sessionUserSchema>;
