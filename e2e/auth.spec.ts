@@ -7,8 +7,8 @@ test("an admin signs in and sees every page in the navigation", async ({ page })
   await signInWithForm(page, "admin", adminPassword());
   await expect(page).toHaveURL(/\/board$/);
   const nav = page.getByRole("navigation", { name: "Main" });
-  for (const name of ["Board", "Audit", "Agents", "Queues", "Users", "Import"]) {
-    await expect(nav.getByRole("link", { name })).toBeVisible();
+  for (const name of ["Board", "Wallboard", "Audit", "Agents", "Queues", "Users", "Import", "Alert rules"]) {
+    await expect(nav.getByRole("link", { name, exact: true })).toBeVisible();
   }
   await expect(page.getByRole("status", { name: "Live updates: Live" })).toBeVisible();
   await page.getByRole("button", { name: "Sign out" }).click();
@@ -23,9 +23,11 @@ test("a supervisor signs in to the board and sees no admin pages", async ({ page
   await signInWithForm(page, supervisor.username, supervisor.password);
   await expect(page).toHaveURL(/\/board$/);
   const nav = page.getByRole("navigation", { name: "Main" });
-  await expect(nav.getByRole("link", { name: "Board" })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "Board", exact: true })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "Wallboard", exact: true })).toBeVisible();
   await expect(nav.getByRole("link", { name: "Audit" })).toBeVisible();
   await expect(nav.getByRole("link", { name: "Users" })).toHaveCount(0);
+  await expect(nav.getByRole("link", { name: "Alert rules" })).toHaveCount(0);
   await expect(nav.getByRole("link", { name: "Import" })).toHaveCount(0);
   await page.goto("/admin/users");
   await expect(page).toHaveURL(/\/board$/);

@@ -155,7 +155,7 @@ test("switching language in the header changes every word at once, without a rel
   await page.getByRole("combobox", { name: "Language" }).selectOption("he");
   await expect(page.getByRole("heading", { name: /נציגים/ })).toBeVisible();
   await expect(
-    page.getByRole("navigation", { name: "ניווט ראשי" }).getByRole("link", { name: "לוח" }),
+    page.getByRole("navigation", { name: "ניווט ראשי" }).getByRole("link", { name: "לוח", exact: true }),
   ).toBeVisible();
   await expect(page.getByRole("status", { name: "עדכונים חיים: מחובר" })).toBeVisible();
   expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);

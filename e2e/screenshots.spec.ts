@@ -1,4 +1,5 @@
-// Screenshots for the README: the board at laptop size, the agent's page at phone size, and an admin page;
+// Screenshots for the README: the board at laptop size, the agent's page at phone size, an admin page and the
+// wallboard on a TV;
 // then the board and the agent's page again in Hebrew. The test run writes them to test-results/screenshots
 // (git-ignored), so a run leaves the work tree clean; `pnpm screenshots` sets SCREENSHOTS_DIR=docs/screenshots
 // to refresh the README's copies.
@@ -36,6 +37,20 @@ test("the admin's agents page", async ({ page, signIn }) => {
   await page.goto("/admin/agents");
   await expect(page.getByRole("table", { name: "Agents" })).toBeVisible();
   await page.screenshot({ path: shots("admin-agents") });
+});
+
+test("the wallboard on a 1920x1080 TV", async ({ page, signIn, adminApi }) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await signIn("supervisor");
+  // A few of the demo call centre's agents at work, one of them paused for a while.
+  const agent = await adminApi.createAgent({ name: "Dana Levi" });
+  await adminApi.setState(agent.id, { action: "login", extension: uniqueExtension() });
+  await adminApi.setState(agent.id, { action: "pause", reason: "Lunch" });
+  await page.goto("/wallboard");
+  await expect(page.getByRole("heading", { name: "Wallboard", level: 1 })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Longest pauses" })).toContainText("Dana Levi");
+  await page.screenshot({ path: shots("wallboard") });
+  await adminApi.setState(agent.id, { action: "logoff" });
 });
 
 /** The signed-in person's language, stored for them (as the header's menu does). */

@@ -5,10 +5,12 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { agentRoutes } from "./agents/routes.ts";
+import { alertRoutes } from "./alerts/routes.ts";
 import { auditRoutes } from "./audit/routes.ts";
 import {
   isHttps,
   loadSession,
+  refuseViewerWrites,
   requireCsrfHeader,
   requireSignedIn,
   sessionCookie,
@@ -118,7 +120,8 @@ export function createApp(deps: ConsoleDeps, webDist: string) {
     })
     .use(limitJsonBody)
     .use(requireCsrfHeader)
-    .use(loadSession(deps.sessions, cookie));
+    .use(loadSession(deps.sessions, cookie))
+    .use(refuseViewerWrites);
   // Every route of the contract table (packages/api/src/routes.ts), each with its guards and validators.
   mountRoutes(api, {
     ...consoleRoutes(deps),
@@ -130,6 +133,7 @@ export function createApp(deps: ConsoleDeps, webDist: string) {
     ...importRoutes(deps),
     ...exportRoutes(deps),
     ...eventRoutes(deps),
+    ...alertRoutes(deps),
   });
   // Anything else: 401 without a session, then 404.
   api.use(requireSignedIn).all("*", () => {

@@ -3,8 +3,8 @@ import { type RouteKey, routeUrl } from "@crystal-console/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, SUPERVISOR_PASSWORD, type TestConsole, startTestConsole } from "./test-support.ts";
 
-type Role = "anon" | "agent" | "supervisor" | "admin";
-const ROLES: Role[] = ["anon", "agent", "supervisor", "admin"];
+type Role = "anon" | "agent" | "viewer" | "supervisor" | "admin";
+const ROLES: Role[] = ["anon", "agent", "viewer", "supervisor", "admin"];
 
 const AGENT_ID = "1001";
 const OTHER_AGENT_ID = "1002";
@@ -17,6 +17,7 @@ const fresh = () => String(5000 + ++counter);
 
 const credentials: Record<Exclude<Role, "anon">, [string, string]> = {
   agent: [AGENT_ID, AGENT_PASSWORD],
+  viewer: ["vera", SUPERVISOR_PASSWORD],
   supervisor: ["sue", SUPERVISOR_PASSWORD],
   admin: ["admin", "admin-password-123"],
 };
@@ -34,6 +35,7 @@ beforeAll(async () => {
   await t.admin.createAgent(AGENT_ID, "2000", AGENT_PASSWORD);
   await t.admin.createAgent(OTHER_AGENT_ID, "2000");
   await t.admin.createSupervisor("sue");
+  await t.admin.createUser("vera", "viewer", SUPERVISOR_PASSWORD);
   for (const role of ROLES) clients[role] = await signedIn(role);
 });
 
@@ -49,10 +51,21 @@ type Row = {
   expect: Record<Role, number>;
 };
 
-const everyone = (status: number) => ({ anon: status, agent: status, supervisor: status, admin: status });
-const signedInOnly = (status: number) => ({ anon: 401, agent: status, supervisor: status, admin: status });
-const staff = (status: number) => ({ anon: 401, agent: 403, supervisor: status, admin: status });
-const adminOnly = (status: number) => ({ anon: 401, agent: 403, supervisor: 403, admin: status });
+const everyone = (status: number) => ({
+  anon: status,
+  agent: status,
+  viewer: status,
+  supervisor: status,
+  admin: status,
+});
+/** Reads for anyone signed in (the viewer included). */
+const signedInOnly = (status: number) => ({ ...everyone(status), anon: 401 });
+/** Reads of the whole board: not an agent's. */
+const watchers = (status: number) => ({ ...signedInOnly(status), agent: 403 });
+/** A write anyone signed in may make (on what is theirs), but never a viewer. */
+const actors = (status: number) => ({ ...signedInOnly(status), viewer: 403 });
+const staff = (status: number) => ({ ...watchers(status), viewer: 403 });
+const adminOnly = (status: number) => ({ ...staff(status), supervisor: 403 });
 
 const rows: Row[] = [
   {
@@ -128,7 +141,22 @@ const rows: Row[] = [
       params: { id: AGENT_ID },
       body: { action: "logoff" },
     }),
-    expect: signedInOnly(200),
+    expect: actors(200),
+  },
+  {
+    route: "POST /api/agents/state (bulk)",
+    request: () => ({ route: "POST /agents/state", body: { agentIds: [OTHER_AGENT_ID], action: "logoff" } }),
+    expect: staff(200),
+  },
+  { route: "GET /api/alerts", request: () => ({ route: "GET /alerts" }), expect: watchers(200) },
+  { route: "GET /api/policy", request: () => ({ route: "GET /policy" }), expect: watchers(200) },
+  {
+    route: "PUT /api/policy",
+    request: () => ({
+      route: "PUT /policy",
+      body: { pauseLimitSeconds: { Break: 900 }, queueMinimumOnline: { "2000": 1 } },
+    }),
+    expect: adminOnly(200),
   },
   {
     route: "GET /api/queues",

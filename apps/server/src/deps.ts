@@ -2,6 +2,7 @@
 import type { PbxClient } from "@crystal-console/crystal";
 import type { Logger } from "pino";
 import type { AgentDeps } from "./agents/service.ts";
+import type { AlertMonitor } from "./alerts/monitor.ts";
 import type { Sessions } from "./auth/sessions.ts";
 import type { SignInLimiter } from "./auth/throttle.ts";
 import type { Config } from "./config.ts";
@@ -32,4 +33,6 @@ export type ConsoleDeps = AgentDeps & {
   instanceId: string;
   order: FactOrder;
   settler: Settler;
+  /** Pauses past their limit and understaffed queues (alerts/monitor.ts). */
+  alerts: AlertMonitor;
 };

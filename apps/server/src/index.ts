@@ -9,6 +9,7 @@ import { createPbxClient, redact } from "@crystal-console/crystal";
 import { type PbxSim, startPbxSim } from "@crystal-console/pbx-sim";
 import { serve } from "@hono/node-server";
 import type { DestinationStream } from "pino";
+import { createAlertMonitor } from "./alerts/monitor.ts";
 import { createApp } from "./app.ts";
 import { createDecoyHash } from "./auth/passwords.ts";
 import { createSessions } from "./auth/sessions.ts";
@@ -159,9 +160,11 @@ export async function startConsole(
     decoyHash: await createDecoyHash(config.scryptLogN),
     closing: closing.signal,
     agentList: createAgentListCache(db, bus),
+    alerts: createAlertMonitor({ db, bus, log }),
   };
 
   settler.start(deps);
+  await deps.alerts.start();
   const firstAdmin = await ensureFirstAdmin(deps, () => randomBytes(12).toString("base64url"));
   if (sim && config.demo) await seedDemoCallCentre(deps);
   const stopProbe = health.startProbe(pbxTarget.url, config.pbxProbeIntervalMs, config.pbxTimeouts.connectMs);
@@ -193,6 +196,7 @@ export async function startConsole(
       clearInterval(idle);
       clearTimeout(forced);
       await settler.stop();
+      await deps.alerts.stop();
       await instance.stop();
       await pbx.close();
       await db.destroy();

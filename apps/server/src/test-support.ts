@@ -10,6 +10,7 @@ import {
   type Agent,
   type AgentStateRequest,
   type ApiError,
+  type ConsoleRole,
   type BuiltRequest,
   CSRF_HEADER,
   CSRF_VALUE,
@@ -296,7 +297,7 @@ export class Client {
     await this.createUser(username, "supervisor", password);
   }
 
-  async createUser(username: string, role: "admin" | "supervisor", password: string): Promise<void> {
+  async createUser(username: string, role: ConsoleRole, password: string): Promise<void> {
     const reply = await this.call("POST /users", { body: { username, role, password } });
     if (reply.status !== 201) throw new Error(`create user ${username}: ${reply.status} ${reply.text}`);
   }

@@ -1,5 +1,6 @@
 // The live events on GET /api/events: one per committed change (SSE `event:` is the type, `data:` the JSON).
 import { z } from "zod";
+import { alertSchema, alertStates } from "./alerts.ts";
 import { importJobProgressSchema } from "./imports.ts";
 import { agentSchema, pbxHealthSchema, queueSchema } from "./resources.ts";
 
@@ -10,6 +11,7 @@ export const consoleEventTypes = [
   "queueDeleted",
   "health",
   "import",
+  "alert",
 ] as const;
 
 /** One committed change, as sent on /api/events. */
@@ -21,6 +23,7 @@ export const consoleEventSchema = z
     z.object({ type: z.literal("queueDeleted"), queueId: z.string() }),
     z.object({ type: z.literal("health"), pbx: pbxHealthSchema }),
     z.object({ type: z.literal("import"), job: importJobProgressSchema }),
+    z.object({ type: z.literal("alert"), state: z.enum(alertStates), alert: alertSchema }),
   ])
   .meta({
     id: "ConsoleEvent",

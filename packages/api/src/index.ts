@@ -8,5 +8,6 @@ export * from "./responses.ts";
 export * from "./events.ts";
 export * from "./errors.ts";
 export * from "./imports.ts";
+export * from "./alerts.ts";
 export * from "./routes.ts";
 export * from "./client.ts";

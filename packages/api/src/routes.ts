@@ -23,6 +23,13 @@ import {
   updateUserRequestSchema,
   userParamsSchema,
 } from "./requests.ts";
+import {
+  alertsResponseSchema,
+  bulkStateRequestSchema,
+  bulkStateResponseSchema,
+  policyResponseSchema,
+  policySchema,
+} from "./alerts.ts";
 import { healthSchema } from "./resources.ts";
 import {
   agentResponseSchema,
@@ -80,6 +87,10 @@ export type RouteSpec = {
 /** Every signed-in role. */
 const signedIn = roles;
 const staff = ["admin", "supervisor"] as const satisfies Role[];
+/** Everyone who watches the board: not an agent's own page. */
+const watchers = ["admin", "supervisor", "viewer"] as const satisfies Role[];
+/** Who may change an agent's state: not a viewer (an agent only its own: `self`). */
+const actors = ["admin", "supervisor", "agent"] as const satisfies Role[];
 const admin = ["admin"] as const satisfies Role[];
 
 /**
@@ -220,11 +231,21 @@ export const routes = {
     responses: { 204: null },
     errors: ["NOT_FOUND", ...pbxErrors],
   },
+  "POST /agents/state": {
+    summary: "Change many agents' state at once",
+    description:
+      "Log off, pause (with one of the configured reasons), online or mission for every agent listed (not " +
+      "login: extensions differ). Each agent goes through the one write path on its own, a few at a time, " +
+      "never resent; the answer has each agent's outcome, with the PBX's own answer for a refusal.",
+    roles: staff,
+    body: bulkStateRequestSchema,
+    responses: { 200: bulkStateResponseSchema },
+  },
   "POST /agents/:id/state": {
     summary: "Change an agent's state (agent_command)",
     description:
       "Log in at an extension, log off, pause (with one of the configured reasons), online, mission.",
-    roles: signedIn,
+    roles: actors,
     self: "id",
     params: agentParamsSchema,
     body: agentStateRequestSchema,
@@ -277,6 +298,27 @@ export const routes = {
   },
 
   // ---------------------------------------------------------------- audit and users
+  "GET /alerts": {
+    summary: "The alerts in force",
+    description:
+      "Pauses past their reason's limit and queues with fewer agents online than their minimum; each " +
+      "start, change and end is also an `alert` event.",
+    roles: watchers,
+    responses: { 200: alertsResponseSchema },
+  },
+  "GET /policy": {
+    summary: "The alert rules",
+    roles: watchers,
+    responses: { 200: policyResponseSchema },
+  },
+  "PUT /policy": {
+    summary: "Set the alert rules (audited)",
+    description:
+      "Replaces the whole policy: a limit in seconds per pause reason, a minimum of online agents per queue.",
+    roles: admin,
+    body: policySchema,
+    responses: { 200: policyResponseSchema },
+  },
   "GET /audit": {
     summary: "The audit log, newest first",
     description:

@@ -68,13 +68,16 @@ export const usernameSchema = z
     error: "Username must not be all digits (those are agent ids)",
   });
 
-export const roles = ["admin", "supervisor", "agent"] as const;
+export const roles = ["admin", "supervisor", "viewer", "agent"] as const;
 export const roleSchema = z.enum(roles);
 export type Role = z.infer<typeof roleSchema>;
 
-export const consoleRoleSchema = z.enum(["admin", "supervisor"], {
-  error: "Role must be admin or supervisor",
+/** Console users' roles; a `viewer` sees the board, queues, alerts and the wallboard and changes nothing. */
+export const consoleRoles = ["admin", "supervisor", "viewer"] as const;
+export const consoleRoleSchema = z.enum(consoleRoles, {
+  error: "Role must be admin, supervisor or viewer",
 });
+export type ConsoleRole = z.infer<typeof consoleRoleSchema>;
 
 /**
  * A language a person may choose: a lowercase ISO 639 code. Which languages the console speaks is the SPA's

@@ -4,6 +4,7 @@ import { handlers } from "../http/contract.ts";
 import { HttpError, notFound } from "../http/errors.ts";
 import { valueOf } from "../pbx/writes.ts";
 import { getAgent, listRetiredAgentIds } from "../registry/read.ts";
+import { changeManyStates } from "./bulk.ts";
 import { changeAgentState, createAgent, deleteAgent, updateAgent } from "./service.ts";
 
 /** Whether an Accept-Encoding header accepts gzip (listed, and not with q=0). */
@@ -54,20 +55,25 @@ export function agentRoutes(deps: ConsoleDeps) {
     // Agents may change their own state only: the table's `self`, checked before the body is even read.
     "POST /agents/:id/state": async (c, reply) => {
       const request = c.req.valid("json");
-      if (
-        request.action === "pause" &&
-        request.reason &&
-        !deps.config.pauseReasons.includes(request.reason)
-      ) {
-        throw new HttpError(400, "VALIDATION", "Unknown pause reason.", {
-          fields: { reason: `Reason must be one of: ${deps.config.pauseReasons.join(", ")}` },
-          reasons: { reason: "unlisted_reason" },
-        });
-      }
+      if (request.action === "pause") checkPauseReason(deps.config.pauseReasons, request.reason);
       const agent = valueOf(
         await changeAgentState(deps, currentUser(c).username, c.req.valid("param").id, request),
       );
       return reply(200, { agent });
     },
+    "POST /agents/state": async (c, reply) => {
+      const request = c.req.valid("json");
+      if (request.action === "pause") checkPauseReason(deps.config.pauseReasons, request.reason);
+      return reply(200, { results: await changeManyStates(deps, currentUser(c).username, request) });
+    },
+  });
+}
+
+/** 400 for a pause reason the console does not offer (no reason at all is allowed). */
+function checkPauseReason(reasons: string[], reason: string | undefined): void {
+  if (!reason || reasons.includes(reason)) return;
+  throw new HttpError(400, "VALIDATION", "Unknown pause reason.", {
+    fields: { reason: `Reason must be one of: ${reasons.join(", ")}` },
+    reasons: { reason: "unlisted_reason" },
   });
 }

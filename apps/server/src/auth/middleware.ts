@@ -82,3 +82,16 @@ export const requireSignedIn: MiddlewareHandler<AppEnv> = async (c, next) => {
   currentUser(c);
   await next();
 };
+
+/**
+ * A viewer changes nothing (design.md rule 6): every state-changing request of one is refused here, before
+ * any route, whatever the route's own role check says. Signing in and out and choosing one's language
+ * (under /api/session) are a viewer's own, not the call centre's.
+ */
+export const refuseViewerWrites: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const viewer = c.get("user")?.role === "viewer";
+  if (viewer && !SAFE_METHODS.has(c.req.method) && !c.req.path.startsWith("/api/session")) {
+    throw new HttpError(403, "FORBIDDEN", "Viewers can see the board and change nothing.");
+  }
+  await next();
+};

@@ -14,7 +14,7 @@
 // Streams live as long as their session: every end the sessions module announces (sign-out, a disabled,
 // deleted or changed user or agent, expiry) closes that session's streams at once. A session may have at
 // most STREAMS_PER_SESSION open.
-import { RESYNC_EVENT, type ConsoleEvent, type SessionUser } from "@crystal-console/api";
+import { RESYNC_EVENT, alertKey, type ConsoleEvent, type SessionUser } from "@crystal-console/api";
 import type { Logger } from "pino";
 import { type EndedSessions, type Sessions, hashToken } from "../auth/sessions.ts";
 import type { Metrics } from "../metrics.ts";
@@ -80,6 +80,9 @@ function scopeOf(event: ConsoleEvent): Pick<Entry, "key" | "agentId" | "everyone
       return { key: "health", agentId: null, everyone: true };
     case "import":
       return { key: `import:${event.job.jobId}`, agentId: null, everyone: false };
+    case "alert":
+      // Alerts name agents and queues: for the staff (and viewers), not for an agent's own page.
+      return { key: `alert:${alertKey(event.alert)}`, agentId: null, everyone: false };
   }
 }
 

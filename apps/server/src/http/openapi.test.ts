@@ -57,6 +57,10 @@ const documentedRoutes = [
   "GET /api/export/agents.csv",
   "GET /api/export/queues.csv",
   "GET /api/openapi.json",
+  "POST /api/agents/state",
+  "GET /api/alerts",
+  "GET /api/policy",
+  "PUT /api/policy",
 ];
 
 type Operation = {

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrate, migrateDown } from "./migrations.ts";
+import { migrate, migrateDownTo } from "./migrations.ts";
 import { type Registry, openRegistry } from "./open.ts";
 
 let dir: string;
@@ -32,8 +32,7 @@ const user = (username: string, createdAt: string) => ({
 describe("002-usernames-ignore-case", () => {
   it("renames the later of users that differ only in case, ends their sessions, says so in the audit, then refuses such a user", async () => {
     // The registry as it was before 002 (after undoing the later ones).
-    await migrateDown(db as Kysely<unknown>);
-    await migrateDown(db as Kysely<unknown>);
+    await migrateDownTo(db as Kysely<unknown>, "002-usernames-ignore-case");
     await sql`drop index users_username_lower`.execute(db);
     await sql`delete from kysely_migration where name = '002-usernames-ignore-case'`.execute(db);
     await db

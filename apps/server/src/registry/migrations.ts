@@ -200,6 +200,33 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable("agents").dropColumn("language").execute();
     },
   },
+  "006-policy-and-viewer": {
+    // Issue 12: the admins' alert rules, and the alerts in force (one row per alert, so that of several
+    // instances only the one whose insert or delete changed the row announces it). The viewer role is a
+    // new value of users.role (text): no column changes.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("pause_limits")
+        .addColumn("reason", "text", (c) => c.primaryKey())
+        .addColumn("seconds", "integer", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("queue_minimums")
+        .addColumn("queue_id", "text", (c) => c.primaryKey())
+        .addColumn("minimum", "integer", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("alerts")
+        .addColumn("key", "text", (c) => c.primaryKey())
+        .addColumn("alert", "text", (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      for (const table of ["alerts", "queue_minimums", "pause_limits"]) {
+        await db.schema.dropTable(table).execute();
+      }
+    },
+  },
 };
 
 /** Every migration's name, in the order they run. */
@@ -207,9 +234,9 @@ export const migrationNames = Object.keys(migrations);
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
 
-/** Undoes the latest migration (for tests that rebuild the registry as an older version left it). */
-export async function migrateDown(db: Kysely<unknown>): Promise<void> {
-  const { error } = await new Migrator({ db, provider }).migrateDown();
+/** Undoes every migration after `name` (for tests that rebuild the registry as an older version left it). */
+export async function migrateDownTo(db: Kysely<unknown>, name: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider }).migrateTo(name);
   if (error) throw error instanceof Error ? error : new Error("the migration down failed");
 }
 

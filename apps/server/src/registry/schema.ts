@@ -13,11 +13,14 @@ export type Database = {
   fact_locks: FactLocksTable;
   settles: SettlesTable;
   import_jobs: ImportJobsTable;
+  pause_limits: PauseLimitsTable;
+  queue_minimums: QueueMinimumsTable;
+  alerts: AlertsTable;
 };
 
 export type UsersTable = {
   username: string;
-  role: "admin" | "supervisor";
+  role: "admin" | "supervisor" | "viewer";
   password_hash: string;
   disabled: number;
   created_at: string;
@@ -29,7 +32,7 @@ export type SessionsTable = {
   /** sha256 of the session token: the token itself is only ever in the browser's cookie. */
   id_hash: string;
   username: string;
-  role: "admin" | "supervisor" | "agent";
+  role: "admin" | "supervisor" | "viewer" | "agent";
   agent_id: string | null;
   created_at: number;
   last_seen_at: number;
@@ -142,6 +145,13 @@ export type ImportJobsTable = {
   job: string;
   updated_at: number;
 };
+
+/** The admins' alert rules (PUT /api/policy): a pause with this reason is overdue after `seconds`. */
+export type PauseLimitsTable = { reason: string; seconds: number };
+/** A queue with fewer than `minimum` agents online is understaffed. */
+export type QueueMinimumsTable = { queue_id: string; minimum: number };
+/** The alerts in force, by key (`pause_overdue:<agentId>`, `queue_understaffed:<queueId>`); `alert` is JSON. */
+export type AlertsTable = { key: string; alert: string };
 
 export type AgentRow = Selectable<AgentsTable>;
 export type UserRow = Selectable<UsersTable>;

@@ -3,6 +3,11 @@ import type { ReactNode } from "react";
 import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { signInPath } from "../lib/api.ts";
 import { ErrorNotice, Spinner, buttonClass, useDocumentTitle } from "../lib/ui.tsx";
+import {
+  AlertCount,
+  AlertNotificationSettings,
+  useAlertNotifications,
+} from "../features/alerts/AlertsInHeader.tsx";
 import { ConnectionIndicator, PbxHealthBanner } from "../features/live/LiveStatus.tsx";
 import { useLiveEvents } from "../features/live/useLiveEvents.ts";
 import { homePath, useCurrentUser, useSession, useSignOut } from "../features/session/queries.ts";
@@ -11,24 +16,33 @@ import { T, useT, type MessageKey } from "../i18n/i18n.tsx";
 import { LanguagePicker, useAdoptLanguage, useSaveLanguage } from "../features/session/language.tsx";
 
 const links: { to: string; label: MessageKey; roles: Role[] }[] = [
-  { to: "/board", label: "nav.board", roles: ["admin", "supervisor"] },
+  { to: "/board", label: "nav.board", roles: ["admin", "supervisor", "viewer"] },
   { to: "/me", label: "nav.me", roles: ["agent"] },
+  { to: "/wallboard", label: "nav.wallboard", roles: ["admin", "supervisor", "viewer"] },
   { to: "/audit", label: "nav.audit", roles: ["admin", "supervisor"] },
   { to: "/admin/agents", label: "nav.agents", roles: ["admin"] },
   { to: "/admin/queues", label: "nav.queues", roles: ["admin"] },
   { to: "/admin/users", label: "nav.users", roles: ["admin"] },
   { to: "/admin/import", label: "nav.import", roles: ["admin"] },
+  { to: "/admin/policy", label: "nav.policy", roles: ["admin"] },
 ];
 
 /** Every page behind sign-in: the session check, the header, live events, the PBX banner. */
-export function SignedInLayout() {
+export function SignedInLayout({ bare = false }: { bare?: boolean }) {
   const session = useSession();
   const location = useLocation();
   const t = useT();
   if (session.isPending) return <Spinner label={t("shell.opening")} />;
   if (session.isError) return <ErrorNotice title={t("shell.unreachable")} error={session.error} />;
   if (!session.data) return <Navigate to={signInPath(location.pathname + location.search)} replace />;
-  return <Shell user={session.data} />;
+  return bare ? <Bare user={session.data} /> : <Shell user={session.data} />;
+}
+
+/** A full-screen page (the wallboard): live events and the person's language, no header. */
+function Bare({ user }: { user: SessionUser }) {
+  useLiveEvents(user);
+  useAdoptLanguage(user);
+  return <Outlet />;
 }
 
 function Shell({ user }: { user: SessionUser }) {
@@ -65,6 +79,7 @@ function Shell({ user }: { user: SessionUser }) {
             </ul>
           </nav>
           <div className="ms-auto flex items-center gap-3">
+            {user.role !== "agent" && <WatcherAlerts />}
             <ConnectionIndicator />
             <LanguagePicker tone="dark" onChange={(language) => saveLanguage.mutate(language)} />
             <span className="hidden text-sm text-slate-300 md:inline">
@@ -91,6 +106,17 @@ function Shell({ user }: { user: SessionUser }) {
         <Outlet />
       </div>
     </div>
+  );
+}
+
+/** The alerts count and this browser's opt-in sound and notification, for everyone who watches the board. */
+function WatcherAlerts() {
+  useAlertNotifications();
+  return (
+    <>
+      <AlertCount />
+      <AlertNotificationSettings />
+    </>
   );
 }
 

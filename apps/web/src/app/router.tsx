@@ -17,18 +17,31 @@ const AdminAgentsPage = lazy(() => import("../features/agents/AdminAgentsPage.ts
 const AdminQueuesPage = lazy(() => import("../features/queues/AdminQueuesPage.tsx"));
 const UsersPage = lazy(() => import("../features/users/UsersPage.tsx"));
 const ImportPage = lazy(() => import("../features/import/ImportPage.tsx"));
+const PolicyPage = lazy(() => import("../features/alerts/PolicyPage.tsx"));
+const WallboardPage = lazy(() => import("../features/wallboard/WallboardPage.tsx"));
 
 const page = (node: ReactNode) => <Suspense fallback={<Spinner />}>{node}</Suspense>;
 
 export const router = createBrowserRouter([
   { path: "/sign-in", element: <SignInPage /> },
   {
+    element: <SignedInLayout bare />,
+    children: [
+      {
+        path: "wallboard",
+        element: (
+          <RequireRole roles={["admin", "supervisor", "viewer"]}>{page(<WallboardPage />)}</RequireRole>
+        ),
+      },
+    ],
+  },
+  {
     element: <SignedInLayout />,
     children: [
       { index: true, element: <HomeRedirect /> },
       {
         path: "board",
-        element: <RequireRole roles={["admin", "supervisor"]}>{page(<BoardPage />)}</RequireRole>,
+        element: <RequireRole roles={["admin", "supervisor", "viewer"]}>{page(<BoardPage />)}</RequireRole>,
       },
       { path: "me", element: <RequireRole roles={["agent"]}>{page(<MePage />)}</RequireRole> },
       {
@@ -47,6 +60,10 @@ export const router = createBrowserRouter([
       {
         path: "admin/import",
         element: <RequireRole roles={["admin"]}>{page(<ImportPage />)}</RequireRole>,
+      },
+      {
+        path: "admin/policy",
+        element: <RequireRole roles={["admin"]}>{page(<PolicyPage />)}</RequireRole>,
       },
       { path: "*", element: <NotFoundPage /> },
     ],

@@ -14,6 +14,7 @@ export const consoleEventTypes: typeof contractEventTypes = [
   "queueDeleted",
   "health",
   "import",
+  "alert",
 ];
 
 export const RESYNC_EVENT: typeof ContractResyncEvent = "resync";

@@ -1,10 +1,10 @@
 // The board's agents grid: a virtualized table (only the rows in view are in the DOM), so 2,000 agents
 // scroll smoothly. Each row has a drag handle, a selection checkbox, the state pill and the state buttons.
-import type { Agent, AgentStateAction } from "@crystal-console/api";
+import type { Agent, AgentStateAction, Alert } from "@crystal-console/api";
 import { useDraggable } from "@dnd-kit/core";
 import { defaultRangeExtractor, useVirtualizer, type Range } from "@tanstack/react-virtual";
 import { memo, useCallback, useEffect, useRef, useSyncExternalStore, type ReactNode } from "react";
-import { useT, type MessageKey } from "../../i18n/i18n.tsx";
+import { useFormat, useT, type MessageKey } from "../../i18n/i18n.tsx";
 import type { DragData } from "../queues/dnd.ts";
 import { PauseReason, StateButtons, StatePill, pauseReasonText } from "./state.tsx";
 
@@ -41,6 +41,8 @@ export function AgentsGrid({
   onSort,
   pinnedAgentId,
   draggingIds,
+  readOnly,
+  overdue,
 }: {
   rows: Agent[];
   queueNames: Map<string, string>;
@@ -53,6 +55,10 @@ export function AgentsGrid({
   onSort: (key: SortKey) => void;
   pinnedAgentId: string | null;
   draggingIds: ReadonlySet<string>;
+  /** A viewer's board: no selection, no drag handle, no state or assign buttons. */
+  readOnly: boolean;
+  /** Agents whose pause is past its reason's limit: their rows are red. */
+  overdue: ReadonlyMap<string, Extract<Alert, { kind: "pause_overdue" }>>;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const wide = useWide();
@@ -100,18 +106,18 @@ export function AgentsGrid({
           className={`${columns} px-3 py-2 text-xs font-semibold text-slate-700`}
         >
           <div role="columnheader">
-            <input
-              ref={allRef}
-              type="checkbox"
-              aria-label={t("grid.selectAll")}
-              checked={rows.length > 0 && selectedShown === rows.length}
-              onChange={(event) => onToggleAll(event.target.checked)}
-              className="size-4 accent-cyan-700"
-            />
+            {!readOnly && (
+              <input
+                ref={allRef}
+                type="checkbox"
+                aria-label={t("grid.selectAll")}
+                checked={rows.length > 0 && selectedShown === rows.length}
+                onChange={(event) => onToggleAll(event.target.checked)}
+                className="size-4 accent-cyan-700"
+              />
+            )}
           </div>
-          <div role="columnheader">
-            <span className="sr-only">{t("grid.drag")}</span>
-          </div>
+          <div role="columnheader">{!readOnly && <span className="sr-only">{t("grid.drag")}</span>}</div>
           <SortHeader heading="grid.id" column="id" sort={sort} onSort={onSort} />
           <SortHeader heading="grid.name" column="name" sort={sort} onSort={onSort} />
           <SortHeader heading="grid.state" column="status" sort={sort} onSort={onSort}>
@@ -119,7 +125,7 @@ export function AgentsGrid({
           </SortHeader>
           <SortHeader heading="grid.extension" column="extension" sort={sort} onSort={onSort} />
           <div role="columnheader">{t("grid.queues")}</div>
-          <div role="columnheader">{t("grid.actions")}</div>
+          <div role="columnheader">{!readOnly && t("grid.actions")}</div>
         </div>
       </div>
       <div ref={scrollRef} className="min-h-0 flex-1 overflow-y-auto overscroll-contain">
@@ -146,6 +152,8 @@ export function AgentsGrid({
                   onToggle={onToggle}
                   onCommand={onCommand}
                   onAssignMenu={onAssignMenu}
+                  readOnly={readOnly}
+                  overdue={overdue.get(agent.id)}
                 />
               );
             })}
@@ -223,6 +231,8 @@ const AgentRow = memo(function AgentRow({
   onToggle,
   onCommand,
   onAssignMenu,
+  readOnly,
+  overdue,
 }: {
   agent: Agent;
   rowIndex: number;
@@ -236,57 +246,69 @@ const AgentRow = memo(function AgentRow({
   onToggle: (agentId: string, selected: boolean) => void;
   onCommand: (agent: Agent, action: AgentStateAction) => void;
   onAssignMenu: (agentIds: string[]) => void;
+  readOnly: boolean;
+  overdue: Extract<Alert, { kind: "pause_overdue" }> | undefined;
 }) {
   const t = useT();
+  const format = useFormat();
   const data: DragData = {
     kind: "agents",
     agentIds: [agent.id],
     label:
       dragCount > 1 ? t("dnd.selectedAgents", { count: dragCount }) : t("dnd.agent", { name: agent.name }),
   };
-  const { setNodeRef, listeners, attributes } = useDraggable({ id: `agent:${agent.id}`, data });
+  const { setNodeRef, listeners, attributes } = useDraggable({
+    id: `agent:${agent.id}`,
+    data,
+    disabled: readOnly,
+  });
   const queues = agent.queueIds.map((id) => queueNames.get(id) ?? `#${id}`);
   return (
     <div
       role="row"
       aria-rowindex={rowIndex}
       aria-selected={selected}
+      data-overdue={overdue ? "true" : undefined}
       ref={measureRef}
       data-index={dataIndex}
       style={{ transform: `translateY(${start}px)` }}
-      className={`absolute start-0 top-0 flex w-full flex-wrap items-center gap-x-3 gap-y-1.5 overflow-hidden border-b border-slate-100 px-3 py-2 text-sm md:h-14 md:py-0 ${columns} ${selected ? "bg-cyan-50" : "bg-white hover:bg-slate-50"} ${dimmed ? "opacity-50" : ""}`}
+      className={`absolute start-0 top-0 flex w-full flex-wrap items-center gap-x-3 gap-y-1.5 overflow-hidden border-b border-slate-100 px-3 py-2 text-sm md:h-14 md:py-0 ${columns} ${overdue ? "bg-red-100 hover:bg-red-200" : selected ? "bg-cyan-50" : "bg-white hover:bg-slate-50"} ${dimmed ? "opacity-50" : ""}`}
     >
       <div role="cell">
-        <input
-          type="checkbox"
-          checked={selected}
-          onChange={(event) => onToggle(agent.id, event.target.checked)}
-          aria-label={t("grid.select", { name: agent.name })}
-          className="size-4 accent-cyan-700"
-        />
+        {!readOnly && (
+          <input
+            type="checkbox"
+            checked={selected}
+            onChange={(event) => onToggle(agent.id, event.target.checked)}
+            aria-label={t("grid.select", { name: agent.name })}
+            className="size-4 accent-cyan-700"
+          />
+        )}
       </div>
       <div role="cell">
-        <button
-          ref={setNodeRef}
-          type="button"
-          {...listeners}
-          {...attributes}
-          aria-label={
-            dragCount > 1
-              ? t("grid.dragSelected", { count: dragCount })
-              : t("grid.dragAgent", { name: agent.name })
-          }
-          className="flex h-7 w-6 cursor-grab touch-none items-center justify-center rounded text-slate-500 hover:bg-slate-200 hover:text-slate-800 focus-visible:outline-2 focus-visible:outline-cyan-600"
-        >
-          <svg viewBox="0 0 10 16" className="h-4 w-2.5" aria-hidden fill="currentColor">
-            <circle cx="2" cy="3" r="1.5" />
-            <circle cx="8" cy="3" r="1.5" />
-            <circle cx="2" cy="8" r="1.5" />
-            <circle cx="8" cy="8" r="1.5" />
-            <circle cx="2" cy="13" r="1.5" />
-            <circle cx="8" cy="13" r="1.5" />
-          </svg>
-        </button>
+        {!readOnly && (
+          <button
+            ref={setNodeRef}
+            type="button"
+            {...listeners}
+            {...attributes}
+            aria-label={
+              dragCount > 1
+                ? t("grid.dragSelected", { count: dragCount })
+                : t("grid.dragAgent", { name: agent.name })
+            }
+            className="flex h-7 w-6 cursor-grab touch-none items-center justify-center rounded text-slate-500 hover:bg-slate-200 hover:text-slate-800 focus-visible:outline-2 focus-visible:outline-cyan-600"
+          >
+            <svg viewBox="0 0 10 16" className="h-4 w-2.5" aria-hidden fill="currentColor">
+              <circle cx="2" cy="3" r="1.5" />
+              <circle cx="8" cy="3" r="1.5" />
+              <circle cx="2" cy="8" r="1.5" />
+              <circle cx="8" cy="8" r="1.5" />
+              <circle cx="2" cy="13" r="1.5" />
+              <circle cx="8" cy="13" r="1.5" />
+            </svg>
+          </button>
+        )}
       </div>
       <div role="cell" className="font-mono text-xs text-slate-700 tabular-nums">
         <bdi dir="ltr">{agent.id}</bdi>
@@ -305,6 +327,11 @@ const AgentRow = memo(function AgentRow({
             title={pauseReasonText(t, agent.pauseReason)}
           >
             <PauseReason reason={agent.pauseReason} />
+          </span>
+        )}
+        {overdue && (
+          <span className="ms-1 rounded bg-red-700 px-1.5 py-0.5 text-[0.7rem] font-semibold text-white md:ms-0">
+            {t("alerts.overLimit", { limit: format.duration(overdue.limitSeconds * 1000) })}
           </span>
         )}
       </div>
@@ -337,15 +364,19 @@ const AgentRow = memo(function AgentRow({
         )}
       </div>
       <div role="cell" className="flex w-full flex-wrap gap-1 md:w-auto md:flex-nowrap">
-        <StateButtons agent={agent} onCommand={onCommand} />
-        <button
-          type="button"
-          onClick={() => onAssignMenu([agent.id])}
-          aria-label={t("grid.assignAgent", { name: agent.name })}
-          className="rounded-md border border-cyan-700 px-2 py-1 text-xs font-medium whitespace-nowrap text-cyan-800 hover:bg-cyan-50 focus-visible:outline-2 focus-visible:outline-cyan-600"
-        >
-          {t("grid.assign")}
-        </button>
+        {!readOnly && (
+          <>
+            <StateButtons agent={agent} onCommand={onCommand} />
+            <button
+              type="button"
+              onClick={() => onAssignMenu([agent.id])}
+              aria-label={t("grid.assignAgent", { name: agent.name })}
+              className="rounded-md border border-cyan-700 px-2 py-1 text-xs font-medium whitespace-nowrap text-cyan-800 hover:bg-cyan-50 focus-visible:outline-2 focus-visible:outline-cyan-600"
+            >
+              {t("grid.assign")}
+            </button>
+          </>
+        )}
       </div>
     </div>
   );

@@ -17,6 +17,7 @@ import {
 import { useCallback, useDeferredValue, useMemo, useState, type ReactNode } from "react";
 import { isolate, useT } from "../../i18n/i18n.tsx";
 import { ErrorNotice, Spinner, buttonClass, inputClass, useDocumentTitle } from "../../lib/ui.tsx";
+import { alertIndex, useAlerts } from "../alerts/queries.ts";
 import { AssignDialog } from "../queues/AssignDialog.tsx";
 import {
   RELEASE_ZONE_ID,
@@ -31,6 +32,7 @@ import { useQueues } from "../queues/queries.ts";
 import { QueuesPanel } from "../queues/QueuesPanel.tsx";
 import { useCurrentUser } from "../session/queries.ts";
 import { AgentsGrid, type Sort, type SortKey } from "./AgentsGrid.tsx";
+import { BulkStateActions } from "./BulkActions.tsx";
 import { useAgents } from "./queries.ts";
 import { stateCounts, stateLabels, stateOrder } from "./state.tsx";
 import { useStateCommands } from "./StateDialogs.tsx";
@@ -73,11 +75,14 @@ export default function BoardPage() {
 
 function Board({ agents, queues }: { agents: Agent[]; queues: Queue[] }) {
   const user = useCurrentUser();
+  const readOnly = user.role === "viewer";
   const t = useT();
   const accessibility = useMemo(() => dragAccessibility(t), [t]);
   const { command, dialogs } = useStateCommands({ by: user.username });
   const { mutate: assign } = useAssignAgents();
   const { mutate: release } = useReleaseAgents();
+  const alerts = useAlerts();
+  const { overdue, short } = useMemo(() => alertIndex(alerts.data), [alerts.data]);
 
   const [search, setSearch] = useState("");
   const [status, setStatus] = useState<AgentStatus | "">("");
@@ -280,7 +285,7 @@ function Board({ agents, queues }: { agents: Agent[]; queues: Queue[] }) {
               </select>
             </label>
           </div>
-          {selected.length > 0 && (
+          {selected.length > 0 && !readOnly && (
             <div
               role="region"
               aria-label={t("board.selection")}
@@ -302,6 +307,7 @@ function Board({ agents, queues }: { agents: Agent[]; queues: Queue[] }) {
                 {t("board.clearSelection")}
               </button>
               <span className="text-xs text-slate-600">{t("board.orDrag")}</span>
+              <BulkStateActions agentIds={selected} agentsById={agentsById} />
             </div>
           )}
           <AgentsGrid
@@ -316,9 +322,18 @@ function Board({ agents, queues }: { agents: Agent[]; queues: Queue[] }) {
             onSort={onSort}
             pinnedAgentId={pinnedAgentId}
             draggingIds={draggingIds}
+            readOnly={readOnly}
+            overdue={overdue}
           />
         </AgentsSection>
-        <QueuesPanel queues={queues} agentsById={agentsById} onRelease={onRelease} dragging={dragging} />
+        <QueuesPanel
+          queues={queues}
+          agentsById={agentsById}
+          onRelease={onRelease}
+          dragging={dragging}
+          readOnly={readOnly}
+          short={short}
+        />
       </main>
       <DragOverlay dropAnimation={null}>
         {dragging && (

@@ -225,7 +225,7 @@ function PauseDialog({
   );
 }
 
-function PauseForm({
+export function PauseForm({
   onPause,
   onCancel,
 }: {

@@ -8,6 +8,7 @@ import { notifyManager, useQueryClient, type QueryClient } from "@tanstack/react
 import { useEffect } from "react";
 import { api, routeUrl } from "../../lib/api.ts";
 import { RESYNC_EVENT, consoleEventTypes } from "../../lib/contract.ts";
+import { alertKeys, applyAlertEvent } from "../alerts/queries.ts";
 import { agentKeys, forgetQueueInAgents, removeAgent, updateAgents, upsertAgent } from "../agents/queries.ts";
 import { applyImportProgress, importKeys } from "../import/queries.ts";
 import { forgetAgentInQueues, queueKeys, removeQueue, upsertQueue } from "../queues/queries.ts";
@@ -72,12 +73,15 @@ export function applyEvent(queryClient: QueryClient, event: ConsoleEvent, user: 
         void queryClient.invalidateQueries({ queryKey: queueKeys.all });
       }
       return;
+    case "alert":
+      applyAlertEvent(queryClient, event);
+      return;
   }
 }
 
 /** Refetches every list the live events keep current (after a gap the events no longer cover). */
 export function refetchLive(queryClient: QueryClient): void {
-  for (const queryKey of [agentKeys.all, queueKeys.all, healthKeys.all, importKeys.all])
+  for (const queryKey of [agentKeys.all, queueKeys.all, healthKeys.all, importKeys.all, alertKeys.all])
     void queryClient.invalidateQueries({ queryKey });
 }
 

@@ -1,5 +1,5 @@
 // The board's queues: each one a drop target with its members and how many are in each state.
-import type { Agent, Queue } from "@crystal-console/api";
+import type { Agent, Alert, Queue } from "@crystal-console/api";
 import { useDraggable, useDroppable } from "@dnd-kit/core";
 import { memo, useId, useState } from "react";
 import { T, useT } from "../../i18n/i18n.tsx";
@@ -13,11 +13,17 @@ export function QueuesPanel({
   agentsById,
   onRelease,
   dragging,
+  readOnly,
+  short,
 }: {
   queues: Queue[];
   agentsById: Map<string, Agent>;
   onRelease: (queueId: string, agentIds: string[]) => void;
   dragging: DragData | null;
+  /** A viewer's board: members are shown, neither dragged nor removed. */
+  readOnly: boolean;
+  /** Queues with fewer agents online than their minimum. */
+  short: ReadonlyMap<string, Extract<Alert, { kind: "queue_understaffed" }>>;
 }) {
   const sorted = [...queues].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   const t = useT();
@@ -33,9 +39,11 @@ export function QueuesPanel({
             {t("board.count", { count: queues.length })}
           </span>
         </h2>
-        <p className="text-xs text-slate-600">
-          {dragging?.kind === "member" ? t("queues.dropHint") : t("queues.dragHint")}
-        </p>
+        {!readOnly && (
+          <p className="text-xs text-slate-600">
+            {dragging?.kind === "member" ? t("queues.dropHint") : t("queues.dragHint")}
+          </p>
+        )}
       </div>
       {sorted.length === 0 ? (
         <p className="p-4 text-sm text-slate-600">{t("queues.none")}</p>
@@ -48,6 +56,8 @@ export function QueuesPanel({
               agentsById={agentsById}
               onRelease={onRelease}
               dragging={dragging}
+              readOnly={readOnly}
+              short={short.get(queue.id)}
             />
           ))}
         </ul>
@@ -61,17 +71,21 @@ const QueueCard = memo(function QueueCard({
   agentsById,
   onRelease,
   dragging,
+  readOnly,
+  short,
 }: {
   queue: Queue;
   agentsById: Map<string, Agent>;
   onRelease: (queueId: string, agentIds: string[]) => void;
   dragging: DragData | null;
+  readOnly: boolean;
+  short: Extract<Alert, { kind: "queue_understaffed" }> | undefined;
 }) {
   const headingId = useId();
   const t = useT();
   const [showAll, setShowAll] = useState(false);
   const data: DropData = { kind: "queue", queueId: queue.id, label: t("dnd.queue", { name: queue.name }) };
-  const { setNodeRef, isOver } = useDroppable({ id: `queue:${queue.id}`, data });
+  const { setNodeRef, isOver } = useDroppable({ id: `queue:${queue.id}`, data, disabled: readOnly });
   const members = queue.agentIds
     .map((id) => agentsById.get(id))
     .filter((agent): agent is Agent => agent !== undefined)
@@ -89,7 +103,8 @@ const QueueCard = memo(function QueueCard({
       <article
         ref={setNodeRef}
         aria-labelledby={headingId}
-        className={`rounded-lg border border-slate-200 p-3 transition-colors ${highlight}`}
+        data-short={short ? "true" : undefined}
+        className={`rounded-lg border p-3 transition-colors ${short ? "border-red-400 bg-red-50" : "border-slate-200"} ${highlight}`}
       >
         <header className="flex items-baseline justify-between gap-2">
           <h3 id={headingId} className="truncate font-medium" title={queue.name} dir="auto">
@@ -99,6 +114,11 @@ const QueueCard = memo(function QueueCard({
             <bdi dir="ltr">#{queue.id}</bdi> · {t("queues.agents", { count: members.length })}
           </span>
         </header>
+        {short && (
+          <p className="mt-1 rounded bg-red-700 px-2 py-0.5 text-xs font-semibold text-white">
+            {t("alerts.short", { online: short.online, minimum: short.minimum })}
+          </p>
+        )}
         <ul
           aria-label={t("queues.byState", { name: queue.name })}
           className="mt-1.5 flex flex-wrap gap-x-3 gap-y-1 text-xs"
@@ -115,9 +135,19 @@ const QueueCard = memo(function QueueCard({
         </ul>
         {members.length > 0 && (
           <ul aria-label={t("queues.members", { name: queue.name })} className="mt-2 flex flex-wrap gap-1.5">
-            {shown.map((agent) => (
-              <Member key={agent.id} agent={agent} queue={queue} onRelease={onRelease} />
-            ))}
+            {shown.map((agent) =>
+              readOnly ? (
+                <li
+                  key={agent.id}
+                  className="flex items-center gap-1 rounded-full bg-slate-100 px-2 py-0.5 text-xs ring-1 ring-slate-200"
+                >
+                  <span className={`size-1.5 rounded-full ${stateStyles[agent.status].dot}`} aria-hidden />
+                  <bdi className="max-w-32 truncate">{agent.name}</bdi>
+                </li>
+              ) : (
+                <Member key={agent.id} agent={agent} queue={queue} onRelease={onRelease} />
+              ),
+            )}
           </ul>
         )}
         {members.length > MEMBERS_SHOWN && (

@@ -68,6 +68,7 @@ export default function UsersPage() {
                 >
                   <option value="admin">{t("users.admin")}</option>
                   <option value="supervisor">{t("users.supervisor")}</option>
+                  <option value="viewer">{t("users.viewer")}</option>
                 </select>
               </td>
               <td className="px-3 py-2">
@@ -172,6 +173,7 @@ function CreateUserForm() {
           {(props) => (
             <select {...props} name="role" defaultValue="supervisor" className={inputClass}>
               <option value="supervisor">{t("users.supervisor")}</option>
+              <option value="viewer">{t("users.viewer")}</option>
               <option value="admin">{t("users.admin")}</option>
             </select>
           )}

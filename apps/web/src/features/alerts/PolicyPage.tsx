@@ -1,0 +1,171 @@
+// The admin's alert rules: a limit per pause reason (in minutes) and a minimum of online agents per queue.
+// An empty box means no rule. Saved as one policy (PUT /api/policy, audited).
+import type { Policy } from "@crystal-console/api";
+import { useState, type FormEvent } from "react";
+import { useT } from "../../i18n/i18n.tsx";
+import { showToast } from "../../lib/toast.tsx";
+import { ErrorNotice, PageHeader, Spinner, buttonClass, inputClass } from "../../lib/ui.tsx";
+import { usePauseReasons } from "../agents/queries.ts";
+import { PauseReason } from "../agents/state.tsx";
+import { useQueues } from "../queues/queries.ts";
+import { usePolicy, useSavePolicy } from "./queries.ts";
+
+type Draft = { limits: Record<string, string>; minimums: Record<string, string> };
+
+/** The box of a reason's limit or a queue's minimum, as `policyOf` names those it refuses. */
+const limitBox = (reason: string) => ["limit", reason].join(":");
+const minimumBox = (queueId: string) => ["minimum", queueId].join(":");
+
+const minutesOf = (seconds: number) => String(Math.round((seconds / 60) * 100) / 100);
+
+function draftOf(policy: Policy): Draft {
+  const limits: Record<string, string> = {};
+  for (const [reason, seconds] of Object.entries(policy.pauseLimitSeconds))
+    limits[reason] = minutesOf(seconds);
+  const minimums: Record<string, string> = {};
+  for (const [queueId, minimum] of Object.entries(policy.queueMinimumOnline))
+    minimums[queueId] = String(minimum);
+  return { limits, minimums };
+}
+
+/** The policy a draft says, or the boxes that are not numbers the server would take. */
+function policyOf(draft: Draft): { policy: Policy; invalid: string[] } {
+  const policy: Policy = { pauseLimitSeconds: {}, queueMinimumOnline: {} };
+  const invalid: string[] = [];
+  for (const [reason, text] of Object.entries(draft.limits)) {
+    if (text.trim() === "") continue;
+    const seconds = Math.round(Number(text) * 60);
+    if (!Number.isFinite(seconds) || seconds < 1 || seconds > 86_400) invalid.push(limitBox(reason));
+    else policy.pauseLimitSeconds[reason] = seconds;
+  }
+  for (const [queueId, text] of Object.entries(draft.minimums)) {
+    if (text.trim() === "") continue;
+    const minimum = Number(text);
+    if (!Number.isInteger(minimum) || minimum < 1 || minimum > 10_000) invalid.push(minimumBox(queueId));
+    else policy.queueMinimumOnline[queueId] = minimum;
+  }
+  return { policy, invalid };
+}
+
+export default function PolicyPage() {
+  const policy = usePolicy();
+  const reasons = usePauseReasons();
+  const queues = useQueues();
+  const t = useT();
+  if (policy.isPending || reasons.isPending || queues.isPending)
+    return <Spinner label={t("policy.loading")} />;
+  if (policy.isError) return <ErrorNotice title={t("policy.loadFailed")} error={policy.error} />;
+  if (reasons.isError) return <ErrorNotice title={t("policy.loadFailed")} error={reasons.error} />;
+  if (queues.isError) return <ErrorNotice title={t("queues.loadFailed")} error={queues.error} />;
+  const sortedQueues = [...queues.data].sort(
+    (a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id),
+  );
+  return <PolicyForm initial={draftOf(policy.data)} reasons={reasons.data} queues={sortedQueues} />;
+}
+
+function PolicyForm({
+  initial,
+  reasons,
+  queues,
+}: {
+  initial: Draft;
+  reasons: string[];
+  queues: { id: string; name: string }[];
+}) {
+  const t = useT();
+  const save = useSavePolicy();
+  const [draft, setDraft] = useState(initial);
+  const [invalid, setInvalid] = useState<string[]>([]);
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    const result = policyOf(draft);
+    setInvalid(result.invalid);
+    if (result.invalid.length > 0) return;
+    save.mutate(result.policy, { onSuccess: () => showToast("success", "policy.saved") });
+  }
+
+  return (
+    <main className="mx-auto w-full max-w-4xl p-3 sm:p-6">
+      <PageHeader title={t("policy.title")} />
+      <p className="mb-4 text-sm text-slate-700">{t("policy.intro")}</p>
+      <form onSubmit={onSubmit} className="space-y-6" noValidate>
+        <section className="rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200">
+          <h2 className="font-semibold">{t("policy.pauseLimits")}</h2>
+          <p className="mb-3 text-xs text-slate-600">{t("policy.pauseLimitsHint")}</p>
+          <div className="grid gap-3 sm:grid-cols-2">
+            {reasons.map((reason) => {
+              const key = limitBox(reason);
+              return (
+                <label key={reason} className="block text-sm font-medium">
+                  <PauseReason reason={reason} />
+                  <input
+                    type="number"
+                    min={1}
+                    step="any"
+                    inputMode="decimal"
+                    dir="ltr"
+                    value={draft.limits[reason] ?? ""}
+                    aria-invalid={invalid.includes(key)}
+                    onChange={(event) =>
+                      setDraft({ ...draft, limits: { ...draft.limits, [reason]: event.target.value } })
+                    }
+                    className={`${inputClass} mt-1`}
+                    placeholder={t("policy.noLimit")}
+                  />
+                  {invalid.includes(key) && (
+                    <span className="text-xs text-red-800">{t("policy.badLimit")}</span>
+                  )}
+                </label>
+              );
+            })}
+          </div>
+        </section>
+        <section className="rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200">
+          <h2 className="font-semibold">{t("policy.queueMinimums")}</h2>
+          <p className="mb-3 text-xs text-slate-600">{t("policy.queueMinimumsHint")}</p>
+          {queues.length === 0 ? (
+            <p className="text-sm text-slate-600">{t("queues.none")}</p>
+          ) : (
+            <div className="grid gap-3 sm:grid-cols-2">
+              {queues.map((queue) => {
+                const key = minimumBox(queue.id);
+                return (
+                  <label key={queue.id} className="block text-sm font-medium">
+                    <bdi>{queue.name}</bdi>{" "}
+                    <bdi dir="ltr" className="text-xs text-slate-600">
+                      #{queue.id}
+                    </bdi>
+                    <input
+                      type="number"
+                      min={1}
+                      step={1}
+                      inputMode="numeric"
+                      dir="ltr"
+                      value={draft.minimums[queue.id] ?? ""}
+                      aria-invalid={invalid.includes(key)}
+                      onChange={(event) =>
+                        setDraft({
+                          ...draft,
+                          minimums: { ...draft.minimums, [queue.id]: event.target.value },
+                        })
+                      }
+                      className={`${inputClass} mt-1`}
+                      placeholder={t("policy.noMinimum")}
+                    />
+                    {invalid.includes(key) && (
+                      <span className="text-xs text-red-800">{t("policy.badMinimum")}</span>
+                    )}
+                  </label>
+                );
+              })}
+            </div>
+          )}
+        </section>
+        <button type="submit" className={buttonClass("primary")} disabled={save.isPending}>
+          {t("policy.save")}
+        </button>
+      </form>
+    </main>
+  );
+}
