@@ -27,8 +27,8 @@ export function run(): Promise<void> {
   queues.push({ id: "3999", name: "Everyone", agentIds });
   const start = Date.now();
   const agentAt = (i: number, step: number, now: number): Agent => {
-    const status = CYCLE[(i + step) % CYCLE.length]!;
-    const id = agentIds[i]!;
+    const status = CYCLE[(i + step) % CYCLE.length] ?? "online";
+    const id = agentIds[i] ?? String(i);
     return {
       id,
       name: `Agent ${id}`,
@@ -38,7 +38,7 @@ export function run(): Promise<void> {
       extension: status === "logged_off" ? null : String(100 + i),
       statusSince: new Date(now - ((i * 37) % 3_600) * 1000).toISOString(),
       statusBy: "bench",
-      pauseReason: status === "paused" ? REASONS[i % REASONS.length]! : null,
+      pauseReason: status === "paused" ? (REASONS[i % REASONS.length] ?? "Break") : null,
       confirmed: true,
     };
   };
