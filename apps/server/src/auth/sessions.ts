@@ -15,8 +15,10 @@
 //
 // `last_seen_at` is written at most once every TOUCH_EVERY_MS per session, so the idle timeout counts from a
 // time that may be up to 30 s old: a session can end up to 30 s before a full idle period of real
-// inactivity, never later. Another console process on the same registry must tell this one of the sessions it
-// ends (endedElsewhere, below) for the cache to stay a copy.
+// inactivity, never later. Another console process on the same registry tells this one of the sessions it
+// ends (the registry's delete notifies every instance at its commit, registry/listen.ts; index.ts passes the
+// news to endedElsewhere), so the cache stays a copy; should that news be lost (the listening connection was
+// down), forgetAll() drops every cached copy.
 import { createHash, randomBytes } from "node:crypto";
 import type { SessionUser } from "@crystal-console/api";
 import type { Registry } from "../registry/open.ts";
@@ -197,6 +199,11 @@ export function createSessions(db: Registry, limits: { idleMs: number; absoluteM
     onEnded(listener: EndedListener): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    /** Drops every cached session (news of ends may have been missed): each is read again when next used. */
+    forgetAll(): void {
+      generation += 1;
+      cache.clear();
     },
     /** Sessions another console instance ended: forgotten here too, and announced as "elsewhere". */
     endedElsewhere(ended: EndedSessions): void {
