@@ -32,7 +32,10 @@ const WAIT_MS = 2000;
 
 export type EventBus = ReturnType<typeof createEventBus>;
 
-export function createEventBus(db: Registry, options: { from: "direct" | "log"; log?: Logger } = { from: "direct" }) {
+export function createEventBus(
+  db: Registry,
+  options: { from: "direct" | "log"; log?: Logger } = { from: "direct" },
+) {
   const subscribers = new Set<(stored: StoredEvent) => void>();
   let writes = 0;
   /** The id of the last event handed over (the log's cursor). */

@@ -75,7 +75,9 @@ async function ended(reader: SseReader, ms = 2000): Promise<void> {
 
 const ids = (events: SseEvent[]) => events.filter((e) => e.id !== undefined).map((e) => Number(e.id));
 const queueIdsIn = (events: SseEvent[]) =>
-  events.filter((e) => e.event === "queue").map((e) => (JSON.parse(e.data) as { queue: { id: string } }).queue.id);
+  events
+    .filter((e) => e.event === "queue")
+    .map((e) => (JSON.parse(e.data) as { queue: { id: string } }).queue.id);
 
 describe("events: one global order on every instance", () => {
   it("changes made at once through both instances reach both instances' streams, in the log's order, each once", async () => {
@@ -155,7 +157,9 @@ describe("sessions: an end on one instance is an end on every instance", () => {
     const pam = await supervisorOn(a, "fleet-pam");
     const pamOnB = sameSessionOn(b, pam);
     const pamStream = await stream(pamOnB);
-    expect((await b.admin.patch("/api/users/fleet-pam", { password: "a-new-long-password" })).status).toBe(200);
+    expect((await b.admin.patch("/api/users/fleet-pam", { password: "a-new-long-password" })).status).toBe(
+      200,
+    );
     expect((await pam.get("/api/session")).status).toBe(401);
     expect((await pamOnB.get("/api/session")).status).toBe(401);
     await ended(pamStream);
@@ -175,11 +179,7 @@ describe("the sign-in limiter counts across instances", () => {
       expect(reply.status).toBe(429);
       expect(Number(reply.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     }
-    await eventually(
-      async () => expect((await signIn(b, SUPERVISOR_PASSWORD)).status).toBe(200),
-      5000,
-      250,
-    );
+    await eventually(async () => expect((await signIn(b, SUPERVISOR_PASSWORD)).status).toBe(200), 5000, 250);
   });
 });
 

@@ -8,13 +8,7 @@ import { join } from "node:path";
 import { type PbxSim, startPbxSim } from "@crystal-console/pbx-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresDatabase } from "../test-database.ts";
-import {
-  ADMIN_PASSWORD,
-  Client,
-  type TestConsole,
-  eventually,
-  startTestConsole,
-} from "../test-support.ts";
+import { ADMIN_PASSWORD, Client, type TestConsole, eventually, startTestConsole } from "../test-support.ts";
 import { killServerProcesses, startServerProcess } from "./server-process.ts";
 
 let sim: PbxSim;

@@ -10,7 +10,10 @@ import { type Registry, openRegistry } from "./open.ts";
 
 let url: string;
 let db: Registry;
-const health = { type: "health", pbx: { mode: "remote", reachable: true, lastOkAt: null, lastError: null } } as const;
+const health = {
+  type: "health",
+  pbx: { mode: "remote", reachable: true, lastOkAt: null, lastError: null },
+} as const;
 
 beforeAll(async () => {
   url = await createPostgresDatabase();
@@ -43,7 +46,11 @@ describe("the event log with several writers", () => {
     release();
     await Promise.all([first, second]);
     expect(secondId).toBe(firstId + 2);
-    expect((await eventsSince(db, 0, 10)).map((stored) => stored.id)).toEqual([firstId, firstId + 1, firstId + 2]);
+    expect((await eventsSince(db, 0, 10)).map((stored) => stored.id)).toEqual([
+      firstId,
+      firstId + 1,
+      firstId + 2,
+    ]);
   });
 
   it("a committed event is announced to listeners; a rolled-back one is not", async () => {

@@ -55,7 +55,9 @@ export async function insertEvents(db: Db, events: readonly ConsoleEvent[]): Pro
     params[`data${i}`] = JSON.stringify(event);
   });
   if (isPostgres(db))
-    await sql`select pg_advisory_xact_lock(${EVENT_ORDER_LOCK}), pg_notify(${EVENTS_CHANNEL}, '')`.execute(db);
+    await sql`select pg_advisory_xact_lock(${EVENT_ORDER_LOCK}), pg_notify(${EVENTS_CHANNEL}, '')`.execute(
+      db,
+    );
   const { rows } = await insertEventRows(db, params, String(events.length));
   // Ids are drawn in the order of the VALUES list, whatever order RETURNING lists them in.
   const ids = rows.map((row) => row.id).sort((a, b) => a - b);
