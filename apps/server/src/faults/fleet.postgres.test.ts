@@ -12,6 +12,7 @@ import {
   SseReader,
   type SseEvent,
   type TestConsole,
+  ended,
   eventually,
   startTestConsole,
 } from "../test-support.ts";
@@ -58,19 +59,6 @@ async function supervisorOn(instance: TestConsole, username: string): Promise<Cl
   const client = instance.client();
   expect((await client.signIn(username, SUPERVISOR_PASSWORD)).status).toBe(200);
   return client;
-}
-
-/** Resolves when the stream's body ended; fails if it is still open after `ms` (its heartbeat is 15 s). */
-async function ended(reader: SseReader, ms = 2000): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const stillOpen = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the stream was still open after ${ms} ms`)), ms);
-  });
-  try {
-    await Promise.race([reader.done, stillOpen]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 const ids = (events: SseEvent[]) => events.filter((e) => e.id !== undefined).map((e) => Number(e.id));
