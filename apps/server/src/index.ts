@@ -96,6 +96,8 @@ export async function startConsole(
   const sessions = createSessions(
     db,
     options.sessionTimeouts ?? { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs },
+    Date.now,
+    { shared: shared !== null },
   );
   const listener = shared ? await listenToOthers(shared.url, bus, sessions, log) : null;
   await bus.start();
