@@ -42,6 +42,7 @@ export function createEventBus(
   let handedOver = 0;
   const waiters = new Set<{ id: number; done: () => void }>();
   let reading: Promise<void> | null = null;
+  /** Someone asked for a read since the current one began. */
   let readAgain = false;
   let poll: NodeJS.Timeout | null = null;
 
@@ -58,30 +59,44 @@ export function createEventBus(
     }
   }
 
-  /** Reads the log from the cursor until it is exhausted; one read at a time, and once more if asked meanwhile. */
+  /** Reads of the log started so far (each is numbered). */
+  let reads = 0;
+  const readWaiters = new Set<{ read: number; done: () => void }>();
+
+  /**
+   * Resolves when a read of the log that began after this call has ended (the next one to start), so that
+   * everything committed before the call was handed over. One read at a time, each to the end of the log;
+   * while writes keep coming, reads follow each other, and each caller waits for one read, never for a quiet log.
+   */
   function catchUp(): Promise<void> {
     if (options.from === "direct") return Promise.resolve();
-    if (reading) {
-      readAgain = true;
-      return reading;
-    }
-    reading = (async () => {
+    const read = reads + 1;
+    const ended = new Promise<void>((done) => readWaiters.add({ read, done }));
+    readAgain = true;
+    reading ??= readLoop();
+    return ended;
+  }
+
+  async function readLoop(): Promise<void> {
+    while (readAgain) {
+      readAgain = false;
+      const read = ++reads;
       try {
+        let batch: StoredEvent[];
         do {
-          readAgain = false;
-          let batch: StoredEvent[];
-          do {
-            batch = await eventsSince(db, handedOver, READ_BATCH);
-            handOver(batch);
-          } while (batch.length === READ_BATCH);
-        } while (readAgain);
+          batch = await eventsSince(db, handedOver, READ_BATCH);
+          handOver(batch);
+        } while (batch.length === READ_BATCH);
       } catch (error) {
         options.log?.warn({ err: String(error) }, "could not read the event log");
-      } finally {
-        reading = null;
       }
-    })();
-    return reading;
+      for (const waiter of readWaiters)
+        if (waiter.read <= read) {
+          readWaiters.delete(waiter);
+          waiter.done();
+        }
+    }
+    reading = null;
   }
 
   /** After a commit: hands its events over (direct), or waits until the log's reader has (log). */
@@ -100,7 +115,8 @@ export function createEventBus(
       };
       const timer = setTimeout(waiter.done, WAIT_MS);
       waiters.add(waiter);
-      void catchUp();
+      readAgain = true;
+      reading ??= readLoop();
     });
   }
 

@@ -12,6 +12,7 @@ import {
   SseReader,
   type SseEvent,
   type TestConsole,
+  defined,
   ended,
   eventually,
   startTestConsole,
@@ -88,7 +89,7 @@ describe("events: one global order on every instance", () => {
     }
     await Promise.all(writes);
     const logged = (await a.deps.bus.since(before)).map((stored) => stored.id);
-    const last = logged.at(-1)!;
+    const last = defined(logged.at(-1), "an event in the log");
     for (const reader of [onA, onB]) await reader.waitFor((event) => Number(event.id) === last, 5000);
     // Both saw exactly the log, in id order: none skipped, none twice, the same order on both.
     expect(ids(onA.events)).toEqual(logged);
@@ -110,7 +111,7 @@ describe("events: one global order on every instance", () => {
     // While the browser is away, changes through both instances; it comes back through the other one.
     for (let i = 1; i <= 6; i++) await (i % 2 === 0 ? a : b).admin.createQueue(String(5300 + i));
     const missed = (await b.deps.bus.since(Number(seen.id))).map((stored) => stored.id);
-    const resumed = await stream(b.admin, { "Last-Event-ID": seen.id! });
+    const resumed = await stream(b.admin, { "Last-Event-ID": defined(seen.id, "the event's id") });
     await resumed.waitFor((e) => Number(e.id) === missed.at(-1), 5000);
     await a.admin.createQueue("5307");
     await resumed.waitFor((e) => e.event === "queue" && e.data.includes('"id":"5307"'), 5000);

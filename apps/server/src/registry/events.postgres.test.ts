@@ -3,7 +3,7 @@
 // is announced to every listener, a rolled-back one to none.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresDatabase } from "../test-database.ts";
-import { eventually } from "../test-support.ts";
+import { defined, eventually } from "../test-support.ts";
 import { eventsSince, insertEvents } from "./events.ts";
 import { EVENTS_CHANNEL, type Listener, listen } from "./listen.ts";
 import { type Registry, openRegistry } from "./open.ts";
@@ -30,14 +30,14 @@ describe("the event log with several writers", () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     let firstId = 0;
     const first = db.transaction().execute(async (tx) => {
-      firstId = (await insertEvents(tx, [health]))[0]!.id;
+      firstId = defined((await insertEvents(tx, [health]))[0], "the event").id;
       await held;
     });
     await eventually(() => expect(firstId).toBeGreaterThan(0));
     let secondId = 0;
     const second = db
       .transaction()
-      .execute(async (tx) => (await insertEvents(tx, [health, health]))[1]!.id)
+      .execute(async (tx) => defined((await insertEvents(tx, [health, health]))[1], "the second event").id)
       .then((id) => (secondId = id));
     await new Promise((resolve) => setTimeout(resolve, 300));
     // The second waits for the first: it has no id yet, and a reader sees neither.
