@@ -127,10 +127,10 @@ describe("sessions: an end on one instance is an end on every instance", () => {
   it("sign-out on A: the same session is refused on B at once, and its stream on B ends", async () => {
     const sue = await supervisorOn(a, "fleet-sue");
     const sueOnB = sameSessionOn(b, sue);
-    expect((await sueOnB.get("/api/session")).status).toBe(200);
+    expect((await sueOnB.call("GET /session")).status).toBe(200);
     const streamOnB = await stream(sueOnB);
-    expect((await sue.delete("/api/session")).status).toBe(204);
-    expect((await sueOnB.get("/api/session")).status).toBe(401);
+    expect((await sue.call("DELETE /session")).status).toBe(204);
+    expect((await sueOnB.call("GET /session")).status).toBe(401);
     await ended(streamOnB);
   });
 
@@ -138,19 +138,31 @@ describe("sessions: an end on one instance is an end on every instance", () => {
     const dan = await supervisorOn(b, "fleet-dan");
     const danOnA = sameSessionOn(a, dan);
     const streams = [await stream(dan), await stream(danOnA)];
-    expect((await a.admin.patch("/api/users/fleet-dan", { disabled: true })).status).toBe(200);
-    expect((await dan.get("/api/session")).status).toBe(401);
-    expect((await danOnA.get("/api/session")).status).toBe(401);
+    expect(
+      (
+        await a.admin.call("PATCH /users/:username", {
+          params: { username: "fleet-dan" },
+          body: { disabled: true },
+        })
+      ).status,
+    ).toBe(200);
+    expect((await dan.call("GET /session")).status).toBe(401);
+    expect((await danOnA.call("GET /session")).status).toBe(401);
     for (const reader of streams) await ended(reader);
 
     const pam = await supervisorOn(a, "fleet-pam");
     const pamOnB = sameSessionOn(b, pam);
     const pamStream = await stream(pamOnB);
-    expect((await b.admin.patch("/api/users/fleet-pam", { password: "a-new-long-password" })).status).toBe(
-      200,
-    );
-    expect((await pam.get("/api/session")).status).toBe(401);
-    expect((await pamOnB.get("/api/session")).status).toBe(401);
+    expect(
+      (
+        await b.admin.call("PATCH /users/:username", {
+          params: { username: "fleet-pam" },
+          body: { password: "a-new-long-password" },
+        })
+      ).status,
+    ).toBe(200);
+    expect((await pam.call("GET /session")).status).toBe(401);
+    expect((await pamOnB.call("GET /session")).status).toBe(401);
     await ended(pamStream);
   });
 });
@@ -159,7 +171,7 @@ describe("the sign-in limiter counts across instances", () => {
   it("failures on A and on B add up: after four (three free), the next try on either is told to wait", async () => {
     await a.admin.createSupervisor("fleet-lim");
     const signIn = (instance: TestConsole, password: string) =>
-      instance.client().post("/api/session", { username: "fleet-lim", password });
+      instance.client().call("POST /session", { body: { username: "fleet-lim", password } });
     for (const instance of [a, b, a, b])
       expect((await signIn(instance, "wrong-password-1")).status).toBe(401);
     // Two failures per instance would be free if each counted alone.
@@ -176,7 +188,7 @@ describe("health, metrics and logs name the instance", () => {
   it("each instance answers with its own id", async () => {
     expect(a.deps.instanceId).not.toBe(b.deps.instanceId);
     for (const instance of [a, b]) {
-      const health = await instance.admin.get<{ instance: string }>("/api/health");
+      const health = await instance.admin.call("GET /health");
       expect(health.body.instance).toBe(instance.deps.instanceId);
       const metrics = await fetch(`${instance.url}/metrics`).then((response) => response.text());
       expect(metrics).toContain(`crystal_sse_clients{console_instance="${instance.deps.instanceId}"}`);
