@@ -72,7 +72,8 @@ export const healthSchema = z
   .object({
     status: z.enum(["ok", "degraded"]),
     instance: z.string().meta({
-      description: "The console instance that answered (several may share one database behind a load balancer).",
+      description:
+        "The console instance that answered (several may share one database behind a load balancer).",
     }),
     pbx: pbxHealthSchema,
   })

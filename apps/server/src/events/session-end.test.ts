@@ -2,7 +2,14 @@
 // closes its streams at once, not at the next heartbeat (15 s), and nothing is delivered after. And a session
 // may hold at most STREAMS_PER_SESSION streams (item 7).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Client, SseReader, type TestConsole, defined, ended, startTestConsole } from "../test-support.ts";
+import {
+  type Client,
+  SseReader,
+  type TestConsole,
+  defined,
+  ended,
+  startTestConsole,
+} from "../test-support.ts";
 import { STREAMS_PER_SESSION } from "./streams.ts";
 
 let t: TestConsole;
