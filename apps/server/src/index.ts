@@ -8,22 +8,24 @@ import { fileURLToPath } from "node:url";
 import { createPbxClient, redact } from "@crystal-console/crystal";
 import { type PbxSim, startPbxSim } from "@crystal-console/pbx-sim";
 import { serve } from "@hono/node-server";
-import type { DestinationStream } from "pino";
+import type { DestinationStream, Logger } from "pino";
 import { createAlertMonitor } from "./alerts/monitor.ts";
 import { createApp } from "./app.ts";
 import { createDecoyHash } from "./auth/passwords.ts";
-import { createSessions } from "./auth/sessions.ts";
+import { type EndedSessions, type Sessions, createSessions } from "./auth/sessions.ts";
 import { createSignInLimiter, memoryStore } from "./auth/throttle.ts";
 import { type Config, loadConfig } from "./config.ts";
 import { seedDemoCallCentre } from "./demo.ts";
 import type { ConsoleDeps } from "./deps.ts";
-import { createEventBus } from "./events/bus.ts";
+import { type EventBus, createEventBus } from "./events/bus.ts";
 import { createLogger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
 import { newInstanceId, startInstance } from "./instance.ts";
 import { createHealthTracker } from "./pbx/health.ts";
 import { createSettler } from "./pbx/settle.ts";
 import { makePrivateDir } from "./private-files.ts";
+import { postgresLimiterStore } from "./registry/limits.ts";
+import { EVENTS_CHANNEL, SESSIONS_CHANNEL, listen } from "./registry/listen.ts";
 import { openRegistry } from "./registry/open.ts";
 import { createFactOrder } from "./registry/order.ts";
 import { createAgentListCache } from "./registry/snapshot.ts";
@@ -59,7 +61,9 @@ export async function startConsole(
   options: StartOptions = {},
 ): Promise<RunningConsole> {
   const config = loadConfig(env);
-  const log = createLogger(config.logLevel, options.logDestination);
+  const instanceId = newInstanceId();
+  // Every log line names the instance that wrote it (several consoles on one database: decision 021).
+  const log = createLogger(config.logLevel, options.logDestination).child({ instance: instanceId });
   if (makePrivateDir(config.dataDir).openToOthers) {
     log.warn(
       { dataDir: config.dataDir },
@@ -71,7 +75,6 @@ export async function startConsole(
       ? { dialect: "sqlite", file: resolve(config.database.file) }
       : config.database,
   );
-  const instanceId = newInstanceId();
 
   // The embedded simulator's control API reads every agent password and can reset the PBX: it asks for a
   // token only this process knows (tests and the e2e run get it from `sim.controlToken`).
@@ -88,12 +91,18 @@ export async function startConsole(
   const pbxTarget = config.pbx.mode === "remote" ? config.pbx : sim && { url: sim.url, secure: sim.secure };
   if (!pbxTarget) throw new Error("The embedded simulator did not start.");
 
-  const bus = createEventBus(db);
+  const shared = config.database.dialect === "postgres" ? config.database : null;
+  // On PostgreSQL other consoles may commit too: every instance reads the events back from the log, in one order.
+  const bus = createEventBus(db, { from: shared ? "log" : "direct", log });
   const sessions = createSessions(
     db,
     options.sessionTimeouts ?? { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs },
+    Date.now,
+    { shared: shared !== null },
   );
-  const metrics = createMetrics(() => sessions.countActive());
+  const listener = shared ? await listenToOthers(shared.url, bus, sessions, log) : null;
+  await bus.start();
+  const metrics = createMetrics(instanceId, () => sessions.countActive());
   const health = createHealthTracker({
     mode: config.pbx.mode,
     onChange: (pbx) =>
@@ -155,8 +164,8 @@ export async function startConsole(
     instanceId,
     order,
     settler,
-    // One console process: the limits' counters in memory (several share a store in the database).
-    signInLimiter: createSignInLimiter(memoryStore),
+    // One console process: the limits' counters in memory; several on PostgreSQL share them in the database.
+    signInLimiter: createSignInLimiter(shared ? postgresLimiterStore(db) : memoryStore),
     decoyHash: await createDecoyHash(config.scryptLogN),
     closing: closing.signal,
     agentList: createAgentListCache(db, bus),
@@ -198,6 +207,8 @@ export async function startConsole(
       await settler.stop();
       await deps.alerts.stop();
       await instance.stop();
+      await listener?.close();
+      await bus.stop();
       await pbx.close();
       await db.destroy();
       await sim?.close();
@@ -206,6 +217,28 @@ export async function startConsole(
   }
 
   return { url, config, sim, firstAdmin, deps, close };
+}
+
+/**
+ * Several consoles on one PostgreSQL database: what the others commit (events) and end (sessions) reaches
+ * this one through LISTEN on a connection of its own (registry/listen.ts). After a lost connection, news may
+ * have been missed: the event log is read from the cursor, and every cached session is read again when used.
+ */
+function listenToOthers(url: string, bus: EventBus, sessions: Sessions, log: Logger) {
+  return listen(
+    url,
+    {
+      [EVENTS_CHANNEL]: () => void bus.catchUp(),
+      [SESSIONS_CHANNEL]: (payload) => sessions.endedElsewhere(JSON.parse(payload) as EndedSessions),
+    },
+    {
+      onReconnect() {
+        sessions.forgetAll();
+        void bus.catchUp();
+      },
+      onError: (error) => log.warn({ err: String(error) }, "the registry's listening connection failed"),
+    },
+  );
 }
 
 /**

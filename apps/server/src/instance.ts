@@ -69,7 +69,7 @@ export async function startInstance(options: {
       // The follow-up of a follow-up is never sent; a password lived only in the dead instance's memory.
       const pending = attempt.actor !== SETTLE_ACTOR && !attempt.secret;
       try {
-        bus.broadcast(
+        await bus.broadcast(
           await commit(db, {
             lease: { fact: lease.fact, token: lease.token },
             settle: {

@@ -17,10 +17,12 @@ describe("with METRICS=true", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
     const text = await response.text();
-    expect(text).toMatch(/^crystal_pbx_calls_total\{action="new_queue",result="created"\} 1$/m);
-    expect(text).toMatch(/^crystal_pbx_call_duration_seconds_count\{action="new_queue"\} 1$/m);
-    expect(text).toMatch(/^crystal_active_sessions 1$/m);
-    expect(text).toMatch(/^crystal_sse_clients 0$/m);
+    // Every series names the console instance (several may share one database).
+    const instance = `console_instance="${t.deps.instanceId}"`;
+    expect(text).toContain(`\ncrystal_pbx_calls_total{action="new_queue",result="created",${instance}} 1\n`);
+    expect(text).toContain(`\ncrystal_pbx_call_duration_seconds_count{${instance},action="new_queue"} 1\n`);
+    expect(text).toContain(`\ncrystal_active_sessions{${instance}} 1\n`);
+    expect(text).toContain(`\ncrystal_sse_clients{${instance}} 0\n`);
     expect(text).not.toContain(t.pbx.secure);
   });
 });

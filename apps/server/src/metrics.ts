@@ -5,8 +5,11 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
-export function createMetrics(countSessions: () => Promise<number>) {
+export function createMetrics(instanceId: string, countSessions: () => Promise<number>) {
   const registry = new Registry();
+  // Which console instance the figures are of (several on one database). Not `instance`: Prometheus sets
+  // that label itself, to the scraped address.
+  registry.setDefaultLabels({ console_instance: instanceId });
   const pbxCalls = new Counter({
     name: "crystal_pbx_calls_total",
     help: "PBX calls by action and result (outcome kind or failure kind).",

@@ -456,3 +456,16 @@ export class SseReader {
     this.controller.abort();
   }
 }
+
+/** Resolves when the stream's body has ended; fails if it is still open after `ms` (the heartbeat is 15 s). */
+export async function ended(reader: SseReader, ms = 2000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const stillOpen = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the stream was still open after ${ms} ms`)), ms);
+  });
+  try {
+    await Promise.race([reader.done, stillOpen]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

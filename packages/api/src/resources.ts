@@ -71,6 +71,10 @@ export type PbxHealth = z.infer<typeof pbxHealthSchema>;
 export const healthSchema = z
   .object({
     status: z.enum(["ok", "degraded"]),
+    instance: z.string().meta({
+      description:
+        "The console instance that answered (several may share one database behind a load balancer).",
+    }),
     pbx: pbxHealthSchema,
   })
   .meta({ id: "Health" });

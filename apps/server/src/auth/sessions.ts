@@ -15,8 +15,11 @@
 //
 // `last_seen_at` is written at most once every TOUCH_EVERY_MS per session, so the idle timeout counts from a
 // time that may be up to 30 s old: a session can end up to 30 s before a full idle period of real
-// inactivity, never later. Another console process on the same registry must tell this one of the sessions it
-// ends (endedElsewhere, below) for the cache to stay a copy.
+// inactivity, never later. With other console processes on the same registry (`shared`), every lookup reads
+// the row (a sign-out on another instance is refused here as soon as that instance answered it), and the
+// others tell this one of the sessions they end (the registry's delete notifies every instance at its commit,
+// registry/listen.ts; index.ts passes the news to endedElsewhere), which closes their streams here at once;
+// should that news be lost (the listening connection was down), forgetAll() drops every cached copy.
 import { createHash, randomBytes } from "node:crypto";
 import type { SessionUser } from "@crystal-console/api";
 import type { Registry } from "../registry/open.ts";
@@ -55,7 +58,17 @@ type Entry = {
   lastSeenAt: number;
 };
 
-export function createSessions(db: Registry, limits: { idleMs: number; absoluteMs: number }, now = Date.now) {
+export function createSessions(
+  db: Registry,
+  limits: { idleMs: number; absoluteMs: number },
+  now = Date.now,
+  /**
+   * Other console instances share the registry: every lookup reads the row, so that a session another
+   * instance ended is refused here the moment that instance answered, not when its news arrives (the news
+   * still closes this instance's streams of it at once). The copy in memory then serves only the streams.
+   */
+  options: { shared?: boolean } = {},
+) {
   const hashOf = hashToken;
   const cache = new Map<string, Entry>();
   const listeners = new Set<EndedListener>();
@@ -103,7 +116,7 @@ export function createSessions(db: Registry, limits: { idleMs: number; absoluteM
   /** The session's user, or null when unknown or expired (an expired session is deleted). */
   async function lookup(token: string): Promise<SessionUser | null> {
     const idHash = hashOf(token);
-    let entry = cache.get(idHash);
+    let entry = options.shared ? undefined : cache.get(idHash);
     if (!entry) {
       const seen = generation;
       const row = await findSession(db, idHash);
@@ -197,6 +210,11 @@ export function createSessions(db: Registry, limits: { idleMs: number; absoluteM
     onEnded(listener: EndedListener): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    /** Drops every cached session (news of ends may have been missed): each is read again when next used. */
+    forgetAll(): void {
+      generation += 1;
+      cache.clear();
     },
     /** Sessions another console instance ended: forgotten here too, and announced as "elsewhere". */
     endedElsewhere(ended: EndedSessions): void {

@@ -2,7 +2,14 @@
 // closes its streams at once, not at the next heartbeat (15 s), and nothing is delivered after. And a session
 // may hold at most STREAMS_PER_SESSION streams (item 7).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Client, SseReader, type TestConsole, startTestConsole, defined } from "../test-support.ts";
+import {
+  type Client,
+  SseReader,
+  type TestConsole,
+  defined,
+  ended,
+  startTestConsole,
+} from "../test-support.ts";
 import { STREAMS_PER_SESSION } from "./streams.ts";
 
 let t: TestConsole;
@@ -24,19 +31,6 @@ async function stream(client: Client): Promise<SseReader> {
   open.push(reader);
   expect(reader.status).toBe(200);
   return reader;
-}
-
-/** Resolves when the stream's body has ended; fails if it is still open after `ms` (the heartbeat is 15 s). */
-async function ended(reader: SseReader, ms = 2000): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const stillOpen = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the stream was still open after ${ms} ms`)), ms);
-  });
-  try {
-    await Promise.race([reader.done, stillOpen]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** A change every staff stream sees, and whether `reader` received it. */

@@ -377,7 +377,8 @@ export function createEventStreams(deps: {
               controller,
               cursor: end(),
               replaying: true,
-              skipUpTo: 0,
+              // What it saw before: on another instance, whose log reader may be ahead of this one's.
+              skipUpTo: lastEventId,
               ready: false,
               waitingSince: null,
             };

@@ -1,22 +1,14 @@
 // Two consoles on one PostgreSQL database with one PBX (issue 11, the foundation's part of the two-instance
-// tests): the per-fact order holds across instances (the concurrency scenario split over both), and an
-// unknown outcome left by an instance that was killed mid-call is settled by the other, once.
+// tests): an unknown outcome left by an instance that was killed mid-call is settled by the other, once. The
+// per-fact order across instances is the concurrency test on two instances (concurrency.test.ts); the rest of
+// the fleet (events, sessions, the limiter, the instance's name) is fleet.postgres.test.ts.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type PbxSim, startPbxSim } from "@crystal-console/pbx-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresDatabase } from "../test-database.ts";
-import {
-  ADMIN_PASSWORD,
-  Client,
-  SUPERVISOR_PASSWORD,
-  type TestConsole,
-  eventually,
-  startTestConsole,
-  defined,
-} from "../test-support.ts";
-import { AGENTS, QUEUES, actAtOnce, differences } from "./concurrency.ts";
+import { ADMIN_PASSWORD, Client, type TestConsole, eventually, startTestConsole } from "../test-support.ts";
 import { killServerProcesses, startServerProcess } from "./server-process.ts";
 
 let sim: PbxSim;
@@ -48,43 +40,6 @@ async function consoleOn(databaseUrl: string, env: Record<string, string> = {}) 
 }
 
 describe("two consoles, one PostgreSQL, one PBX", () => {
-  it("the per-fact order holds across instances: 8 sessions split over both, every fact equals the PBX's", async () => {
-    const databaseUrl = await createPostgresDatabase();
-    const a = await consoleOn(databaseUrl);
-    const b = await consoleOn(databaseUrl);
-    for (const queueId of QUEUES) await a.admin.createQueue(queueId);
-    for (const agentId of AGENTS) await b.admin.createAgent(agentId, defined(QUEUES[0], "QUEUES[0]"));
-    const sessions: Client[] = [];
-    for (let i = 0; i < 8; i++) {
-      await a.admin.createSupervisor(`two${i}`);
-      const client = (i % 2 === 0 ? a : b).client();
-      await client.signIn(`two${i}`, SUPERVISOR_PASSWORD);
-      sessions.push(client);
-    }
-    sim.setLatency({ fixedMs: 0, jitterMs: 50 });
-    const wrong: string[] = [];
-    const unconfirmed = new Set<string>();
-    try {
-      await actAtOnce(sessions, 30, 7, async (round) => {
-        // Both instances read the same registry.
-        for (const [name, admin] of [
-          ["A", a.admin],
-          ["B", b.admin],
-        ] as const) {
-          const agents = await admin.agents();
-          for (const difference of differences(agents, await admin.queues(), sim.state()))
-            wrong.push(`round ${round} on ${name}: ${difference}`);
-          for (const agent of agents)
-            if (AGENTS.includes(agent.id) && !agent.confirmed) unconfirmed.add(agent.id);
-        }
-      });
-    } finally {
-      sim.setLatency({ fixedMs: 0 });
-    }
-    expect(wrong).toEqual([]);
-    expect([...unconfirmed]).toEqual([]);
-  });
-
   it("an unknown outcome left by a killed instance is settled by the other, with one follow-up each", async () => {
     const databaseUrl = await createPostgresDatabase();
     const env = { PBX_SETTLE_DELAY_MS: "200", PBX_HEADERS_TIMEOUT_MS: "10000", PBX_BODY_TIMEOUT_MS: "10000" };

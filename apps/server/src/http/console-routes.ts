@@ -8,7 +8,9 @@ export function consoleRoutes(deps: ConsoleDeps) {
   return handlers({
     "GET /health": (_c, reply) => {
       const pbx = deps.health.current();
-      return reply(200, { status: pbx.reachable === false || pbx.slow === true ? "degraded" : "ok", pbx });
+      // The instance that answered: several may share one database behind a load balancer (decision 021).
+      const status = pbx.reachable === false || pbx.slow === true ? "degraded" : "ok";
+      return reply(200, { status, instance: deps.instanceId, pbx });
     },
     "GET /pause-reasons": (_c, reply) => reply(200, { reasons: deps.config.pauseReasons }),
     // Generated on first use (it describes the contract, which never changes while the server runs).

@@ -128,7 +128,7 @@ export function createSettler(options: {
   }
 
   async function settleWithoutSending(d: ConsoleDeps, row: SettleRow, attempt: StoredAttempt, why: string) {
-    d.bus.broadcast(
+    await d.bus.broadcast(
       await commit(d.db, {
         lease: null,
         settle: { fact: row.fact, agentId: row.agent_id, change: { kind: "resolve" } },

@@ -143,7 +143,7 @@ export async function write<T>(
   const commitAndPublish = async (change: Omit<Change, "lease">) => {
     const events = await commit(deps.db, { ...change, lease: turn });
     released = true;
-    deps.bus.broadcast(events);
+    await deps.bus.broadcast(events);
     return events;
   };
   try {

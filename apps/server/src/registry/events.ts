@@ -1,8 +1,25 @@
 // The event log (for Last-Event-ID resume): written in the transaction of the change it reports.
+//
+// On PostgreSQL several writers (connections, console instances) commit at once, and a sequence hands out ids
+// before commit: id 102 could commit before 101, and a reader that saw 102 and moved its cursor past 101 would
+// skip it for good. So the events' ids are taken under a transaction-level advisory lock, held until the
+// transaction ends: an id is drawn only after every transaction holding a lower one has committed (visible)
+// or rolled back (that id never appears). Hence, in any snapshot, every id below a visible one is visible
+// or gone forever, and a reader that reads `id > cursor` in id order misses nothing and sees nothing twice
+// (docs/decisions/021-instances-fleet.md). The same statement queues a NOTIFY on EVENTS_CHANNEL, which
+// PostgreSQL delivers to every listening instance at commit (registry/listen.ts). The lock is the last one
+// a commit takes and is held only for the insert and the commit itself, so it cannot deadlock.
+// SQLite has one writer at a time: ids commit in order already.
 import type { ConsoleEvent } from "@crystal-console/api";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
+import { isPostgres } from "./open.ts";
 import { prepared } from "./prepared.ts";
 import type { Database } from "./schema.ts";
+
+/** The channel every instance LISTENs on for committed events. */
+export const EVENTS_CHANNEL = "console_events";
+/** The advisory lock key that orders event ids (any constant no other lock uses). */
+const EVENT_ORDER_LOCK = 20_261_201_021;
 
 type Db = Kysely<Database>;
 
@@ -37,6 +54,10 @@ export async function insertEvents(db: Db, events: readonly ConsoleEvent[]): Pro
     params[`type${i}`] = event.type;
     params[`data${i}`] = JSON.stringify(event);
   });
+  if (isPostgres(db))
+    await sql`select pg_advisory_xact_lock(${EVENT_ORDER_LOCK}), pg_notify(${EVENTS_CHANNEL}, '')`.execute(
+      db,
+    );
   const { rows } = await insertEventRows(db, params, String(events.length));
   // Ids are drawn in the order of the VALUES list, whatever order RETURNING lists them in.
   const ids = rows.map((row) => row.id).sort((a, b) => a - b);

@@ -225,6 +225,23 @@ const migrations: Record<string, Migration> = {
       for (const table of ["alerts", "queue_minimums", "pause_limits"]) {
         await db.schema.dropTable(table).execute();
       }
+      },
+    },
+  "007-sign-in-limits": {
+    // The sign-in limiter's counters shared by every console on one PostgreSQL database, in the table and shape
+    // rate-limiter-flexible's RateLimiterPostgres reads and writes (registry/limits.ts; decision 011). SQLite
+    // is one process: its counters stay in memory.
+    async up(db: Kysely<unknown>) {
+      if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+      await db.schema
+        .createTable("sign_in_limits")
+        .addColumn("key", "varchar(255)", (c) => c.primaryKey())
+        .addColumn("points", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("expire", "bigint")
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable("sign_in_limits").ifExists().execute();
     },
   },
 };

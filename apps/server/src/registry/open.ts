@@ -63,6 +63,13 @@ export function isPostgres(db: Kysely<Database>): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
+/** The node-postgres pool under each PostgreSQL registry (for a library that takes a pool: registry/limits.ts). */
+const pools = new WeakMap<Registry, pg.Pool>();
+
+export function poolOf(db: Registry): pg.Pool | undefined {
+  return pools.get(db);
+}
+
 function openPostgres(url: string): Registry {
   const pool = new pg.Pool({
     connectionString: url,
@@ -72,7 +79,9 @@ function openPostgres(url: string): Registry {
   });
   // An idle connection that the server drops must not take the console down; the pool replaces it.
   pool.on("error", () => undefined);
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
 }
 
 function parserOf(oid: number, format?: "text" | "binary"): (value: string) => unknown {

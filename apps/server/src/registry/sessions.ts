@@ -1,5 +1,8 @@
 // The sessions table: a session is stored by the sha256 of its token (auth/sessions.ts keeps the logic).
+// Every delete also tells the other console instances on the database which sessions ended (registry/listen.ts),
+// when its transaction commits, so that none keeps a cached copy or an open stream of them.
 import type { Kysely } from "kysely";
+import { notifySessionsEnded } from "./listen.ts";
 import type { Database, SessionsTable } from "./schema.ts";
 
 type Db = Kysely<Database>;
@@ -18,14 +21,17 @@ export async function touchSession(db: Db, idHash: string, at: number): Promise<
 
 export async function deleteSession(db: Db, idHash: string): Promise<void> {
   await db.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
+  await notifySessionsEnded(db, { tokenHashes: [idHash] });
 }
 
 export async function deleteSessionsOfUser(db: Db, username: string): Promise<void> {
   await db.deleteFrom("sessions").where("username", "=", username).execute();
+  await notifySessionsEnded(db, { usernames: [username] });
 }
 
 export async function deleteSessionsOfAgent(db: Db, agentId: string): Promise<void> {
   await db.deleteFrom("sessions").where("agent_id", "=", agentId).execute();
+  await notifySessionsEnded(db, { agentIds: [agentId] });
 }
 
 export async function countSessionsSeenSince(db: Db, since: number): Promise<number> {

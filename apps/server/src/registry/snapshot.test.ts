@@ -215,7 +215,7 @@ describe("the agents-list cache, from events alone", () => {
       });
       let id = 0;
       const send = (...events: Parameters<typeof bus.broadcast>[0][number]["event"][]) =>
-        bus.broadcast(events.map((event) => ({ id: ++id, event })));
+        void bus.broadcast(events.map((event) => ({ id: ++id, event })));
       send({ type: "agent", agent: agent("12", ["2000"]) }, { type: "agent", agent: agent("9", []) });
       expect((await read()).map((a) => [a.id, a.queueIds])).toEqual([
         ["9", []],

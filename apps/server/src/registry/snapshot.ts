@@ -8,6 +8,9 @@
 // ended with a sync flush, so that the pieces join into one valid deflate stream). A change re-encodes one
 // chunk; a request after it joins the pieces (a memory copy) and, for gzip, adds the header and the CRC.
 // Nothing is built until a request asks for it, and at most once per version.
+// With several console instances on PostgreSQL the events are every instance's, in one global order (the bus
+// reads them from the event log), and a request first has the bus catch up with the log: the list it gets
+// holds every change committed anywhere before it asked (one indexed read of the log's tail).
 import { constants, crc32, deflateRawSync } from "node:zlib";
 import type { Agent, AgentsResponse, ConsoleEvent } from "@crystal-console/api";
 import type { EventBus } from "../events/bus.ts";
@@ -199,6 +202,8 @@ export function createAgentListCache(db: Registry, bus: EventBus) {
      * bytes as JSON.stringify({ agents: await listAgents(db) }).
      */
     async body(gzip: boolean): Promise<JsonBytes<AgentsResponse>> {
+      // With other instances committing too: every change committed before this request is in the list.
+      await bus.catchUp();
       if (!loaded) await (loading ??= load());
       if (gzip) {
         if (gzipped?.version !== version) gzipped = { version, bytes: gzipOf(pieces()) };

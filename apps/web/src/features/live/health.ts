@@ -21,8 +21,10 @@ export function useHealth() {
 
 export function setPbxHealth(queryClient: QueryClient, pbx: PbxHealth): void {
   // The same rule as the server's GET /api/health: unreachable or slow is "degraded".
-  queryClient.setQueryData<Health>(healthKeys.current(), {
+  // The instance is the one that answered the fetch; a health event does not change it.
+  queryClient.setQueryData<Health>(healthKeys.current(), (previous) => ({
     status: pbx.reachable === false || pbx.slow === true ? "degraded" : "ok",
+    instance: previous?.instance ?? "",
     pbx,
-  });
+  }));
 }
