@@ -8,6 +8,34 @@ import type { DragData, DropData } from "./dnd.ts";
 
 const MEMBERS_SHOWN = 12;
 
+/** A member list's name order, as ids with the names it was sorted by. */
+const nameOrders = new WeakMap<readonly string[], { ids: string[]; names: string[] }>();
+
+/**
+ * A queue's members in name order. Every live event re-renders the queue cards, and sorting a thousand
+ * members by name each time was most of the board's work, so the order is kept per member list and sorted
+ * again only when a member's name changed.
+ */
+export function membersByName(queue: Queue, agentsById: Map<string, Agent>): Agent[] {
+  const kept = nameOrders.get(queue.agentIds);
+  if (kept) {
+    const members = kept.ids.map((id) => agentsById.get(id));
+    if (members.every((agent, index) => agent?.name === kept.names[index])) return members as Agent[];
+  }
+  const members = queue.agentIds
+    .map((id) => agentsById.get(id))
+    .filter((agent): agent is Agent => agent !== undefined)
+    .sort((a, b) => a.name.localeCompare(b.name));
+  // Members the board does not know yet leave the order unkept, so that it is sorted again when they come.
+  if (members.length === queue.agentIds.length) {
+    nameOrders.set(queue.agentIds, {
+      ids: members.map((agent) => agent.id),
+      names: members.map((agent) => agent.name),
+    });
+  }
+  return members;
+}
+
 export function QueuesPanel({
   queues,
   agentsById,
@@ -72,10 +100,7 @@ const QueueCard = memo(function QueueCard({
   const [showAll, setShowAll] = useState(false);
   const data: DropData = { kind: "queue", queueId: queue.id, label: t("dnd.queue", { name: queue.name }) };
   const { setNodeRef, isOver } = useDroppable({ id: `queue:${queue.id}`, data });
-  const members = queue.agentIds
-    .map((id) => agentsById.get(id))
-    .filter((agent): agent is Agent => agent !== undefined)
-    .sort((a, b) => a.name.localeCompare(b.name));
+  const members = membersByName(queue, agentsById);
   const counts = Object.fromEntries(
     stateOrder.map((status) => [status, members.filter((agent) => agent.status === status).length]),
   );
@@ -139,7 +164,8 @@ const QueueCard = memo(function QueueCard({
   );
 });
 
-function Member({
+/** Memoized: a live event re-renders the queue cards, but only the chips of the agents that changed. */
+const Member = memo(function Member({
   agent,
   queue,
   onRelease,
@@ -185,4 +211,4 @@ function Member({
       </button>
     </li>
   );
-}
+});
