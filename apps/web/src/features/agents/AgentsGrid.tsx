@@ -156,7 +156,8 @@ export function AgentsGrid({
   );
 }
 
-function SortButton({
+/** Memoized: the grid re-renders on every live event, and a new onClick would give the button a new handler. */
+const SortButton = memo(function SortButton({
   heading,
   column,
   sort,
@@ -188,9 +189,12 @@ function SortButton({
       </span>
     </button>
   );
-}
+});
 
-function SortHeader(props: {
+function SortHeader({
+  children,
+  ...props
+}: {
   heading: MessageKey;
   column: SortKey;
   sort: Sort;
@@ -205,7 +209,7 @@ function SortHeader(props: {
       className="flex items-center gap-1"
     >
       <SortButton {...props} />
-      {props.children}
+      {children}
     </div>
   );
 }

@@ -95,7 +95,9 @@ function Board({ agents, queues }: { agents: Agent[]; queues: Queue[] }) {
   const deferredSearch = useDeferredValue(search);
 
   const agentsById = useMemo(() => new Map(agents.map((agent) => [agent.id, agent])), [agents]);
-  const queueNames = useMemo(() => new Map(queues.map((queue) => [queue.id, queue.name])), [queues]);
+  // Every row shows its queues' names: the map changes only when a name does, not with each membership.
+  const queueNamesKey = JSON.stringify(queues.map((queue) => [queue.id, queue.name]));
+  const queueNames = useMemo(() => new Map(JSON.parse(queueNamesKey) as [string, string][]), [queueNamesKey]);
 
   const rows = useMemo(() => {
     const needle = deferredSearch.trim().toLocaleLowerCase();

@@ -1,7 +1,7 @@
 // The board's queues: each one a drop target with its members and how many are in each state.
 import type { Agent, Queue } from "@crystal-console/api";
 import { useDraggable, useDroppable } from "@dnd-kit/core";
-import { memo, useId, useState } from "react";
+import { memo, useCallback, useId, useState } from "react";
 import { T, useT } from "../../i18n/i18n.tsx";
 import { stateCounts, stateOrder, stateStyles } from "../agents/state.tsx";
 import type { DragData, DropData } from "./dnd.ts";
@@ -98,6 +98,8 @@ const QueueCard = memo(function QueueCard({
   const headingId = useId();
   const t = useT();
   const [showAll, setShowAll] = useState(false);
+  // The card re-renders on every live event (its counts); a new onClick would give the button a new handler.
+  const toggleShowAll = useCallback(() => setShowAll((value) => !value), []);
   const data: DropData = { kind: "queue", queueId: queue.id, label: t("dnd.queue", { name: queue.name }) };
   const { setNodeRef, isOver } = useDroppable({ id: `queue:${queue.id}`, data });
   const members = membersByName(queue, agentsById);
@@ -141,7 +143,13 @@ const QueueCard = memo(function QueueCard({
         {members.length > 0 && (
           <ul aria-label={t("queues.members", { name: queue.name })} className="mt-2 flex flex-wrap gap-1.5">
             {shown.map((agent) => (
-              <Member key={agent.id} agent={agent} queue={queue} onRelease={onRelease} />
+              <Member
+                key={agent.id}
+                agent={agent}
+                queueId={queue.id}
+                queueName={queue.name}
+                onRelease={onRelease}
+              />
             ))}
           </ul>
         )}
@@ -149,7 +157,7 @@ const QueueCard = memo(function QueueCard({
           <button
             type="button"
             className="mt-2 text-xs font-medium text-cyan-800 underline"
-            onClick={() => setShowAll((value) => !value)}
+            onClick={toggleShowAll}
             aria-expanded={showAll}
           >
             {showAll ? (
@@ -164,25 +172,30 @@ const QueueCard = memo(function QueueCard({
   );
 });
 
-/** Memoized: a live event re-renders the queue cards, but only the chips of the agents that changed. */
+/**
+ * Memoized, on the queue's id and name rather than the queue (whose member list changes): a live event
+ * re-renders the queue cards, but only the chips of the agents that changed.
+ */
 const Member = memo(function Member({
   agent,
-  queue,
+  queueId,
+  queueName,
   onRelease,
 }: {
   agent: Agent;
-  queue: Queue;
+  queueId: string;
+  queueName: string;
   onRelease: (queueId: string, agentIds: string[]) => void;
 }) {
   const t = useT();
   const data: DragData = {
     kind: "member",
     agentId: agent.id,
-    queueId: queue.id,
-    label: t("dnd.member", { name: agent.name, queue: queue.name }),
+    queueId,
+    label: t("dnd.member", { name: agent.name, queue: queueName }),
   };
   const { setNodeRef, listeners, attributes, isDragging } = useDraggable({
-    id: `member:${queue.id}:${agent.id}`,
+    id: `member:${queueId}:${agent.id}`,
     data,
   });
   return (
@@ -194,7 +207,7 @@ const Member = memo(function Member({
         type="button"
         {...listeners}
         {...attributes}
-        aria-label={t("queues.dragOut", { name: agent.name, queue: queue.name })}
+        aria-label={t("queues.dragOut", { name: agent.name, queue: queueName })}
         className="flex cursor-grab touch-none items-center gap-1 rounded-s-full py-0.5 ps-2 pe-1 focus-visible:outline-2 focus-visible:outline-cyan-600"
       >
         <span className={`size-1.5 rounded-full ${stateStyles[agent.status].dot}`} aria-hidden />
@@ -202,9 +215,9 @@ const Member = memo(function Member({
       </button>
       <button
         type="button"
-        onClick={() => onRelease(queue.id, [agent.id])}
-        aria-label={t("queues.remove", { name: agent.name, queue: queue.name })}
-        title={t("queues.removeFrom", { queue: queue.name })}
+        onClick={() => onRelease(queueId, [agent.id])}
+        aria-label={t("queues.remove", { name: agent.name, queue: queueName })}
+        title={t("queues.removeFrom", { queue: queueName })}
         className="rounded-e-full px-1.5 py-0.5 text-slate-600 hover:bg-red-100 hover:text-red-800 focus-visible:outline-2 focus-visible:outline-cyan-600"
       >
         ×
