@@ -195,10 +195,22 @@ export async function boardCaughtUp(board: Page, shift: Shift, timeout = 120_000
 
 export type BoardCounts = { heapMb: number; listeners: number; nodes: number };
 
-/** The board page's JS heap after a forced garbage collection, its event listeners and its DOM nodes. */
+/**
+ * The board page's JS heap after a forced garbage collection, its event listeners and its DOM nodes, from
+ * Chromium's Performance metrics (JSHeapUsedSize, JSEventListeners, Nodes).
+ */
 export async function boardCounts(cdp: CDPSession): Promise<BoardCounts> {
+  await cdp.send("Performance.enable");
   await cdp.send("HeapProfiler.collectGarbage");
-  const { usedSize } = await cdp.send("Runtime.getHeapUsage");
-  const { jsEventListeners, nodes } = await cdp.send("Memory.getDOMCounters");
-  return { heapMb: usedSize / 1024 / 1024, listeners: jsEventListeners, nodes };
+  const { metrics } = await cdp.send("Performance.getMetrics");
+  const metric = (name: string) => {
+    const found = metrics.find((each) => each.name === name);
+    if (!found) throw new Error(`Chromium reported no ${name}`);
+    return found.value;
+  };
+  return {
+    heapMb: metric("JSHeapUsedSize") / 1024 / 1024,
+    listeners: metric("JSEventListeners"),
+    nodes: metric("Nodes"),
+  };
 }
