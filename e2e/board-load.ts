@@ -31,6 +31,10 @@ export async function startLoadConsole(loggedIn: number): Promise<LoadConsole> {
     SCRYPT_LOG_N: "10",
     PBX_PROBE_INTERVAL_MS: "600000",
     IMPORT_CONCURRENCY: "8",
+    // The shift's client keeps its connections, some idle for seconds between changes: a server that
+    // closes an idle one just as the client sends on it resets that change (ECONNRESET), so the load
+    // console keeps idle connections for the length of any run.
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: "3600000",
   });
   return {
     url: app.url,
