@@ -164,7 +164,8 @@ export function AgentsGrid({
   );
 }
 
-function SortButton({
+/** Memoized: the grid re-renders on every live event, and a new onClick would give the button a new handler. */
+const SortButton = memo(function SortButton({
   heading,
   column,
   sort,
@@ -196,9 +197,12 @@ function SortButton({
       </span>
     </button>
   );
-}
+});
 
-function SortHeader(props: {
+function SortHeader({
+  children,
+  ...props
+}: {
   heading: MessageKey;
   column: SortKey;
   sort: Sort;
@@ -213,7 +217,7 @@ function SortHeader(props: {
       className="flex items-center gap-1"
     >
       <SortButton {...props} />
-      {props.children}
+      {children}
     </div>
   );
 }

@@ -39,6 +39,12 @@ import { useStateCommands } from "./StateDialogs.tsx";
 
 const NO_QUEUE = "none";
 
+// One object for the life of the page: dnd-kit's useSensor memoizes on it, and a new one each render would
+// hand every draggable on the board (each row and each queue member) a new context, re-rendering them all
+// on every live event.
+const pointerSensorOptions = { activationConstraint: { distance: 6 } };
+const keyboardSensorOptions = { coordinateGetter: jumpBetweenDropTargets };
+
 function compareIds(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
@@ -94,7 +100,9 @@ function Board({ agents, queues }: { agents: Agent[]; queues: Queue[] }) {
   const deferredSearch = useDeferredValue(search);
 
   const agentsById = useMemo(() => new Map(agents.map((agent) => [agent.id, agent])), [agents]);
-  const queueNames = useMemo(() => new Map(queues.map((queue) => [queue.id, queue.name])), [queues]);
+  // Every row shows its queues' names: the map changes only when a name does, not with each membership.
+  const queueNamesKey = JSON.stringify(queues.map((queue) => [queue.id, queue.name]));
+  const queueNames = useMemo(() => new Map(JSON.parse(queueNamesKey) as [string, string][]), [queueNamesKey]);
 
   const rows = useMemo(() => {
     const needle = deferredSearch.trim().toLocaleLowerCase();
@@ -166,8 +174,8 @@ function Board({ agents, queues }: { agents: Agent[]; queues: Queue[] }) {
   );
 
   const sensors = useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: jumpBetweenDropTargets }),
+    useSensor(PointerSensor, pointerSensorOptions),
+    useSensor(KeyboardSensor, keyboardSensorOptions),
   );
 
   function onDragStart(event: DragStartEvent) {

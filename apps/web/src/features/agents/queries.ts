@@ -16,6 +16,9 @@ export const agentsQueryOptions = () =>
     queryFn: async ({ signal }) => (await api("GET /agents", { signal })).agents,
     // Live events keep the list current; a refetch is only needed after a reconnect.
     staleTime: 5 * 60_000,
+    // Every cache edit below keeps the agents it does not change, so comparing 10,000 agents deeply on
+    // each live event (TanStack's structural sharing) is wasted work; a refetch re-renders the rows once.
+    structuralSharing: false,
   });
 
 export const retiredAgentIdsQueryOptions = () =>
@@ -54,13 +57,27 @@ export function getCachedAgent(queryClient: QueryClient, agentId: string): Agent
 
 /** Inserts or replaces one agent, keeping the list's order. */
 export function upsertAgent(queryClient: QueryClient, agent: Agent): void {
+  upsertAgents(queryClient, [agent]);
+}
+
+/**
+ * Inserts or replaces agents (the last of each id wins), keeping the list's order, in one write: a burst of
+ * live events copies a 10,000-agent list once, not once per event.
+ */
+export function upsertAgents(queryClient: QueryClient, changed: Iterable<Agent>): void {
+  const byId = new Map<string, Agent>();
+  for (const agent of changed) byId.set(agent.id, agent);
+  if (byId.size === 0) return;
   queryClient.setQueryData<Agent[]>(agentKeys.list(), (agents) => {
     if (!agents) return agents;
-    const index = agents.findIndex((each) => each.id === agent.id);
-    if (index === -1) return [...agents, agent];
-    const next = agents.slice();
-    next[index] = agent;
-    return next;
+    const added = new Map(byId);
+    const next = agents.map((agent) => {
+      const replacement = byId.get(agent.id);
+      if (!replacement) return agent;
+      added.delete(agent.id);
+      return replacement;
+    });
+    return added.size === 0 ? next : [...next, ...added.values()];
   });
 }
 

@@ -9,33 +9,63 @@ import { useEffect } from "react";
 import { api, routeUrl } from "../../lib/api.ts";
 import { RESYNC_EVENT, consoleEventTypes } from "../../lib/contract.ts";
 import { alertKeys, applyAlertEvent } from "../alerts/queries.ts";
-import { agentKeys, forgetQueueInAgents, removeAgent, updateAgents, upsertAgent } from "../agents/queries.ts";
+import {
+  agentKeys,
+  forgetQueueInAgents,
+  removeAgent,
+  updateAgents,
+  upsertAgents,
+} from "../agents/queries.ts";
 import { applyImportProgress, importKeys } from "../import/queries.ts";
 import { forgetAgentInQueues, queueKeys, removeQueue, upsertQueue } from "../queues/queries.ts";
 import { setConnectionState } from "./connection.ts";
 import { healthKeys, setPbxHealth } from "./health.ts";
 
+/** An agent's page knows nothing of other agents. */
+function visibleAgent(agent: Agent, user: SessionUser): boolean {
+  return user.role !== "agent" || agent.id === user.agentId;
+}
+
+/** Writes agents into the cache and keeps the queues' member lists in step with the agents' own lists. */
+function applyAgents(queryClient: QueryClient, agents: Agent[]): void {
+  upsertAgents(queryClient, agents);
+  queryClient.setQueryData<Queue[]>(queueKeys.list(), (queues) =>
+    queues?.map((queue) => {
+      let agentIds = queue.agentIds;
+      for (const agent of agents) {
+        const listed = agentIds.includes(agent.id);
+        const member = agent.queueIds.includes(queue.id);
+        if (listed === member) continue;
+        agentIds = member ? [...agentIds, agent.id] : agentIds.filter((id) => id !== agent.id);
+      }
+      return agentIds === queue.agentIds ? queue : { ...queue, agentIds };
+    }),
+  );
+}
+
+/**
+ * Applies a batch of events in order, each run of agent events in one write of each list: at 50 changes a
+ * second on a board of 10,000 agents, a write per event was most of the page's work.
+ */
+export function applyEvents(queryClient: QueryClient, events: ConsoleEvent[], user: SessionUser): void {
+  let run: Agent[] = [];
+  for (const event of events) {
+    if (event.type === "agent") {
+      if (visibleAgent(event.agent, user)) run.push(event.agent);
+      continue;
+    }
+    if (run.length > 0) applyAgents(queryClient, run);
+    run = [];
+    applyEvent(queryClient, event, user);
+  }
+  if (run.length > 0) applyAgents(queryClient, run);
+}
+
 export function applyEvent(queryClient: QueryClient, event: ConsoleEvent, user: SessionUser): void {
   switch (event.type) {
-    case "agent": {
-      // An agent's page knows nothing of other agents.
-      if (user.role === "agent" && event.agent.id !== user.agentId) return;
-      const { agent } = event;
-      upsertAgent(queryClient, agent);
-      // Keep the queues' member lists in step with the agent's own list.
-      queryClient.setQueryData<Queue[]>(queueKeys.list(), (queues) =>
-        queues?.map((queue) => {
-          const listed = queue.agentIds.includes(agent.id);
-          const member = agent.queueIds.includes(queue.id);
-          if (listed === member) return queue;
-          return {
-            ...queue,
-            agentIds: member ? [...queue.agentIds, agent.id] : queue.agentIds.filter((id) => id !== agent.id),
-          };
-        }),
-      );
+    case "agent":
+      if (visibleAgent(event.agent, user)) applyAgents(queryClient, [event.agent]);
       return;
-    }
     case "agentDeleted":
       removeAgent(queryClient, event.agentId);
       forgetAgentInQueues(queryClient, event.agentId);
@@ -104,9 +134,7 @@ export function useLiveEvents(user: SessionUser): void {
       lastFlush = performance.now();
       const batch = pending;
       pending = [];
-      notifyManager.batch(() => {
-        for (const event of batch) applyEvent(queryClient, event, user);
-      });
+      notifyManager.batch(() => applyEvents(queryClient, batch, user));
     }
     function enqueue(event: ConsoleEvent) {
       pending.push(event);

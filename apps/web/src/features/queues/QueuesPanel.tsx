@@ -1,12 +1,40 @@
 // The board's queues: each one a drop target with its members and how many are in each state.
 import type { Agent, Alert, Queue } from "@crystal-console/api";
 import { useDraggable, useDroppable } from "@dnd-kit/core";
-import { memo, useId, useState } from "react";
+import { memo, useCallback, useId, useState } from "react";
 import { T, useT } from "../../i18n/i18n.tsx";
 import { stateCounts, stateOrder, stateStyles } from "../agents/state.tsx";
 import type { DragData, DropData } from "./dnd.ts";
 
 const MEMBERS_SHOWN = 12;
+
+/** A member list's name order, as ids with the names it was sorted by. */
+const nameOrders = new WeakMap<readonly string[], { ids: string[]; names: string[] }>();
+
+/**
+ * A queue's members in name order. Every live event re-renders the queue cards, and sorting a thousand
+ * members by name each time was most of the board's work, so the order is kept per member list and sorted
+ * again only when a member's name changed.
+ */
+export function membersByName(queue: Queue, agentsById: Map<string, Agent>): Agent[] {
+  const kept = nameOrders.get(queue.agentIds);
+  if (kept) {
+    const members = kept.ids.map((id) => agentsById.get(id));
+    if (members.every((agent, index) => agent?.name === kept.names[index])) return members as Agent[];
+  }
+  const members = queue.agentIds
+    .map((id) => agentsById.get(id))
+    .filter((agent): agent is Agent => agent !== undefined)
+    .sort((a, b) => a.name.localeCompare(b.name));
+  // Members the board does not know yet leave the order unkept, so that it is sorted again when they come.
+  if (members.length === queue.agentIds.length) {
+    nameOrders.set(queue.agentIds, {
+      ids: members.map((agent) => agent.id),
+      names: members.map((agent) => agent.name),
+    });
+  }
+  return members;
+}
 
 export function QueuesPanel({
   queues,
@@ -84,12 +112,11 @@ const QueueCard = memo(function QueueCard({
   const headingId = useId();
   const t = useT();
   const [showAll, setShowAll] = useState(false);
+  // The card re-renders on every live event (its counts); a new onClick would give the button a new handler.
+  const toggleShowAll = useCallback(() => setShowAll((value) => !value), []);
   const data: DropData = { kind: "queue", queueId: queue.id, label: t("dnd.queue", { name: queue.name }) };
   const { setNodeRef, isOver } = useDroppable({ id: `queue:${queue.id}`, data, disabled: readOnly });
-  const members = queue.agentIds
-    .map((id) => agentsById.get(id))
-    .filter((agent): agent is Agent => agent !== undefined)
-    .sort((a, b) => a.name.localeCompare(b.name));
+  const members = membersByName(queue, agentsById);
   const counts = Object.fromEntries(
     stateOrder.map((status) => [status, members.filter((agent) => agent.status === status).length]),
   );
@@ -145,7 +172,13 @@ const QueueCard = memo(function QueueCard({
                   <bdi className="max-w-32 truncate">{agent.name}</bdi>
                 </li>
               ) : (
-                <Member key={agent.id} agent={agent} queue={queue} onRelease={onRelease} />
+                <Member
+                  key={agent.id}
+                  agent={agent}
+                  queueId={queue.id}
+                  queueName={queue.name}
+                  onRelease={onRelease}
+                />
               ),
             )}
           </ul>
@@ -154,7 +187,7 @@ const QueueCard = memo(function QueueCard({
           <button
             type="button"
             className="mt-2 text-xs font-medium text-cyan-800 underline"
-            onClick={() => setShowAll((value) => !value)}
+            onClick={toggleShowAll}
             aria-expanded={showAll}
           >
             {showAll ? (
@@ -169,24 +202,30 @@ const QueueCard = memo(function QueueCard({
   );
 });
 
-function Member({
+/**
+ * Memoized, on the queue's id and name rather than the queue (whose member list changes): a live event
+ * re-renders the queue cards, but only the chips of the agents that changed.
+ */
+const Member = memo(function Member({
   agent,
-  queue,
+  queueId,
+  queueName,
   onRelease,
 }: {
   agent: Agent;
-  queue: Queue;
+  queueId: string;
+  queueName: string;
   onRelease: (queueId: string, agentIds: string[]) => void;
 }) {
   const t = useT();
   const data: DragData = {
     kind: "member",
     agentId: agent.id,
-    queueId: queue.id,
-    label: t("dnd.member", { name: agent.name, queue: queue.name }),
+    queueId,
+    label: t("dnd.member", { name: agent.name, queue: queueName }),
   };
   const { setNodeRef, listeners, attributes, isDragging } = useDraggable({
-    id: `member:${queue.id}:${agent.id}`,
+    id: `member:${queueId}:${agent.id}`,
     data,
   });
   return (
@@ -198,7 +237,7 @@ function Member({
         type="button"
         {...listeners}
         {...attributes}
-        aria-label={t("queues.dragOut", { name: agent.name, queue: queue.name })}
+        aria-label={t("queues.dragOut", { name: agent.name, queue: queueName })}
         className="flex cursor-grab touch-none items-center gap-1 rounded-s-full py-0.5 ps-2 pe-1 focus-visible:outline-2 focus-visible:outline-cyan-600"
       >
         <span className={`size-1.5 rounded-full ${stateStyles[agent.status].dot}`} aria-hidden />
@@ -206,13 +245,13 @@ function Member({
       </button>
       <button
         type="button"
-        onClick={() => onRelease(queue.id, [agent.id])}
-        aria-label={t("queues.remove", { name: agent.name, queue: queue.name })}
-        title={t("queues.removeFrom", { queue: queue.name })}
+        onClick={() => onRelease(queueId, [agent.id])}
+        aria-label={t("queues.remove", { name: agent.name, queue: queueName })}
+        title={t("queues.removeFrom", { queue: queueName })}
         className="rounded-e-full px-1.5 py-0.5 text-slate-600 hover:bg-red-100 hover:text-red-800 focus-visible:outline-2 focus-visible:outline-cyan-600"
       >
         ×
       </button>
     </li>
   );
-}
+});
