@@ -38,6 +38,8 @@ const test = base.extend<{}, { fleet: Fleet }>({
   },
 });
 
+const BROKEN_STREAM = "console: Failed to load resource: net::ERR_INCOMPLETE_CHUNKED_ENCODING";
+
 type Board = { context: BrowserContext; page: Page; errors: string[] };
 
 /** Which console answered this browser, by the balancer's header and by the console's own health. */
@@ -127,8 +129,8 @@ test("two browsers on two consoles see each other's changes live; one carries on
   await expect.poll(async () => (await sim.agent(agent.id)).login?.state).toBe("online");
 
   await adminApi.setState(agent.id, { action: "logoff" });
-  for (const board of [onA, onB]) {
-    await board.context.close();
-    expect(board.errors).toEqual([]);
-  }
+  for (const board of [onA, onB]) await board.context.close();
+  // The one error a browser may log: its event stream from the console that died ended mid-response.
+  expect(onA.errors.filter((error) => error !== BROKEN_STREAM)).toEqual([]);
+  expect(onB.errors).toEqual([]);
 });
