@@ -94,10 +94,7 @@ type Fixtures = {
   signIn: (role: SessionUser["role"]) => Promise<Person>;
   /** Browser console errors seen so far; the test fails if any remain at its end. */
   consoleErrors: string[];
-};
-
-type WorkerFixtures = {
-  /** The PBX simulator the `sim` fixture reads and resets: the global setup's, unless a spec's fleet has its own. */
+  /** The PBX simulator the `sim` fixture reads and resets: the global setup's, unless a spec has its own. */
   simTarget: SimTarget;
 };
 
@@ -118,19 +115,16 @@ export function watchConsole(page: Page, errors: string[]): void {
   page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
 }
 
-export const test = base.extend<Fixtures, WorkerFixtures>({
+export const test = base.extend<Fixtures>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function needs from this pattern
   baseURL: async ({}, use) => {
     await use(consoleUrl());
   },
 
-  simTarget: [
-    // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function needs from this pattern
-    async ({}, use) => {
-      await use(globalSim());
-    },
-    { scope: "worker" },
-  ],
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function needs from this pattern
+  simTarget: async ({}, use) => {
+    await use(globalSim());
+  },
 
   // Automatic: every test gets the console guard, even one that never names it.
   consoleErrors: [

@@ -16,8 +16,8 @@ import {
 } from "./fixtures.ts";
 import { type Fleet, type InstanceName, PIN_COOKIE, SERVED_BY, startFleet } from "./load-balancer.ts";
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- no test fixtures of its own, only the worker's fleet
-const test = base.extend<{}, { fleet: Fleet }>({
+// A fleet per test: the test kills one of its consoles.
+const test = base.extend<{ fleet: Fleet }>({
   fleet: [
     // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function needs from this pattern
     async ({}, use) => {
@@ -25,14 +25,11 @@ const test = base.extend<{}, { fleet: Fleet }>({
       await use(fleet);
       await fleet.stop();
     },
-    { scope: "worker", timeout: 120_000 },
+    { timeout: 120_000 },
   ],
-  simTarget: [
-    async ({ fleet }, use) => {
-      await use({ url: fleet.sim.url, controlToken: fleet.sim.controlToken });
-    },
-    { scope: "worker" },
-  ],
+  simTarget: async ({ fleet }, use) => {
+    await use({ url: fleet.sim.url, controlToken: fleet.sim.controlToken });
+  },
   baseURL: async ({ fleet }, use) => {
     await use(fleet.url);
   },
