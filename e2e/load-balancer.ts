@@ -74,7 +74,8 @@ async function waitUntilServing(url: string, name: InstanceName, haproxy: ChildP
     } catch {
       // Not listening yet.
     }
-    if (Date.now() > deadline) throw new Error(`HAProxy did not send requests to console ${name} within 30 s`);
+    if (Date.now() > deadline)
+      throw new Error(`HAProxy did not send requests to console ${name} within 30 s`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
