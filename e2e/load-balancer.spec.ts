@@ -105,13 +105,21 @@ test("two browsers on two consoles see each other's changes live; one carries on
   await expect(stateCell(rowA)).toContainText("Mission");
   await expect.poll(async () => (await sim.agent(agent.id)).login?.state).toBe("mission");
 
-  // Console a dies. Its browser's event stream breaks, and reconnects through the balancer to console b.
+  // Console a dies. Its browser's event stream breaks; meanwhile the other browser puts the agent back
+  // online through console b.
   await fleet.kill("a");
   await expect(onA.page.getByRole("status", { name: "Live updates: Live" })).toBeHidden();
+  await button(rowB, "Online").click();
+  await expect(stateCell(rowB)).toContainText("Online");
+  await expect.poll(async () => (await sim.agent(agent.id)).login?.state).toBe("online");
+
+  // The first browser reconnects by itself, through the balancer, to console b, and shows the change it
+  // missed while it had no stream.
   await expect(onA.page.getByRole("status", { name: "Live updates: Live" })).toBeVisible({ timeout: 20_000 });
   expect(await servedBy(onA.page)).toEqual({ name: "b", instance: instanceOf(fleet, "b") });
+  await expect(stateCell(rowA)).toContainText("Online");
 
-  // The same board, now served by b, pauses the agent; both browsers show it and the PBX has it.
+  // The same board, now served by b, pauses the agent: both browsers show it and the PBX has it.
   await button(rowA, "Pause").click();
   const pause = onA.page.getByRole("dialog", { name: `Pause ${agent.name}` });
   await pause.getByRole("radio", { name: "Training" }).check();
@@ -119,11 +127,6 @@ test("two browsers on two consoles see each other's changes live; one carries on
   await expect(stateCell(rowA)).toContainText("Training");
   await expect(stateCell(rowB)).toContainText("Training");
   await expect.poll(async () => (await sim.agent(agent.id)).login?.state).toBe("paused");
-
-  // And a change from the other browser reaches it on its new stream.
-  await button(rowB, "Online").click();
-  await expect(stateCell(rowA)).toContainText("Online");
-  await expect.poll(async () => (await sim.agent(agent.id)).login?.state).toBe("online");
 
   await adminApi.setState(agent.id, { action: "logoff" });
   for (const board of [onA, onB]) await board.context.close();
