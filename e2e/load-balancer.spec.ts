@@ -6,13 +6,13 @@ import type { Browser, BrowserContext, Page } from "@playwright/test";
 import {
   CSRF,
   type Person,
+  adminPassword,
   test as base,
   boardRow,
   expect,
   stateCell,
   uniqueExtension,
   watchConsole,
-  adminPassword,
 } from "./fixtures.ts";
 import { type Fleet, type InstanceName, PIN_COOKIE, SERVED_BY, startFleet } from "./load-balancer.ts";
 
