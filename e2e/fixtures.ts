@@ -26,10 +26,13 @@ export function consoleUrl(): string {
   return url;
 }
 
-function simUrl(): string {
+/** Where a spec's simulator answers, and the token its control API asks for (null: open). */
+export type SimTarget = { url: string; controlToken: string | null };
+
+function globalSim(): SimTarget {
   const url = process.env.SIM_URL;
   if (!url) throw new Error("SIM_URL is not set: run the specs through e2e/playwright.config.ts");
-  return url;
+  return { url, controlToken: process.env.SIM_CONTROL_TOKEN ?? null };
 }
 
 export function adminPassword(): string {
@@ -91,6 +94,8 @@ type Fixtures = {
   signIn: (role: SessionUser["role"]) => Promise<Person>;
   /** Browser console errors seen so far; the test fails if any remain at its end. */
   consoleErrors: string[];
+  /** The PBX simulator the `sim` fixture reads and resets: the global setup's, unless a spec has its own. */
+  simTarget: SimTarget;
 };
 
 async function ok(response: Awaited<ReturnType<APIRequestContext["get"]>>, what: string) {
@@ -116,6 +121,11 @@ export const test = base.extend<Fixtures>({
     await use(consoleUrl());
   },
 
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function needs from this pattern
+  simTarget: async ({}, use) => {
+    await use(globalSim());
+  },
+
   // Automatic: every test gets the console guard, even one that never names it.
   consoleErrors: [
     async ({ page }, use) => {
@@ -127,9 +137,8 @@ export const test = base.extend<Fixtures>({
     { auto: true },
   ],
 
-  // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function needs from this pattern
-  adminApi: async ({}, use) => {
-    const context = await playwrightRequest.newContext({ baseURL: consoleUrl(), extraHTTPHeaders: CSRF });
+  adminApi: async ({ baseURL }, use) => {
+    const context = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: CSRF });
     await ok(
       await context.post("/api/session", { data: { username: "admin", password: adminPassword() } }),
       "admin sign-in",
@@ -192,12 +201,11 @@ export const test = base.extend<Fixtures>({
     await context.dispose();
   },
 
-  // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function needs from this pattern
-  sim: async ({}, use) => {
+  sim: async ({ simTarget }, use) => {
     // The embedded simulator's control API answers only with the token the console started it with.
     const context = await playwrightRequest.newContext({
-      baseURL: simUrl(),
-      extraHTTPHeaders: { Authorization: `Bearer ${process.env.SIM_CONTROL_TOKEN ?? ""}` },
+      baseURL: simTarget.url,
+      extraHTTPHeaders: simTarget.controlToken ? { Authorization: `Bearer ${simTarget.controlToken}` } : {},
     });
     const state = async () =>
       (await (await ok(await context.get("/__sim/state"), "sim state")).json()) as SimState;

@@ -31,12 +31,15 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "chromium", testIgnore: ["faults.spec.ts", "import.spec.ts"] },
+    { name: "chromium", testIgnore: ["faults.spec.ts", "import.spec.ts", "load-balancer.spec.ts"] },
     // The console runs one import at a time (a second is answered 409), so the import specs take turns,
     // beside the others.
     { name: "imports", testMatch: "import.spec.ts", workers: 1 },
     // Faults are injected into the one shared PBX, so those specs run alone, after all the others, one at a
     // time (a fault one test injects must not be met by another's call, even under --repeat-each).
+    // Two consoles of their own behind HAProxy, on their own PostgreSQL and simulator (e2e/load-balancer.ts),
+    // started by the spec's worker: one is killed on purpose, so they share nothing with the others.
+    { name: "load-balancer", testMatch: "load-balancer.spec.ts", workers: 1 },
     { name: "pbx-faults", testMatch: "faults.spec.ts", dependencies: ["chromium", "imports"], workers: 1 },
   ],
 });

@@ -18,7 +18,8 @@ declare module "vitest" {
   }
 }
 
-function freePort(): Promise<number> {
+/** A port nothing listens on now (for servers that cannot be given port 0 and report theirs). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
