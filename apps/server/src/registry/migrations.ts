@@ -225,8 +225,8 @@ const migrations: Record<string, Migration> = {
       for (const table of ["alerts", "queue_minimums", "pause_limits"]) {
         await db.schema.dropTable(table).execute();
       }
-      },
     },
+  },
   "007-sign-in-limits": {
     // The sign-in limiter's counters shared by every console on one PostgreSQL database, in the table and shape
     // rate-limiter-flexible's RateLimiterPostgres reads and writes (registry/limits.ts; decision 011). SQLite
