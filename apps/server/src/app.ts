@@ -27,6 +27,7 @@ import { spaRoutes } from "./http/static.ts";
 import { exportRoutes } from "./import/export.ts";
 import { importRoutes } from "./import/routes.ts";
 import { queueRoutes } from "./queues/routes.ts";
+import { reportRoutes } from "./reports/routes.ts";
 import { userRoutes } from "./users/routes.ts";
 
 const JSON_BODY_LIMIT = 64 * 1024;
@@ -130,6 +131,7 @@ export function createApp(deps: ConsoleDeps, webDist: string) {
     ...queueRoutes(deps),
     ...userRoutes(deps),
     ...auditRoutes(deps),
+    ...reportRoutes(deps),
     ...importRoutes(deps),
     ...exportRoutes(deps),
     ...eventRoutes(deps),

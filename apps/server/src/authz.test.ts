@@ -43,7 +43,13 @@ afterAll(async () => {
   await t?.stop();
 });
 
-type Request = { route: RouteKey; params?: Record<string, string>; body?: unknown; client?: Client };
+type Request = {
+  route: RouteKey;
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: unknown;
+  client?: Client;
+};
 type Row = {
   route: string;
   /** Builds the request for a role; may create what the request needs (as admin). */
@@ -66,6 +72,9 @@ const watchers = (status: number) => ({ ...signedInOnly(status), agent: 403 });
 const actors = (status: number) => ({ ...signedInOnly(status), viewer: 403 });
 const staff = (status: number) => ({ ...watchers(status), viewer: 403 });
 const adminOnly = (status: number) => ({ ...staff(status), supervisor: 403 });
+
+const HISTORY_RANGE = { from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z" };
+const REPORT_RANGE = { from: "2026-01-01", to: "2026-01-31" };
 
 const rows: Row[] = [
   {
@@ -231,6 +240,30 @@ const rows: Row[] = [
   },
   { route: "GET /api/audit", request: () => ({ route: "GET /audit" }), expect: staff(200) },
   {
+    route: "GET /api/agents/:id/history (its own)",
+    request: () => ({ route: "GET /agents/:id/history", params: { id: AGENT_ID }, query: HISTORY_RANGE }),
+    expect: actors(200),
+  },
+  {
+    route: "GET /api/agents/:id/history (another agent's)",
+    request: () => ({
+      route: "GET /agents/:id/history",
+      params: { id: OTHER_AGENT_ID },
+      query: HISTORY_RANGE,
+    }),
+    expect: staff(200),
+  },
+  {
+    route: "GET /api/reports/agent-time",
+    request: () => ({ route: "GET /reports/agent-time", query: REPORT_RANGE }),
+    expect: staff(200),
+  },
+  {
+    route: "GET /api/reports/agent-time.csv",
+    request: () => ({ route: "GET /reports/agent-time.csv", query: REPORT_RANGE }),
+    expect: staff(200),
+  },
+  {
     route: "GET /api/events",
     request: () => ({ route: "GET /events" }),
     expect: signedInOnly(200),
@@ -255,7 +288,11 @@ async function send(client: Client, request: Request) {
     controller.abort();
     return { status: response.status, body: body as { error?: { code: string } } | undefined };
   }
-  return client.unchecked(request.route, { params: request.params, body: request.body });
+  return client.unchecked(request.route, {
+    params: request.params,
+    query: request.query,
+    body: request.body,
+  });
 }
 
 describe.each(rows)("$route", (row) => {

@@ -32,6 +32,19 @@ describe("loadConfig", () => {
     expect(config.sessionAbsoluteMs).toBe(12 * 3_600_000);
   });
 
+  it("TIME_ZONE: an IANA name, the server's by default; HISTORY_RETENTION_DAYS a whole number of days", () => {
+    expect(loadConfig({}).timeZone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
+    expect(loadConfig({}).historyRetentionDays).toBe(400);
+    expect(loadConfig({ TIME_ZONE: "Asia/Jerusalem", HISTORY_RETENTION_DAYS: "30" })).toMatchObject({
+      timeZone: "Asia/Jerusalem",
+      historyRetentionDays: 30,
+    });
+    expect(configError({ TIME_ZONE: "Mars/Olympus" }).message).toContain(
+      "TIME_ZONE: must be an IANA time zone",
+    );
+    expect(configError({ HISTORY_RETENTION_DAYS: "0" }).message).toContain("HISTORY_RETENTION_DAYS");
+  });
+
   it("PBX_URL and PBX_SECURE together select remote mode", () => {
     expect(loadConfig({ PBX_URL: "http://pbx.local", PBX_SECURE: "42" }).pbx).toEqual({
       mode: "remote",

@@ -8,6 +8,16 @@ const booleanFlag = z
   .enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" })
   .transform((value) => value === "true" || value === "1" || value === "yes");
 
+/** An IANA time zone name this Node knows (Intl throws a RangeError for any other). */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 const envSchema = z
@@ -49,6 +59,13 @@ const envSchema = z
     DEMO: booleanFlag.default(true),
     WEB_DIST: z.string().optional(),
     IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+    /** The call centre's time zone: reports cut days in it. Default: the server's. */
+    TIME_ZONE: z
+      .string()
+      .refine(isTimeZone, { error: "must be an IANA time zone name, e.g. Asia/Jerusalem" })
+      .default(() => Intl.DateTimeFormat().resolvedOptions().timeZone),
+    /** State history older than this is pruned in the background; reports say when they reach before it. */
+    HISTORY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
   })
   .superRefine(
     (env, ctx) => {
@@ -108,6 +125,8 @@ export type Config = {
   demo: boolean;
   webDist: string | undefined;
   importConcurrency: number;
+  timeZone: string;
+  historyRetentionDays: number;
 };
 
 export class ConfigError extends Error {}
@@ -158,6 +177,8 @@ export function loadConfig(env: Record<string, string | undefined> = processEnv(
     demo: e.DEMO,
     webDist: e.WEB_DIST,
     importConcurrency: e.IMPORT_CONCURRENCY,
+    timeZone: e.TIME_ZONE,
+    historyRetentionDays: e.HISTORY_RETENTION_DAYS,
   };
 }
 

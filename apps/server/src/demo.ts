@@ -80,7 +80,7 @@ export async function seedDemoCallCentre(deps: ConsoleDeps): Promise<void> {
           deps,
           actor,
           { id, name, password: DEMO_AGENT_PASSWORD, outQueueId: home.id },
-          passwordHash,
+          { knownHash: passwordHash, imported: true },
         ),
       );
       valueOf(await assignAgent(deps, actor, home.id, id));

@@ -20,6 +20,7 @@ import type { ConsoleDeps } from "./deps.ts";
 import { type EventBus, createEventBus } from "./events/bus.ts";
 import { createLogger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
+import { type HistoryPruner, startHistoryPruner } from "./history-pruner.ts";
 import { newInstanceId, startInstance } from "./instance.ts";
 import { createHealthTracker } from "./pbx/health.ts";
 import { createSettler } from "./pbx/settle.ts";
@@ -41,6 +42,8 @@ export type RunningConsole = {
   /** Set when this start created the first admin. */
   firstAdmin: { username: string; password: string; generated: boolean } | null;
   deps: ConsoleDeps;
+  /** Prunes the state history past HISTORY_RETENTION_DAYS (on its own, every hour). */
+  historyPruner: HistoryPruner;
   close(): Promise<void>;
 };
 
@@ -173,6 +176,7 @@ export async function startConsole(
   };
 
   settler.start(deps);
+  const pruner = startHistoryPruner(db, { retentionDays: config.historyRetentionDays, log });
   await deps.alerts.start();
   const firstAdmin = await ensureFirstAdmin(deps, () => randomBytes(12).toString("base64url"));
   if (sim && config.demo) await seedDemoCallCentre(deps);
@@ -205,6 +209,7 @@ export async function startConsole(
       clearInterval(idle);
       clearTimeout(forced);
       await settler.stop();
+      await pruner.stop();
       await deps.alerts.stop();
       await instance.stop();
       await listener?.close();
@@ -216,7 +221,7 @@ export async function startConsole(
     return closed;
   }
 
-  return { url, config, sim, firstAdmin, deps, close };
+  return { url, config, sim, firstAdmin, deps, historyPruner: pruner, close };
 }
 
 /**

@@ -122,6 +122,45 @@ export const auditQuerySchema = z.object({
 });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
 
+// ---------------------------------------------------------------- state history and reports
+
+/** The longest range a history or report request may span. */
+export const HISTORY_MAX_DAYS = 366;
+const DAY_MS = 86_400_000;
+
+/** A range's `to` must come after its start, and the range span at most HISTORY_MAX_DAYS. */
+function checkSpan(ctx: z.RefinementCtx, spanMs: number, beforeStart: string): void {
+  if (spanMs <= 0) ctx.addIssue({ code: "custom", path: ["to"], message: beforeStart });
+  else if (spanMs > HISTORY_MAX_DAYS * DAY_MS) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["to"],
+      message: `The range may span at most ${HISTORY_MAX_DAYS} days`,
+    });
+  }
+}
+
+export const historyQuerySchema = z
+  .object({
+    from: z.iso.datetime({ offset: true, error: "From must be an ISO date-time" }),
+    to: z.iso.datetime({ offset: true, error: "To must be an ISO date-time" }),
+  })
+  .superRefine((query, ctx) =>
+    checkSpan(ctx, Date.parse(query.to) - Date.parse(query.from), "To must be after From"),
+  );
+export type HistoryQuery = z.infer<typeof historyQuerySchema>;
+
+const dateSchema = (what: string) => z.iso.date({ error: `${what} must be a date (YYYY-MM-DD)` });
+
+/** A report's days, both included, cut in the call centre's time zone (TIME_ZONE). */
+export const agentTimeQuerySchema = z
+  .object({ from: dateSchema("From"), to: dateSchema("To"), queueId: queueIdSchema.optional() })
+  .superRefine((query, ctx) =>
+    // Both days included: a one-day report spans a day.
+    checkSpan(ctx, Date.parse(query.to) - Date.parse(query.from) + DAY_MS, "To must not be before From"),
+  );
+export type AgentTimeQuery = z.infer<typeof agentTimeQuerySchema>;
+
 export const eventsQuerySchema = z.object({
   lastEventId: z.string().optional().meta({
     description: "The same as the Last-Event-ID header, for clients that reconnect by hand.",

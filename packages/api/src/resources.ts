@@ -96,3 +96,56 @@ export const auditEntrySchema = z
   })
   .meta({ id: "AuditEntry", description: "Who did what to whom, when, and what the PBX answered." });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+// ---------------------------------------------------------------- state history and reports
+
+export const historyCauses = ["person", "agent", "import", "settle", "correction"] as const;
+export type HistoryCause = (typeof historyCauses)[number];
+
+/**
+ * One state interval. `to` is null for the current one. `fromLate`/`toLate`: the console learned that
+ * boundary after the fact (a PBX answer revealed the real state, or a settle found out what an unknown
+ * outcome did), so the change happened at or before that time. `by`: what caused it, and who.
+ */
+export const historyIntervalSchema = z
+  .object({
+    status: agentStatusSchema,
+    extension: z.string().nullable(),
+    reason: z.string().nullable(),
+    from: z.string(),
+    to: z.string().nullable().meta({ description: "Null for the current interval." }),
+    confirmed: z.boolean(),
+    fromLate: z.boolean().meta({ description: "The console learned of this start after the fact." }),
+    toLate: z.boolean().meta({ description: "The console learned of this end after the fact." }),
+    by: z.object({ cause: z.enum(historyCauses), actor: z.string().nullable() }),
+  })
+  .meta({ id: "HistoryInterval", description: "One interval of an agent's state history." });
+export type HistoryInterval = z.infer<typeof historyIntervalSchema>;
+
+export const pauseTotalSchema = z
+  .object({
+    reason: z.string().nullable(),
+    count: z.number(),
+    seconds: z.number(),
+    longestSeconds: z.number(),
+  })
+  .meta({ id: "PauseTotal", description: "An agent's pauses with one reason over a report's days." });
+
+export const agentTimeSchema = z
+  .object({
+    agentId: z.string(),
+    name: z.string(),
+    loggedInSeconds: z.number(),
+    onlineSeconds: z.number(),
+    pausedSeconds: z.number(),
+    missionSeconds: z.number(),
+    /** Of the time above, how much the PBX had not confirmed. */
+    unconfirmedSeconds: z
+      .number()
+      .meta({ description: "Of the time above, how much the PBX had not confirmed." }),
+    pauses: z.array(pauseTotalSchema),
+    firstLoginAt: z.string().nullable(),
+    lastLogoffAt: z.string().nullable(),
+  })
+  .meta({ id: "AgentTime", description: "One agent's time per state over a report's days." });
+export type AgentTime = z.infer<typeof agentTimeSchema>;

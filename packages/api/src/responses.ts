@@ -10,8 +10,10 @@ import {
 } from "./imports.ts";
 import {
   agentSchema,
+  agentTimeSchema,
   auditEntrySchema,
   consoleUserSchema,
+  historyIntervalSchema,
   queueSchema,
   sessionUserSchema,
 } from "./resources.ts";
@@ -62,6 +64,35 @@ export const auditResponseSchema = z
   })
   .meta({ id: "AuditResponse" });
 export type AuditResponse = z.infer<typeof auditResponseSchema>;
+
+/** GET /api/agents/:id/history: the intervals that overlap the range, oldest first. */
+export const historyResponseSchema = z.object({ intervals: z.array(historyIntervalSchema) }).meta({
+  id: "HistoryResponse",
+  description: "The agent's state intervals that overlap the range, oldest first.",
+});
+export type HistoryResponse = z.infer<typeof historyResponseSchema>;
+
+/** GET /api/reports/agent-time: each agent's time per state over days cut in the time zone. */
+export const agentTimeResponseSchema = z
+  .object({
+    /** The range's first and last instant (exclusive), the days' midnights in `timeZone`. */
+    from: z.string(),
+    to: z.string(),
+    timeZone: z.string(),
+    /** Each day of the range and its length: 23 or 25 hours on a daylight-saving day. */
+    days: z.array(z.object({ date: z.string(), hours: z.number() })),
+    /** History older than `oldestKept` is pruned; `startsBeforeRetention` when the range reaches before it. */
+    retention: z.object({ days: z.number(), oldestKept: z.string(), startsBeforeRetention: z.boolean() }),
+    agents: z.array(agentTimeSchema),
+  })
+  .meta({
+    id: "AgentTimeResponse",
+    description:
+      "From and to are the first day's midnight and the midnight after the last day in timeZone; each " +
+      "day's length is 23 or 25 hours on a daylight-saving day; history older than retention.oldestKept " +
+      "is pruned.",
+  });
+export type AgentTimeResponse = z.infer<typeof agentTimeResponseSchema>;
 
 export const pauseReasonsResponseSchema = z
   .object({ reasons: z.array(z.string()) })

@@ -9,11 +9,13 @@ import { IMPORT_MAX_BYTES, importJobParamsSchema, importParamsSchema, importQuer
 import {
   agentParamsSchema,
   agentStateRequestSchema,
+  agentTimeQuerySchema,
   auditQuerySchema,
   createAgentRequestSchema,
   createQueueRequestSchema,
   createUserRequestSchema,
   eventsQuerySchema,
+  historyQuerySchema,
   languageRequestSchema,
   loginRequestSchema,
   membershipParamsSchema,
@@ -33,11 +35,13 @@ import {
 import { healthSchema } from "./resources.ts";
 import {
   agentResponseSchema,
+  agentTimeResponseSchema,
   agentsResponseSchema,
   auditResponseSchema,
   importJobResponseSchema,
   importJobsResponseSchema,
   importPlanResponseSchema,
+  historyResponseSchema,
   importStartResponseSchema,
   membershipResponseSchema,
   openApiDocumentSchema,
@@ -252,6 +256,18 @@ export const routes = {
     responses: { 200: agentResponseSchema },
     errors: ["NOT_FOUND", ...pbxErrors],
   },
+  "GET /agents/:id/history": {
+    summary: "An agent's state history",
+    description:
+      "The state intervals that overlap `from`..`to` (at most 366 days), oldest first, each with its own " +
+      "start and end (not cut to the range). History older than HISTORY_RETENTION_DAYS is pruned.",
+    roles: actors,
+    self: "id",
+    params: agentParamsSchema,
+    query: historyQuerySchema,
+    responses: { 200: historyResponseSchema },
+    errors: ["NOT_FOUND"],
+  },
 
   // ---------------------------------------------------------------- queues
   "GET /queues": {
@@ -326,6 +342,26 @@ export const routes = {
     roles: staff,
     query: auditQuerySchema,
     responses: { 200: auditResponseSchema },
+  },
+  "GET /reports/agent-time": {
+    summary: "Each agent's time per state over days",
+    description:
+      "Days `from`..`to` (YYYY-MM-DD, both included, at most 366) cut at midnight in TIME_ZONE; a " +
+      "daylight-saving day is 23 or 25 hours long. `queueId` keeps the agents of one queue.",
+    roles: staff,
+    query: agentTimeQuerySchema,
+    responses: { 200: agentTimeResponseSchema },
+  },
+  "GET /reports/agent-time.csv": {
+    summary: "The same report as CSV",
+    roles: staff,
+    query: agentTimeQuerySchema,
+    responses: {
+      200: csv(
+        "agent_id,name,logged_in_seconds,online_seconds,paused_seconds,mission_seconds,unconfirmed_seconds," +
+          "first_login_at,last_logoff_at, then pause_REASON_count, _seconds, _longest_seconds per pause reason",
+      ),
+    },
   },
   "GET /users": {
     summary: "Console users",

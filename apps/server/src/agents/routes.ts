@@ -3,6 +3,8 @@ import { currentUser } from "../auth/middleware.ts";
 import { handlers } from "../http/contract.ts";
 import { HttpError, notFound } from "../http/errors.ts";
 import { valueOf } from "../pbx/writes.ts";
+import { findAgentRow } from "../registry/agents.ts";
+import { agentHistory } from "../registry/history.ts";
 import { getAgent, listRetiredAgentIds } from "../registry/read.ts";
 import { changeManyStates } from "./bulk.ts";
 import { changeAgentState, createAgent, deleteAgent, updateAgent } from "./service.ts";
@@ -37,6 +39,13 @@ export function agentRoutes(deps: ConsoleDeps) {
       const agent = await getAgent(deps.db, id);
       if (!agent) throw notFound(`Agent ${id}`);
       return reply(200, { agent });
+    },
+    // Admins and supervisors see anyone's; an agent only its own (the table's `self`).
+    "GET /agents/:id/history": async (c, reply) => {
+      const { id } = c.req.valid("param");
+      if (!(await findAgentRow(deps.db, id))) throw notFound(`Agent ${id}`);
+      const { from, to } = c.req.valid("query");
+      return reply(200, { intervals: await agentHistory(deps.db, id, Date.parse(from), Date.parse(to)) });
     },
     "POST /agents": async (c, reply) => {
       const agent = valueOf(await createAgent(deps, currentUser(c).username, c.req.valid("json")));

@@ -114,8 +114,12 @@ export async function createAgent(
   deps: AgentDeps,
   actor: string,
   input: CreateAgentRequest,
-  /** A hash of `input.password` computed earlier (the demo reuses one for every demo agent). */
-  knownHash?: string,
+  options: {
+    /** A hash of `input.password` computed earlier (the demo reuses one for every demo agent). */
+    knownHash?: string | undefined;
+    /** Created by an import (the agent's first history interval says so). */
+    imported?: boolean;
+  } = {},
 ): Promise<WriteOutcome<Agent>> {
   const existing = await findAgentRow(deps.db, input.id);
   if (existing?.active === 1) {
@@ -134,14 +138,12 @@ export async function createAgent(
     params: { agent_id: input.id, agent_name: input.name, agent_out_q: input.outQueueId, password: "***" },
   };
   // Hashing (scrypt) happens before the agent's turn: the turn is held only for the PBX call and the commit.
-  const passwordHash = knownHash ?? (await hashPassword(input.password, deps.scryptLogN));
+  const passwordHash = options.knownHash ?? (await hashPassword(input.password, deps.scryptLogN));
   const { password, ...withoutPassword } = input;
-  const intent = agentIntent(
-    attempt,
-    agentLock(input.id),
-    { op: "createAgent", input: withoutPassword },
-    { password },
-  );
+  const intent = {
+    ...agentIntent(attempt, agentLock(input.id), { op: "createAgent", input: withoutPassword }, { password }),
+    ...(options.imported ? { imported: true } : {}),
+  };
   const record = (active: 0 | 1) => async (tx: Tx) =>
     agentEvents(await upsertAgent(tx, { ...withoutPassword, passwordHash, active, actor }));
   const pbxAgent = { agentId: input.id, name: input.name, password, outQueueId: input.outQueueId };

@@ -131,6 +131,13 @@ describe("the app and the contract table", () => {
     await ok(admin.call("GET /export/agents.csv"));
     await ok(admin.call("GET /export/queues.csv"));
 
+    const isoAt = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
+    const range = { from: isoAt(-86_400_000), to: isoAt(60_000) };
+    const day = { from: range.from.slice(0, 10), to: range.to.slice(0, 10) };
+    const history = await ok(admin.call("GET /agents/:id/history", { params: { id: "3001" }, query: range }));
+    expect(history.body.intervals.length).toBeGreaterThan(0);
+    await ok(admin.call("GET /reports/agent-time", { query: day }));
+    await ok(admin.call("GET /reports/agent-time.csv", { query: day }));
     await ok(admin.call("DELETE /agents/:id", { params: { id: "3001" } }), 204);
     await ok(admin.call("GET /agents/retired"));
     await ok(admin.call("DELETE /queues/:queueId", { params: { queueId: "2001" } }), 204);

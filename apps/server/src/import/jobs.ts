@@ -229,7 +229,13 @@ export function createImportJobs(deps: ConsoleDeps) {
     if (!op) return "unchanged";
     switch (op.kind) {
       case "createAgent": {
-        tally(calls, await createAgent(deps, actor, op.agent, passwordHash ?? undefined));
+        tally(
+          calls,
+          await createAgent(deps, actor, op.agent, {
+            knownHash: passwordHash ?? undefined,
+            imported: true,
+          }),
+        );
         for (const queueId of op.assign) tally(calls, await assignAgent(deps, actor, queueId, op.agent.id));
         return calls.adopted ? "adopted" : "done";
       }

@@ -132,6 +132,7 @@ export function createSettler(options: {
       await commit(d.db, {
         lease: null,
         settle: { fact: row.fact, agentId: row.agent_id, change: { kind: "resolve" } },
+        cause: "settle",
         facts: async (tx) => {
           const agent = row.agent_id ? await refreshConfirmed(tx, row.agent_id) : null;
           return agent ? [{ type: "agent", agent }] : [];

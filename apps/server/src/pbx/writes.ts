@@ -17,6 +17,7 @@ import { refreshConfirmed } from "../registry/agents.ts";
 import { type Change, LeaseLostError, type Tx, commit } from "../registry/commit.ts";
 import type { Registry } from "../registry/open.ts";
 import type { FactOrder } from "../registry/order.ts";
+import type { HistoryCause } from "../registry/schema.ts";
 import { findSettle } from "../registry/settles.ts";
 
 /** What one PBX call is, for the audit log: who, which action, on whom, with which (secret-free) parameters. */
@@ -47,6 +48,8 @@ export type Intent = {
   redo: Redo;
   /** The part of `redo` kept only in this process's memory (an agent password), if any. */
   secret?: unknown;
+  /** Set by an import: the history says an import, not a person, caused the agent's first interval. */
+  imported?: boolean;
 };
 
 type Written = "created" | "adopted" | "changed" | "converged";
@@ -140,8 +143,9 @@ export async function write<T>(
   const turn = await deps.order.take(intent.lock, storedJson, intent.label);
   let released = false;
   let calls = 0;
+  const cause = causeOf(intent);
   const commitAndPublish = async (change: Omit<Change, "lease">) => {
-    const events = await commit(deps.db, { ...change, lease: turn });
+    const events = await commit(deps.db, { cause, ...change, lease: turn });
     released = true;
     await deps.bus.broadcast(events);
     return events;
@@ -177,7 +181,8 @@ export async function write<T>(
             ? { kind: "unsettled", attempt: null, reason: verdict.unsettled }
             : { kind: "resolve" },
         },
-        ...(verdict.facts ? { facts: verdict.facts } : {}),
+        // What a refusal writes is what its answer revealed about the PBX's real state.
+        ...(verdict.facts ? { facts: verdict.facts, cause: "correction" } : {}),
         audit: auditRow({
           ...intent.attempt,
           ...verdict.step,
@@ -215,6 +220,13 @@ export async function write<T>(
     if (released) turn.done();
     else await turn.abandon();
   }
+}
+
+/** Who or what caused the state changes this write commits (for their history intervals). */
+function causeOf(intent: Intent): HistoryCause {
+  if (intent.attempt.actor === SETTLE_ACTOR) return "settle";
+  if (intent.imported) return "import";
+  return intent.attempt.actor === intent.attempt.agentId ? "agent" : "person";
 }
 
 /** A call that got no answer: failed (nothing sent or applied) or unknown (settled by a follow-up). */

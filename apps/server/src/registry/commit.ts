@@ -3,17 +3,19 @@
 //   1. the release of the fact's lease (the next writer on the fact may call the PBX once this commits);
 //   2. the fact's settle row: deleted when the answer settled it, `pending` or `unsettled` when it did not;
 //   3. the registry facts (agents, queues, memberships), which return the events that report them;
-//   4. the audit row;
-//   5. the event rows.
-// A further fact of every change (e.g. a state-history interval) is one more step here, in the same
-// transaction. The caller broadcasts the returned events after the commit.
+//   4. the state-history intervals the agent events of step 3 start and end (history.ts);
+//   5. the audit row;
+//   6. the event rows.
+// A further fact of every change is one more step here, in the same transaction. The caller broadcasts the
+// returned events after the commit.
 import type { ConsoleEvent } from "@crystal-console/api";
 import type { Kysely } from "kysely";
 import { lockAgentRow } from "./agents.ts";
 import { type AuditRow, insertAudit } from "./audit.ts";
 import { type StoredEvent, insertEvents } from "./events.ts";
+import { recordHistory } from "./history.ts";
 import { type Lease, releaseLease } from "./locks.ts";
-import type { Database } from "./schema.ts";
+import type { Database, HistoryCause } from "./schema.ts";
 import { deleteSettle, findSettle, upsertSettle } from "./settles.ts";
 
 export type Tx = Kysely<Database>;
@@ -32,6 +34,8 @@ export type Change = {
   /** Writes the registry facts and returns the events that report them. Runs after the settle row is written. */
   facts?: (tx: Tx) => Promise<ConsoleEvent[]>;
   audit: AuditRow | null;
+  /** What caused the state changes of `facts`, for their history intervals (default: a person). */
+  cause?: HistoryCause;
   /** Events that are not about a registry row (e.g. import progress). */
   events?: ConsoleEvent[];
 };
@@ -49,6 +53,8 @@ export async function commit(db: Kysely<Database>, change: Change): Promise<Stor
     if (change.lease && !(await releaseLease(tx, change.lease))) throw new LeaseLostError(change.lease.fact);
     if (change.settle) await writeSettle(tx, change.settle);
     const events = change.facts ? await change.facts(tx) : [];
+    const context = { cause: change.cause ?? "person", actor: change.audit?.actor ?? null };
+    await recordHistory(tx, events, context, Date.now());
     if (change.events) events.push(...change.events);
     if (change.audit) await insertAudit(tx, change.audit);
     return insertEvents(tx, events);

@@ -200,6 +200,59 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable("agents").dropColumn("language").execute();
     },
   },
+  "005-state-history": {
+    // Every state interval of every agent (issue 12), written by the one commit (commit.ts); times are
+    // epoch milliseconds so that reports add them up in SQL. Each agent's latest row is its open interval.
+    async up(db: Kysely<unknown>) {
+      const id = autoId(db);
+      await db.schema
+        .createTable("state_history")
+        .addColumn("id", id.type, (c) => (id.autoIncrement ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn("agent_id", "text", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("extension", "text")
+        .addColumn("reason", "text")
+        .addColumn("started_at", "bigint", (c) => c.notNull())
+        .addColumn("ended_at", "bigint")
+        .addColumn("confirmed", "integer", (c) => c.notNull())
+        .addColumn("by_actor", "text")
+        .addColumn("cause", "text", (c) => c.notNull())
+        .addColumn("start_late", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("end_late", "integer", (c) => c.notNull().defaultTo(0))
+        // 1 when the status, extension or reason changed (0: only the confirmation did), and the status
+        // before: what reports count pauses, logins and logoffs by.
+        .addColumn("starts_state", "integer", (c) => c.notNull().defaultTo(1))
+        .addColumn("prev_status", "text")
+        .execute();
+      await db.schema
+        .createIndex("state_history_agent")
+        .on("state_history")
+        .columns(["agent_id", "id"])
+        .execute();
+      await db.schema.createIndex("state_history_started").on("state_history").column("started_at").execute();
+      // The agents the registry already has start with their current state, since the time it began.
+      const { rows } = await sql<{
+        id: string;
+        status: string;
+        extension: string | null;
+        reason: string | null;
+        since: string;
+        confirmed: number;
+        actor: string | null;
+      }>`
+        select id, status, extension, pause_reason as reason, status_since as since, confirmed, status_by as actor
+        from agents where active = 1`.execute(db);
+      for (const agent of rows) {
+        const startedAt = Date.parse(agent.since) || Date.now();
+        await sql`insert into state_history (agent_id, status, extension, reason, started_at, confirmed, by_actor, cause)
+          values (${agent.id}, ${agent.status}, ${agent.extension}, ${agent.reason}, ${startedAt},
+            ${agent.confirmed}, ${agent.actor}, 'person')`.execute(db);
+      }
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable("state_history").execute();
+      },
+    },
   "006-policy-and-viewer": {
     // Issue 12: the admins' alert rules, and the alerts in force (one row per alert, so that of several
     // instances only the one whose insert or delete changed the row announces it). The viewer role is a

@@ -16,6 +16,7 @@ export type Database = {
   pause_limits: PauseLimitsTable;
   queue_minimums: QueueMinimumsTable;
   alerts: AlertsTable;
+  state_history: StateHistoryTable;
 };
 
 export type UsersTable = {
@@ -153,5 +154,32 @@ export type QueueMinimumsTable = { queue_id: string; minimum: number };
 /** The alerts in force, by key (`pause_overdue:<agentId>`, `queue_understaffed:<queueId>`); `alert` is JSON. */
 export type AlertsTable = { key: string; alert: string };
 
+/** What caused a state interval: a person, the agent itself, an import, a settle, or a PBX answer's correction. */
+export type HistoryCause = "person" | "agent" | "import" | "settle" | "correction";
+
+/**
+ * One state interval of one agent (commit.ts writes them; history.ts reads them). `ended_at` is null for the
+ * open one. `start_late`/`end_late` mark a boundary the console learned after the fact (a PBX answer that
+ * revealed the real state, a settled unknown outcome): the change happened at or before that time.
+ */
+export type StateHistoryTable = {
+  id: Generated<number>;
+  agent_id: string;
+  status: AgentsTable["status"];
+  extension: string | null;
+  reason: string | null;
+  started_at: number;
+  ended_at: number | null;
+  confirmed: number;
+  by_actor: string | null;
+  cause: HistoryCause;
+  start_late: number;
+  end_late: number;
+  /** 1 when the status, extension or reason changed from the interval before; 0 when only `confirmed` did. */
+  starts_state: number;
+  prev_status: AgentsTable["status"] | null;
+};
+
 export type AgentRow = Selectable<AgentsTable>;
+export type HistoryRow = Selectable<StateHistoryTable>;
 export type UserRow = Selectable<UsersTable>;

@@ -20,6 +20,7 @@ const links: { to: string; label: MessageKey; roles: Role[] }[] = [
   { to: "/me", label: "nav.me", roles: ["agent"] },
   { to: "/wallboard", label: "nav.wallboard", roles: ["admin", "supervisor", "viewer"] },
   { to: "/audit", label: "nav.audit", roles: ["admin", "supervisor"] },
+  { to: "/reports", label: "report.nav", roles: ["admin", "supervisor"] },
   { to: "/admin/agents", label: "nav.agents", roles: ["admin"] },
   { to: "/admin/queues", label: "nav.queues", roles: ["admin"] },
   { to: "/admin/users", label: "nav.users", roles: ["admin"] },

@@ -13,6 +13,8 @@ const BoardPage = lazy(loadBoard);
 if (window.location.pathname === "/" || window.location.pathname.startsWith("/board")) void loadBoard();
 const MePage = lazy(() => import("../features/agents/MePage.tsx"));
 const AuditPage = lazy(() => import("../features/audit/AuditPage.tsx"));
+// The reports page brings its chart library (recharts) with it: nothing else loads it.
+const ReportsPage = lazy(() => import("../features/reports/ReportsPage.tsx"));
 const AdminAgentsPage = lazy(() => import("../features/agents/AdminAgentsPage.tsx"));
 const AdminQueuesPage = lazy(() => import("../features/queues/AdminQueuesPage.tsx"));
 const UsersPage = lazy(() => import("../features/users/UsersPage.tsx"));
@@ -47,6 +49,10 @@ export const router = createBrowserRouter([
       {
         path: "audit",
         element: <RequireRole roles={["admin", "supervisor"]}>{page(<AuditPage />)}</RequireRole>,
+      },
+      {
+        path: "reports",
+        element: <RequireRole roles={["admin", "supervisor"]}>{page(<ReportsPage />)}</RequireRole>,
       },
       {
         path: "admin/agents",

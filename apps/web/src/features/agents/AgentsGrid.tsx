@@ -37,6 +37,7 @@ export function AgentsGrid({
   onToggleAll,
   onCommand,
   onAssignMenu,
+  onTimeline,
   sort,
   onSort,
   pinnedAgentId,
@@ -51,6 +52,8 @@ export function AgentsGrid({
   onToggleAll: (selected: boolean) => void;
   onCommand: (agent: Agent, action: AgentStateAction) => void;
   onAssignMenu: (agentIds: string[]) => void;
+  /** Opens the agent's timeline (its state history today). */
+  onTimeline: (agent: Agent) => void;
   sort: Sort;
   onSort: (key: SortKey) => void;
   pinnedAgentId: string | null;
@@ -154,6 +157,7 @@ export function AgentsGrid({
                   onAssignMenu={onAssignMenu}
                   readOnly={readOnly}
                   overdue={overdue.get(agent.id)}
+                  onTimeline={onTimeline}
                 />
               );
             })}
@@ -237,6 +241,7 @@ const AgentRow = memo(function AgentRow({
   onAssignMenu,
   readOnly,
   overdue,
+  onTimeline,
 }: {
   agent: Agent;
   rowIndex: number;
@@ -252,6 +257,7 @@ const AgentRow = memo(function AgentRow({
   onAssignMenu: (agentIds: string[]) => void;
   readOnly: boolean;
   overdue: Extract<Alert, { kind: "pause_overdue" }> | undefined;
+  onTimeline: (agent: Agent) => void;
 }) {
   const t = useT();
   const format = useFormat();
@@ -319,9 +325,23 @@ const AgentRow = memo(function AgentRow({
       </div>
       <div role="cell" className="min-w-0 basis-40 font-medium md:basis-auto">
         {/* A <bdi> truncates at the end of the name, whichever way it is written, aligned as the page is. */}
-        <bdi className="block truncate [text-align:match-parent]" title={agent.name}>
-          {agent.name}
-        </bdi>
+        {/* A viewer reads no history: the name is only a name. */}
+        {readOnly ? (
+          <bdi className="block truncate [text-align:match-parent]" title={agent.name}>
+            {agent.name}
+          </bdi>
+        ) : (
+          <button
+            type="button"
+            onClick={() => onTimeline(agent)}
+            aria-label={t("history.open", { name: agent.name })}
+            className="block max-w-full rounded text-start hover:underline focus-visible:outline-2 focus-visible:outline-cyan-600"
+          >
+            <bdi className="block truncate [text-align:match-parent]" title={agent.name}>
+              {agent.name}
+            </bdi>
+          </button>
+        )}
       </div>
       <div role="cell" className="min-w-0">
         <StatePill agent={agent} />

@@ -18,6 +18,7 @@ import { useCallback, useDeferredValue, useMemo, useState, type ReactNode } from
 import { isolate, useT } from "../../i18n/i18n.tsx";
 import { ErrorNotice, Spinner, buttonClass, inputClass, useDocumentTitle } from "../../lib/ui.tsx";
 import { alertIndex, useAlerts } from "../alerts/queries.ts";
+import { TimelineDialog } from "../history/TimelineDialog.tsx";
 import { AssignDialog } from "../queues/AssignDialog.tsx";
 import {
   RELEASE_ZONE_ID,
@@ -85,6 +86,7 @@ function Board({ agents, queues }: { agents: Agent[]; queues: Queue[] }) {
   const t = useT();
   const accessibility = useMemo(() => dragAccessibility(t), [t]);
   const { command, dialogs } = useStateCommands({ by: user.username });
+  const [timelineFor, setTimelineFor] = useState<Agent | null>(null);
   const { mutate: assign } = useAssignAgents();
   const { mutate: release } = useReleaseAgents();
   const alerts = useAlerts();
@@ -326,6 +328,7 @@ function Board({ agents, queues }: { agents: Agent[]; queues: Queue[] }) {
             onToggleAll={onToggleAll}
             onCommand={command}
             onAssignMenu={onAssignMenu}
+            onTimeline={setTimelineFor}
             sort={sort}
             onSort={onSort}
             pinnedAgentId={pinnedAgentId}
@@ -357,6 +360,7 @@ function Board({ agents, queues }: { agents: Agent[]; queues: Queue[] }) {
           </div>
         )}
       </DragOverlay>
+      <TimelineDialog agent={timelineFor} onClose={() => setTimelineFor(null)} />
       <AssignDialog
         agentIds={assignFor}
         agentsById={agentsById}

@@ -1,0 +1,22 @@
+// Reports (admin, supervisor): GET /api/reports/agent-time and the same as CSV.
+import type { ConsoleDeps } from "../deps.ts";
+import { handlers } from "../http/contract.ts";
+import { csvResponseHeaders } from "../import/csv.ts";
+import { agentTimeCsv, agentTimeReport } from "./agent-time.ts";
+
+export function reportRoutes(deps: ConsoleDeps) {
+  const settings = { timeZone: deps.config.timeZone, retentionDays: deps.config.historyRetentionDays };
+  return handlers({
+    "GET /reports/agent-time": async (c, reply) =>
+      reply(200, await agentTimeReport(deps.db, settings, c.req.valid("query"))),
+    "GET /reports/agent-time.csv": async (c, reply) => {
+      const query = c.req.valid("query");
+      const report = await agentTimeReport(deps.db, settings, query);
+      return reply.text(
+        200,
+        agentTimeCsv(report),
+        csvResponseHeaders(`agent-time-${query.from}-${query.to}.csv`),
+      );
+    },
+  });
+}
