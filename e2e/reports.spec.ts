@@ -1,6 +1,6 @@
 // State history and reports in the browser: an agent's timeline from its row on the board, and the reports
 // page's totals and charts for a day scripted through the API (in real time: a few seconds of each state).
-import type { AgentTimeResponse } from "@crystal-console/api";
+import { agentTimeResponseSchema, routeUrl } from "@crystal-console/api";
 import { expectAccessible } from "./axe.ts";
 import { boardRow, expect, test, uniqueExtension } from "./fixtures.ts";
 
@@ -53,9 +53,9 @@ test("a supervisor opens an agent's timeline from the board, and its day on the 
   await expect(agentRow.getByRole("cell").first()).toHaveText(/[1-9]/);
   // The same day from the API: about four seconds logged in, two of them paused for a Break.
   const reply = await page.request.get(
-    `/api/reports/agent-time?from=${today}&to=${today}&queueId=${queue.id}`,
+    routeUrl("GET /reports/agent-time", { query: { from: today, to: today, queueId: queue.id } }),
   );
-  const [totals] = ((await reply.json()) as AgentTimeResponse).agents;
+  const [totals] = agentTimeResponseSchema.parse(await reply.json()).agents;
   expect(totals?.loggedInSeconds).toBeGreaterThanOrEqual(4);
   expect(totals?.loggedInSeconds).toBeLessThanOrEqual(7);
   expect(totals?.pauses).toEqual([expect.objectContaining({ reason: "Break", count: 1 })]);
