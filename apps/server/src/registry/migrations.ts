@@ -251,8 +251,8 @@ const migrations: Record<string, Migration> = {
     },
     async down(db: Kysely<unknown>) {
       await db.schema.dropTable("state_history").execute();
-      },
     },
+  },
   "006-policy-and-viewer": {
     // Issue 12: the admins' alert rules, and the alerts in force (one row per alert, so that of several
     // instances only the one whose insert or delete changed the row announces it). The viewer role is a
