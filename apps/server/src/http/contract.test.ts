@@ -131,6 +131,10 @@ describe("the app and the contract table", () => {
     await ok(admin.call("GET /export/agents.csv"));
     await ok(admin.call("GET /export/queues.csv"));
 
+    await ok(admin.call("POST /agents/state", { body: { agentIds: ["3001"], action: "logoff" } }));
+    await ok(admin.call("GET /alerts"));
+    const policy = await ok(admin.call("GET /policy"));
+    await ok(admin.call("PUT /policy", { body: policy.body.policy }));
     const isoAt = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
     const range = { from: isoAt(-86_400_000), to: isoAt(60_000) };
     const day = { from: range.from.slice(0, 10), to: range.to.slice(0, 10) };
@@ -194,6 +198,9 @@ describe("who may call each route is what the table says", () => {
     await clients.agent.signIn(AGENT_ID, "pw-4001");
     clients.supervisor = t.client();
     await clients.supervisor.signIn("sam", "supervisor-password-1");
+    await t.admin.createUser("vic", "viewer", "viewer-password-1");
+    clients.viewer = t.client();
+    await clients.viewer.signIn("vic", "viewer-password-1");
     clients.admin = t.admin;
   });
 
