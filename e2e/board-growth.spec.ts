@@ -17,9 +17,9 @@ import {
 
 const size = { agents: 2000, queues: 10, loggedIn: 100 };
 const CHANGES = 300;
-// The most handlers one change of an agent may attach: its row's five state buttons and its Assign button
-// render again, and the × of its chip in each of its (at most two) queues.
-const ROW_HANDLERS = 6;
+// The most handlers one change of an agent may attach: its row's five state buttons, its Assign button and
+// its name (which opens the timeline) render again, and the × of its chip in each of its (at most two) queues.
+const ROW_HANDLERS = 7;
 const CHIP_HANDLERS = 2;
 
 /**

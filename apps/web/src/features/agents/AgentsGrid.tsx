@@ -226,6 +226,58 @@ function SortHeader({
   );
 }
 
+/** Memoized, as the row's other buttons are: a row that re-renders must not give this one a new handler. */
+const TimelineButton = memo(function TimelineButton({
+  agent,
+  onTimeline,
+}: {
+  agent: Agent;
+  onTimeline: (agent: Agent) => void;
+}) {
+  const t = useT();
+  return (
+    <button
+      type="button"
+      onClick={() => onTimeline(agent)}
+      aria-label={t("history.open", { name: agent.name })}
+      className="block max-w-full rounded text-start hover:underline focus-visible:outline-2 focus-visible:outline-cyan-600"
+    >
+      <bdi className="block truncate [text-align:match-parent]" title={agent.name}>
+        {agent.name}
+      </bdi>
+    </button>
+  );
+});
+
+type AgentRowProps = {
+  agent: Agent;
+  rowIndex: number;
+  start: number;
+  measureRef: ((node: Element | null) => void) | undefined;
+  dataIndex: number;
+  selected: boolean;
+  dragCount: number;
+  dimmed: boolean;
+  queueNames: Map<string, string>;
+  onToggle: (agentId: string, selected: boolean) => void;
+  onCommand: (agent: Agent, action: AgentStateAction) => void;
+  onAssignMenu: (agentIds: string[]) => void;
+  readOnly: boolean;
+  overdue: Extract<Alert, { kind: "pause_overdue" }> | undefined;
+  onTimeline: (agent: Agent) => void;
+};
+
+/**
+ * A row's props are the same when each is, except the queue names, of which only this agent's queues count:
+ * another queue added or renamed elsewhere (every few seconds on a busy floor) leaves the row as it was.
+ */
+function sameRow(before: AgentRowProps, after: AgentRowProps): boolean {
+  for (const key of Object.keys(after) as (keyof AgentRowProps)[]) {
+    if (key !== "queueNames" && !Object.is(before[key], after[key])) return false;
+  }
+  return after.agent.queueIds.every((id) => before.queueNames.get(id) === after.queueNames.get(id));
+}
+
 const AgentRow = memo(function AgentRow({
   agent,
   rowIndex,
@@ -242,23 +294,7 @@ const AgentRow = memo(function AgentRow({
   readOnly,
   overdue,
   onTimeline,
-}: {
-  agent: Agent;
-  rowIndex: number;
-  start: number;
-  measureRef: ((node: Element | null) => void) | undefined;
-  dataIndex: number;
-  selected: boolean;
-  dragCount: number;
-  dimmed: boolean;
-  queueNames: Map<string, string>;
-  onToggle: (agentId: string, selected: boolean) => void;
-  onCommand: (agent: Agent, action: AgentStateAction) => void;
-  onAssignMenu: (agentIds: string[]) => void;
-  readOnly: boolean;
-  overdue: Extract<Alert, { kind: "pause_overdue" }> | undefined;
-  onTimeline: (agent: Agent) => void;
-}) {
+}: AgentRowProps) {
   const t = useT();
   const format = useFormat();
   const data: DragData = {
@@ -331,16 +367,7 @@ const AgentRow = memo(function AgentRow({
             {agent.name}
           </bdi>
         ) : (
-          <button
-            type="button"
-            onClick={() => onTimeline(agent)}
-            aria-label={t("history.open", { name: agent.name })}
-            className="block max-w-full rounded text-start hover:underline focus-visible:outline-2 focus-visible:outline-cyan-600"
-          >
-            <bdi className="block truncate [text-align:match-parent]" title={agent.name}>
-              {agent.name}
-            </bdi>
-          </button>
+          <TimelineButton agent={agent} onTimeline={onTimeline} />
         )}
       </div>
       <div role="cell" className="min-w-0">
@@ -404,4 +431,4 @@ const AgentRow = memo(function AgentRow({
       </div>
     </div>
   );
-});
+}, sameRow);

@@ -69,6 +69,9 @@ function sortAgents(agents: Agent[], sort: Sort): Agent[] {
   return agents.slice().sort((a, b) => factor * compare(a, b));
 }
 
+// The board is live: queues come and go while someone drags, so drop targets are measured on every move.
+// One object for every render: a new one would give every draggable row a new context each time.
+const MEASURING = { droppable: { strategy: MeasuringStrategy.Always } };
 export default function BoardPage() {
   const agents = useAgents();
   const queues = useQueues();
@@ -212,8 +215,7 @@ function Board({ agents, queues }: { agents: Agent[]; queues: Queue[] }) {
     <DndContext
       sensors={sensors}
       collisionDetection={boardCollisionDetection}
-      // The board is live: queues come and go while someone drags, so drop targets are measured on every move.
-      measuring={{ droppable: { strategy: MeasuringStrategy.Always } }}
+      measuring={MEASURING}
       accessibility={accessibility}
       onDragStart={onDragStart}
       onDragEnd={onDragEnd}
