@@ -1,5 +1,5 @@
 // The console's words: one Lingui instance, its catalogs loaded per language (./catalogs/<language>.json,
-// ICU MessageFormat, compiled once on load), `<html lang dir>` kept in step, and typed helpers: `t` for a
+// ICU MessageFormat, compiled at build time), `<html lang dir>` kept in step, and typed helpers: `t` for a
 // string, `<T>` for a message with markup in it (a <bdi> around a name), `useT` / `useFormat` in components
 // so that they re-render in the new language the moment it changes, without a reload.
 import type { Language } from "@crystal-console/api";
@@ -22,14 +22,7 @@ export async function activateLanguage(language: Language): Promise<void> {
   if (!loaded.has(chosen)) {
     const load = catalogLoaders[`./catalogs/${chosen}.json`];
     if (!load) throw new Error(`No catalog for ${chosen}`);
-    const [messages, { compileMessage }] = await Promise.all([
-      load(),
-      import("@lingui/message-utils/compileMessage"),
-    ]);
-    const compiled = Object.fromEntries(
-      Object.entries(messages).map(([key, message]) => [key, compileMessage(message)]),
-    );
-    i18n.load(chosen, compiled);
+    i18n.load(chosen, await load());
     loaded.add(chosen);
   }
   i18n.activate(chosen);

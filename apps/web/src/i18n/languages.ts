@@ -3,9 +3,11 @@
 // server once signed in; before that the one last used in this browser, else the browser's own preference
 // (navigator.languages), else English.
 import type { Language } from "@crystal-console/api";
+import type { Messages } from "@lingui/core";
 
-/** The catalogs, each loaded only when its language is first used. */
-export const catalogLoaders = import.meta.glob<Record<string, string>>("./catalogs/*.json", {
+/** The catalogs, each loaded only when its language is first used, compiled at build time (build/compiled-catalogs.ts). */
+export const catalogLoaders = import.meta.glob<Messages>("./catalogs/*.json", {
+  query: "?compiled",
   import: "default",
 });
 
