@@ -102,8 +102,8 @@ async function runOn(dialect: "sqlite" | "postgres"): Promise<void> {
       pools.push(writes);
       return async (method, path, body, type = "application/json") => {
         const response = await writes.request({
-        method,
-        path,
+          method,
+          path,
           headers: { cookie: admin, ...CSRF, ...(body === undefined ? {} : { "content-type": type }) },
           ...(body === undefined ? {} : { body }),
         });
