@@ -1,6 +1,7 @@
-// Event delivery under load (load.bench.ts, phases c and e): N SSE clients on /api/events while state changes
-// are sent on a fixed schedule, and the same schedule with no clients, so that the writes' latency with and
-// without viewers comes from one run.
+// Event delivery under load (load.bench.ts, phases c, e and g): N SSE clients on /api/events while state
+// changes are sent on a fixed schedule, and the same schedule with no clients, so that the writes' latency
+// with and without viewers comes from one run. The clients may be spread over several consoles (phase g: two
+// consoles on one PostgreSQL), client n on `urls[n % urls.length]`.
 //
 // Change k goes to agent k mod n: `mission` on the first pass over the agents, `online` on the second, so
 // each change is known by its agent and its status. A client that receives an agent's `online` before ever
@@ -82,7 +83,7 @@ type Client = { seen: Uint8Array; close: () => void };
  * are (to read the console's memory with them open).
  */
 export async function measureDelivery(options: {
-  url: string;
+  urls: readonly string[];
   cookies: string[];
   clients: number;
   send: Send;
@@ -155,16 +156,17 @@ export async function measureDelivery(options: {
 
 /** Opens the clients, 25 at a time, each resolved once it has its `: connected` (or refused). */
 async function openClients(
-  options: { url: string; cookies: string[]; clients: number },
+  options: { urls: readonly string[]; cookies: string[]; clients: number },
   total: number,
   agent: HttpAgent,
   onAgent: (client: Client, id: string, status: string) => void,
   onError: () => void,
 ): Promise<{ clients: Client[]; refused: number }> {
-  const { hostname, port } = new URL(options.url);
+  const consoles = options.urls.map((url) => new URL(url));
   let refused = 0;
   const open = (n: number) =>
     new Promise<Client | null>((resolve, reject) => {
+      const { hostname, port } = defined(consoles[n % consoles.length], "a console's URL");
       let connected = false;
       let closing = false;
       const req = httpRequest(

@@ -14,8 +14,11 @@
 //      sending each change to its event arriving at each client, p50/p99 over all deliveries (delivery.ts);
 //   e. the same with 1,000 clients at 100 changes per second, and those changes' own latency compared with
 //      the same schedule and no clients, in the same run;
-//   f. 8,000 more agents imported, then GET /api/agents with 10,000, gzip, alone and while 50 changes/s.
-// Then each process's peak memory: the console, the simulator, and this load generator.
+//   f. 8,000 more agents imported, then GET /api/agents with 10,000, gzip, alone and while 50 changes/s;
+//   g. (PostgreSQL only) a second console on the same database and simulator: the 1,000 clients of e split
+//      500 and 500 over the two, at 100 changes/s sent through both in turn, and the same schedule through
+//      both with no clients (issue 11: "split over two").
+// Then each process's peak memory: the console(s), the simulator, and this load generator.
 // Every loop is bounded in count and time; everything is stopped at the end.
 //
 // LOAD_CPU_PROF=<dir> starts the console with `--cpu-prof --cpu-prof-dir <dir>` (written when it exits);
@@ -54,7 +57,7 @@ const STREAMS_PER_SESSION = 8;
 const CHANGE_SECONDS = 10;
 const ADMIN_PASSWORD = "bench-admin-password";
 const CSRF = { "x-requested-with": "crystal-console" };
-const ONLY = new Set((process.env.LOAD_ONLY ?? "a,b,c,d,e,f").split(",").map((phase) => phase.trim()));
+const ONLY = new Set((process.env.LOAD_ONLY ?? "a,b,c,d,e,f,g").split(",").map((phase) => phase.trim()));
 
 type Row = {
   phase: string;
@@ -94,20 +97,23 @@ async function runOn(dialect: "sqlite" | "postgres"): Promise<void> {
     const app = await spawnConsole(processes, dataDir, sim, database);
     const watch = new ProcessWatch(app.pid);
     const admin = await signIn(app.url);
-    const writes = new Pool(app.url, { connections: 16, pipelining: 1 });
-    pools.push(writes);
-    const send = async (method: "GET" | "POST", path: string, body?: string, type = "application/json") => {
-      const response = await writes.request({
-        method,
-        path,
-        headers: { cookie: admin, ...CSRF, ...(body === undefined ? {} : { "content-type": type }) },
-        ...(body === undefined ? {} : { body }),
-      });
-      const text = await response.body.text();
-      if (response.statusCode >= 300)
-        throw new Error(`${method} ${path}: HTTP ${response.statusCode} ${text}`);
-      return text;
+    const sender = (url: string): Send => {
+      const writes = new Pool(url, { connections: 16, pipelining: 1 });
+      pools.push(writes);
+      return async (method, path, body, type = "application/json") => {
+        const response = await writes.request({
+          method,
+          path,
+          headers: { cookie: admin, ...CSRF, ...(body === undefined ? {} : { "content-type": type }) },
+          ...(body === undefined ? {} : { body }),
+        });
+        const text = await response.body.text();
+        if (response.statusCode >= 300)
+          throw new Error(`${method} ${path}: HTTP ${response.statusCode} ${text}`);
+        return text;
+      };
     };
+    const send = sender(app.url);
 
     // ------------------------------------------------------------ setup
     const setupStarted = performance.now();
@@ -142,6 +148,7 @@ async function runOn(dialect: "sqlite" | "postgres"): Promise<void> {
       `setup: ${QUEUES} queues and ${AGENTS} agents through the import API, ${LOGGED_IN} logged in through the API, in ${fmt((performance.now() - setupStarted) / 1000, 1)} s; console RSS ${watch.rssMb()} MB`,
     );
     const rows: Row[] = [];
+    let secondPeak = "";
 
     // ------------------------------------------------------------ d. overhead over a direct PBX call
     if (ONLY.has("d")) {
@@ -272,37 +279,39 @@ async function runOn(dialect: "sqlite" | "postgres"): Promise<void> {
       });
     }
 
-    // ------------------------------------------------------------ c and e. event delivery
+    // ------------------------------------------------------------ c, e and g. event delivery
     const loggedIn = Array.from({ length: LOGGED_IN }, (_, i) => agentId(i));
     const cookies = [admin];
     const sessionsFor = async (clients: number) => {
       while (cookies.length < Math.ceil(clients / STREAMS_PER_SESSION)) cookies.push(await signIn(app.url));
       return cookies.slice(0, Math.ceil(clients / STREAMS_PER_SESSION));
     };
-    const delivery = async (phase: string, clients: number, rate: number, aimMs: number) => {
+    const one: Consoles = { urls: [app.url], send, watches: [watch] };
+    const delivery = async (phase: string, on: Consoles, clients: number, rate: number, aimMs: number) => {
       const sessions = await sessionsFor(clients);
       let connectedRss = "";
-      watch.reset();
+      for (const w of on.watches) w.reset();
       const d = await measureDelivery({
-        url: app.url,
+        urls: on.urls,
         cookies: sessions,
         clients,
-        send,
+        send: on.send,
         agentIds: loggedIn,
         rate,
         seconds: CHANGE_SECONDS,
-        onConnected: () => (connectedRss = watch.rssMb()),
+        onConnected: () => (connectedRss = on.watches.map((w) => w.rssMb()).join(" + ")),
       });
-      const usage = watch.read();
+      const usage = readAll(on.watches);
       const errors = d.expected - d.deliveries + d.writes.errors + d.streamErrors + d.refused;
+      const where = on.urls.length === 1 ? "" : ` over ${on.urls.length} consoles`;
       console.log(
-        `\n${phase}. ${clients} SSE clients (${sessions.length} sessions) while ${rate} state changes/s are made for ${CHANGE_SECONDS} s:\n` +
+        `\n${phase}. ${clients} SSE clients${where} (${sessions.length} sessions) while ${rate} state changes/s are made for ${CHANGE_SECONDS} s:\n` +
           `  ${d.deliveries} of ${d.expected} deliveries (${d.coalesced} of them coalesced into a later state); delay from sending the change to its event (or a later state of that agent) at a client: p50 ${fmt(d.p50)} ms, p99 ${fmt(d.p99)} ms, max ${fmt(d.max)} ms\n` +
           `  fan-out (first client to each later client): p50 ${fmt(d.spreadP50)} ms, p99 ${fmt(d.spreadP99)} ms; the writes themselves: p50 ${fmt(d.writes.p50)} ms, p99 ${fmt(d.writes.p99)} ms\n` +
           `  write errors ${d.writes.errors}, stream errors ${d.streamErrors}, streams refused ${d.refused}, missing deliveries ${d.expected - d.deliveries}; ${fmt(d.writes.perSecond, 1)} changes/s achieved; console CPU ${usage.cpu} (SSE clients and writer ${usage.generatorCpu}), RSS with ${clients} streams open ${connectedRss} MB, peak ${usage.peakMb} MB`,
       );
       rows.push({
-        phase: `${phase}. event delivery, ${clients} SSE clients, ${rate}/s`,
+        phase: `${phase}. event delivery, ${clients} SSE clients${where}, ${rate}/s`,
         rps: `${fmt(d.deliveries / d.seconds, 0)} ev/s`,
         p50: fmt(d.p50),
         p99: fmt(d.p99),
@@ -313,17 +322,17 @@ async function runOn(dialect: "sqlite" | "postgres"): Promise<void> {
       });
       return d;
     };
-    if (ONLY.has("c")) await delivery("c", 500, 50, 100);
-    if (ONLY.has("e")) {
-      // The same schedule with nobody watching, first: the writes' own latency to compare with.
-      watch.reset();
-      const alone = await measureWrites(send, loggedIn, 100, CHANGE_SECONDS);
-      const usage = watch.read();
+    /** 1,000 viewers at 100 changes/s, and first the same schedule with nobody watching, to compare. */
+    const watchedAndAlone = async (phase: string, on: Consoles, aimMs: number) => {
+      const where = on.urls.length === 1 ? "" : ` through ${on.urls.length} consoles in turn`;
+      for (const w of on.watches) w.reset();
+      const alone = await measureWrites(on.send, loggedIn, 100, CHANGE_SECONDS);
+      const usage = readAll(on.watches);
       console.log(
-        `\ne. (baseline) 100 state changes/s for ${CHANGE_SECONDS} s with no SSE clients: p50 ${fmt(alone.p50)} ms, p99 ${fmt(alone.p99)} ms, ${alone.errors} errors, ${fmt(alone.perSecond, 1)} changes/s achieved; console CPU ${usage.cpu}`,
+        `\n${phase}. (baseline) 100 state changes/s for ${CHANGE_SECONDS} s${where} with no SSE clients: p50 ${fmt(alone.p50)} ms, p99 ${fmt(alone.p99)} ms, ${alone.errors} errors, ${fmt(alone.perSecond, 1)} changes/s achieved; console CPU ${usage.cpu}`,
       );
       rows.push({
-        phase: "e. state changes, 100/s, no viewers",
+        phase: `${phase}. state changes, 100/s${where}, no viewers`,
         rps: fmt(alone.perSecond, 0),
         p50: fmt(alone.p50),
         p99: fmt(alone.p99),
@@ -332,13 +341,13 @@ async function runOn(dialect: "sqlite" | "postgres"): Promise<void> {
         mem: usage.peakMb,
         aim: "(baseline)",
       });
-      const watched: Delivery = await delivery("e", 1000, 100, 250);
+      const watched: Delivery = await delivery(phase, on, 1000, 100, aimMs);
       const ratio = watched.writes.p99 / alone.p99;
       console.log(
         `  the state changes' p99 with 1,000 viewers is ${fmt(ratio)}x their p99 with none (${fmt(watched.writes.p99)} / ${fmt(alone.p99)} ms)`,
       );
       rows.push({
-        phase: "e. state changes, 100/s, 1,000 viewers",
+        phase: `${phase}. state changes, 100/s${where}, 1,000 viewers`,
         rps: fmt(watched.writes.perSecond, 0),
         p50: fmt(watched.writes.p50),
         p99: fmt(watched.writes.p99),
@@ -347,6 +356,19 @@ async function runOn(dialect: "sqlite" | "postgres"): Promise<void> {
         mem: "",
         aim: ratio <= 2 ? `met (${fmt(ratio)}x, within 2x)` : `MISSED (${fmt(ratio)}x, within 2x)`,
       });
+    };
+    if (ONLY.has("c")) await delivery("c", one, 500, 50, 100);
+    if (ONLY.has("e")) await watchedAndAlone("e", one, 250);
+    if (ONLY.has("g") && dialect === "postgres") {
+      // A second console on the same PostgreSQL and simulator, for this phase only.
+      const b = await spawnConsole(processes, join(dataDir, "b"), sim, database);
+      const watchB = new ProcessWatch(b.pid);
+      let turn = 0;
+      const sendB = sender(b.url);
+      const both: Send = (...args) => (turn++ % 2 === 0 ? send : sendB)(...args);
+      await watchedAndAlone("g", { urls: [app.url, b.url], send: both, watches: [watch, watchB] }, 100);
+      secondPeak = `, second console (phase g only) ${fmt(watchB.runPeak / 2 ** 20, 0)} MB`;
+      await stopProcess(b.child);
     }
 
     // ------------------------------------------------------------ a (continued) and f. the list under changes
@@ -431,7 +453,7 @@ async function runOn(dialect: "sqlite" | "postgres"): Promise<void> {
       );
     const simPeak = peakRssMb(defined(sim.child.pid, "the simulator's pid"));
     console.log(
-      `peak memory (RSS) of each process over the whole run: console ${fmt(watch.runPeak / 2 ** 20, 0)} MB (${watch.rssMb()} MB now), simulator ${simPeak} MB, this load generator ${fmt(process.resourceUsage().maxRSS / 1024, 0)} MB`,
+      `peak memory (RSS) of each process over the whole run: console ${fmt(watch.runPeak / 2 ** 20, 0)} MB (${watch.rssMb()} MB now)${secondPeak}, simulator ${simPeak} MB, this load generator ${fmt(process.resourceUsage().maxRSS / 1024, 0)} MB`,
     );
     console.log(
       `total bench time ${fmt((performance.now() - started) / 1000, 0)} s; load average ${loadavg()
@@ -466,6 +488,19 @@ async function importAndWait(send: Send, kind: "agents" | "queues", lines: strin
       throw new Error(`import ${kind}: still running after 600 s (${job.done}/${job.total})`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** The console process(es) a phase runs on: client n on urls[n % urls.length]; `send` picks the console. */
+type Consoles = { urls: string[]; send: Send; watches: ProcessWatch[] };
+
+/** Each console's CPU and peak memory since its reset, joined with " + " (the load generator's: the first). */
+function readAll(watches: ProcessWatch[]): { cpu: string; peakMb: string; generatorCpu: string } {
+  const usages = watches.map((w) => w.read());
+  return {
+    cpu: usages.map((u) => u.cpu).join(" + "),
+    peakMb: usages.map((u) => u.peakMb).join(" + "),
+    generatorCpu: usages[0]?.generatorCpu ?? "",
+  };
 }
 
 /** The console's CPU and memory from /proc: VmHWM (peak RSS) is reset at the start of each phase. */
@@ -541,7 +576,7 @@ async function spawnConsole(
   dataDir: string,
   sim: SpawnedSim,
   database: BenchDatabase,
-): Promise<{ url: string; pid: number }> {
+): Promise<{ url: string; pid: number; child: ChildProcess }> {
   const profileDir = process.env.LOAD_CPU_PROF;
   const { command, args, cwd, env } = builtServer({
     DATA_DIR: dataDir,
@@ -563,7 +598,7 @@ async function spawnConsole(
   processes.push(child);
   killOnExit(child);
   const url = await waitForLine(child, /Crystal Console is running at (http:\/\/\S+)/, "the console");
-  return { url, pid: defined(child.pid, "the console's pid") };
+  return { url, pid: defined(child.pid, "the console's pid"), child };
 }
 
 async function signIn(url: string): Promise<string> {

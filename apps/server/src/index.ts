@@ -26,7 +26,7 @@ import { createHealthTracker } from "./pbx/health.ts";
 import { createSettler } from "./pbx/settle.ts";
 import { makePrivateDir } from "./private-files.ts";
 import { postgresLimiterStore } from "./registry/limits.ts";
-import { EVENTS_CHANNEL, SESSIONS_CHANNEL, listen } from "./registry/listen.ts";
+import { EVENTS_CHANNEL, type Listener, SESSIONS_CHANNEL, listen } from "./registry/listen.ts";
 import { openRegistry } from "./registry/open.ts";
 import { createFactOrder } from "./registry/order.ts";
 import { createAgentListCache } from "./registry/snapshot.ts";
@@ -97,13 +97,15 @@ export async function startConsole(
   const shared = config.database.dialect === "postgres" ? config.database : null;
   // On PostgreSQL other consoles may commit too: every instance reads the events back from the log, in one order.
   const bus = createEventBus(db, { from: shared ? "log" : "direct", log });
+  let listener: Listener | null = null;
   const sessions = createSessions(
     db,
     options.sessionTimeouts ?? { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs },
     Date.now,
-    { shared: shared !== null },
+    // A lookup trusts its copy only once every session end committed elsewhere before it has arrived.
+    shared ? { barrier: () => listener?.sync() ?? Promise.reject(new Error("not listening yet")) } : {},
   );
-  const listener = shared ? await listenToOthers(shared.url, bus, sessions, log) : null;
+  listener = shared ? await listenToOthers(shared.url, bus, sessions, log) : null;
   await bus.start();
   const metrics = createMetrics(instanceId, () => sessions.countActive());
   const health = createHealthTracker({

@@ -8,6 +8,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Registry, openRegistry } from "../registry/open.ts";
+import { deleteSessionsOfUser } from "../registry/sessions.ts";
 import { freshRegistry } from "../test-database.ts";
 import { createSessions } from "./sessions.ts";
 
@@ -104,6 +105,43 @@ describe("the session cache", () => {
     await ending;
     expect(sessions.cached).toBe(0);
     expect(await sessions.lookup(token)).toBeNull();
+  });
+
+  it("with other instances (a barrier), a copy is trusted only once the barrier passed; a failed barrier reads the row", async () => {
+    // The barrier stands for the listener's sync() (registry/listen.ts; its own test is on PostgreSQL): news
+    // of ends committed elsewhere before the lookup arrives, at the latest, while the barrier runs.
+    let duringBarrier: () => void = () => undefined;
+    let down = false;
+    const sessions = createSessions(db, limits, Date.now, {
+      barrier: () => {
+        duringBarrier();
+        return down ? Promise.reject(new Error("the listening connection is down")) : Promise.resolve();
+      },
+    });
+    const user = { username: "fleet-copy", role: "supervisor" } as const;
+    const [first, second] = [await sessions.create(user), await sessions.create(user)];
+    expect(await sessions.lookup(first)).toEqual(user);
+    expect(await sessions.lookup(second)).toEqual(user);
+    expect(sessions.cached).toBe(2);
+    // Another instance ends them (its delete commits; its news is not here yet).
+    await deleteSessionsOfUser(db, "fleet-copy");
+    // Connection down: the barrier fails, so the row is read, and the copy it contradicts is dropped.
+    down = true;
+    expect(await sessions.lookup(first)).toBeNull();
+    expect(sessions.cached).toBe(1);
+    // The barrier passes and the news arrives while it runs: the copy is dropped before it is consulted.
+    down = false;
+    duringBarrier = () => sessions.endedElsewhere({ usernames: ["fleet-copy"] });
+    expect(await sessions.lookup(second)).toBeNull();
+    expect(sessions.cached).toBe(0);
+    // And a copy the barrier passed is served from memory, without reading the row.
+    duringBarrier = () => undefined;
+    const third = await sessions.create(user);
+    expect(await sessions.lookup(third)).toEqual(user);
+    await deleteSessionsOfUser(db, "fleet-copy");
+    expect(await sessions.lookup(third)).toEqual(user);
+    sessions.endedElsewhere({ usernames: ["fleet-copy"] });
+    expect(await sessions.lookup(third)).toBeNull();
   });
 
   it("idle and absolute timeouts apply to cached sessions exactly as to stored ones", async () => {

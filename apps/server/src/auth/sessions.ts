@@ -15,11 +15,14 @@
 //
 // `last_seen_at` is written at most once every TOUCH_EVERY_MS per session, so the idle timeout counts from a
 // time that may be up to 30 s old: a session can end up to 30 s before a full idle period of real
-// inactivity, never later. With other console processes on the same registry (`shared`), every lookup reads
-// the row (a sign-out on another instance is refused here as soon as that instance answered it), and the
-// others tell this one of the sessions they end (the registry's delete notifies every instance at its commit,
-// registry/listen.ts; index.ts passes the news to endedElsewhere), which closes their streams here at once;
-// should that news be lost (the listening connection was down), forgetAll() drops every cached copy.
+// inactivity, never later. With other console processes on the same registry, the others tell this one of the
+// sessions they end (the registry's delete notifies every instance at its commit, registry/listen.ts; index.ts
+// passes the news to endedElsewhere), which drops the copies and closes their streams here at once. So that a
+// sign-out on another instance is refused here as soon as that instance answered it, every lookup first waits
+// for the `barrier` (the listener's sync(): every notification of a commit made before the lookup began has
+// been handled), then trusts the copy; when the barrier fails (the listening connection is down), it reads the
+// row. Should news be lost while the connection was down, forgetAll() drops every cached copy
+// (docs/decisions/029-fleetbench-session-barrier.md).
 import { createHash, randomBytes } from "node:crypto";
 import type { SessionUser } from "@crystal-console/api";
 import type { Registry } from "../registry/open.ts";
@@ -34,6 +37,8 @@ import {
 } from "../registry/sessions.ts";
 
 const TOUCH_EVERY_MS = 30_000;
+const passed = () => true;
+const failed = () => false;
 /** Sessions kept in memory; beyond this the oldest-remembered one is dropped (it is read again if used). */
 const CACHE_LIMIT = 10_000;
 
@@ -63,11 +68,12 @@ export function createSessions(
   limits: { idleMs: number; absoluteMs: number },
   now = Date.now,
   /**
-   * Other console instances share the registry: every lookup reads the row, so that a session another
-   * instance ended is refused here the moment that instance answered, not when its news arrives (the news
-   * still closes this instance's streams of it at once). The copy in memory then serves only the streams.
+   * Other console instances share the registry: `barrier` resolves once every session end committed
+   * elsewhere before the call has reached endedElsewhere(), so a session another instance ended is refused
+   * here the moment that instance answered. A lookup trusts its copy only after the barrier; when the
+   * barrier fails it reads the row.
    */
-  options: { shared?: boolean } = {},
+  options: { barrier?: () => Promise<void> } = {},
 ) {
   const hashOf = hashToken;
   const cache = new Map<string, Entry>();
@@ -116,11 +122,16 @@ export function createSessions(
   /** The session's user, or null when unknown or expired (an expired session is deleted). */
   async function lookup(token: string): Promise<SessionUser | null> {
     const idHash = hashOf(token);
-    let entry = options.shared ? undefined : cache.get(idHash);
+    const trusted = options.barrier ? await options.barrier().then(passed, failed) : true;
+    let entry = trusted ? cache.get(idHash) : undefined;
     if (!entry) {
       const seen = generation;
       const row = await findSession(db, idHash);
-      if (!row) return null;
+      if (!row) {
+        // A copy not trusted because the barrier failed may still be here: the row says it ended.
+        cache.delete(idHash);
+        return null;
+      }
       entry = {
         user: Object.freeze({
           username: row.username,

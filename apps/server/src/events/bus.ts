@@ -11,7 +11,10 @@
 //     be lost. Event ids commit in id order (registry/events.ts), so reading `id > cursor` skips nothing and
 //     repeats nothing, and every instance hands over the same events in the same global order. A committer
 //     here waits (at most WAIT_MS) until its own events were handed over, so the request that made a change
-//     answers after the agents-list cache and this instance's streams have it.
+//     answers after the agents-list cache and this instance's streams have it. When its events are the very
+//     next ids after the cursor, the committer hands them over itself, without reading them back: their ids
+//     were drawn after every lower id had committed (the advisory lock), so nothing lies between the cursor
+//     and them, and the log's reader skips whatever was handed over already.
 import type { ConsoleEvent } from "@crystal-console/api";
 import type { Logger } from "pino";
 import { commit } from "../registry/commit.ts";
@@ -48,6 +51,7 @@ export function createEventBus(
 
   function handOver(stored: readonly StoredEvent[]): void {
     for (const item of stored) {
+      if (item.id <= handedOver) continue;
       for (const subscriber of subscribers) subscriber(item);
       handedOver = item.id;
     }
@@ -99,9 +103,14 @@ export function createEventBus(
     reading = null;
   }
 
+  /** Whether the committed events are the ids right after the cursor, with no gap among them. */
+  function followsCursor(stored: readonly StoredEvent[]): boolean {
+    return stored.length > 0 && stored.every((item, i) => item.id === handedOver + 1 + i);
+  }
+
   /** After a commit: hands its events over (direct), or waits until the log's reader has (log). */
   async function broadcast(stored: readonly StoredEvent[]): Promise<void> {
-    if (options.from === "direct") return handOver(stored);
+    if (options.from === "direct" || followsCursor(stored)) return handOver(stored);
     const last = stored.at(-1)?.id ?? 0;
     if (last <= handedOver) return;
     await new Promise<void>((resolve) => {

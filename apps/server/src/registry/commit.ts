@@ -14,7 +14,7 @@ import { lockAgentRow } from "./agents.ts";
 import { type AuditRow, insertAudit } from "./audit.ts";
 import { type StoredEvent, insertEvents } from "./events.ts";
 import { recordHistory } from "./history.ts";
-import { type Lease, releaseLease } from "./locks.ts";
+import { type Lease, releaseLease, releaseLeaseAndSettle } from "./locks.ts";
 import type { Database, HistoryCause } from "./schema.ts";
 import { deleteSettle, findSettle, upsertSettle } from "./settles.ts";
 
@@ -50,8 +50,14 @@ export class LeaseLostError extends Error {
 export async function commit(db: Kysely<Database>, change: Change): Promise<StoredEvent[]> {
   return db.transaction().execute(async (tx) => {
     if (change.settle?.agentId) await lockAgentRow(tx, change.settle.agentId);
-    if (change.lease && !(await releaseLease(tx, change.lease))) throw new LeaseLostError(change.lease.fact);
-    if (change.settle) await writeSettle(tx, change.settle);
+    const { lease, settle } = change;
+    if (lease && settle?.change.kind === "resolve" && !settle.change.covers) {
+      // The common case, steps 1 and 2 together (one statement on PostgreSQL).
+      if (!(await releaseLeaseAndSettle(tx, lease, settle.fact))) throw new LeaseLostError(lease.fact);
+    } else {
+      if (lease && !(await releaseLease(tx, lease))) throw new LeaseLostError(lease.fact);
+      if (settle) await writeSettle(tx, settle);
+    }
     const events = change.facts ? await change.facts(tx) : [];
     const context = { cause: change.cause ?? "person", actor: change.audit?.actor ?? null };
     await recordHistory(tx, events, context, Date.now());

@@ -4,8 +4,10 @@
 // start after the registry recorded the previous one.
 import type { Kysely } from "kysely";
 import { liveInstanceIds } from "./instances.ts";
+import { isPostgres } from "./open.ts";
 import { changed, prepared } from "./prepared.ts";
 import type { Database, FactLocksTable } from "./schema.ts";
+import { deleteSettle } from "./settles.ts";
 
 type Db = Kysely<Database>;
 
@@ -40,6 +42,31 @@ const deleteLease = prepared((db, p: Lease) =>
 /** Deletes this lease; false when it is no longer ours (taken over after it expired). */
 export async function releaseLease(db: Db, lease: Lease): Promise<boolean> {
   return changed(await deleteLease(db, { fact: lease.fact, token: lease.token })) === 1;
+}
+
+/** PostgreSQL: the lease released and the settle row of its fact deleted in one statement (one round trip). */
+const deleteLeaseAndSettle = prepared((db, p: Lease & { settled: string }) =>
+  db
+    .with("settled", (qb) => qb.deleteFrom("settles").where("fact", "=", p.settled).returning("fact"))
+    .with("released", (qb) =>
+      qb.deleteFrom("fact_locks").where("fact", "=", p.fact).where("token", "=", p.token).returning("fact"),
+    )
+    .selectFrom("released")
+    .select("fact"),
+);
+
+/**
+ * releaseLease, and the fact `settled` known (its settle row deleted): false, and nothing to commit, when the
+ * lease is no longer ours. On PostgreSQL both in one statement; SQLite has no data-modifying WITH.
+ */
+export async function releaseLeaseAndSettle(db: Db, lease: Lease, settled: string): Promise<boolean> {
+  if (!isPostgres(db)) {
+    if (!(await releaseLease(db, lease))) return false;
+    await deleteSettle(db, settled);
+    return true;
+  }
+  const { rows } = await deleteLeaseAndSettle(db, { fact: lease.fact, token: lease.token, settled });
+  return rows.length === 1;
 }
 
 /** Leases whose holder is dead or that outlived their expiry: what they record was in flight, outcome unknown. */
