@@ -30,7 +30,8 @@ export async function heapByConstructor(cdp: CDPSession): Promise<HeapSummary> {
   for (let at = 0; at < nodes.length; at += fields.length) {
     const type = types[nodes[at + typeAt] ?? -1] ?? "?";
     // As DevTools' Summary view groups them: objects by constructor, the rest by kind.
-    const key = type === "object" || type === "native" ? (strings[nodes[at + nameAt] ?? -1] ?? "?") : `(${type})`;
+    const key =
+      type === "object" || type === "native" ? (strings[nodes[at + nameAt] ?? -1] ?? "?") : `(${type})`;
     const entry = summary.get(key) ?? { bytes: 0, count: 0 };
     entry.bytes += nodes[at + sizeAt] ?? 0;
     entry.count += 1;

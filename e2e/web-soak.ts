@@ -83,7 +83,8 @@ export async function run(): Promise<void> {
     async function sample(minute: number): Promise<BoardCounts> {
       const from = await pageNow();
       const counts = await boardCounts(cdp);
-      if (snapshots && minute >= 1 && heaps.length === 1) heaps.push({ minute, summary: await heapByConstructor(cdp) });
+      if (snapshots && minute >= 1 && heaps.length === 1)
+        heaps.push({ minute, summary: await heapByConstructor(cdp) });
       sampling.push({ from, to: await pageNow() });
       samples.push({ minute, counts });
       return counts;
@@ -156,10 +157,12 @@ export async function run(): Promise<void> {
     console.log(
       `long tasks during the changes: ${longTasks.length} over 50 ms (aim: none), ${over(100)} over 100 ms, ${over(200)} over 200 ms, longest ${fmt(longTasks.at(-1) ?? 0, 0)} ms, ${fmt(inAll, 0)} ms in all (${tasks.length - longTasks.length} more during the samples' forced GCs, left out); load average ${loadAverage()}`,
     );
-    for (const [before, after] of heaps.slice(1).map((each, index) => [heaps[index] ?? each, each])) {
-      console.log(`minute ${fmt(before.minute, 1)} -> ${fmt(after.minute, 1)}:`);
-      console.log(heapGrowth(before.summary, after.summary).join("\n"));
-    }
+    if (heaps.length > 0)
+      heaps.reduce((before, after) => {
+        console.log(`minute ${fmt(before.minute, 1)} -> ${fmt(after.minute, 1)}:`);
+        console.log(heapGrowth(before.summary, after.summary).join("\n"));
+        return after;
+      });
     if (profile) console.log(profile.join("\n"));
   } finally {
     await browser.close();

@@ -56,7 +56,8 @@ function burst(agents: readonly Agent[], rnd: Random, nextId: () => string): Age
     else {
       const index = Math.floor(rnd.next() * next.length);
       const agent = next[index];
-      if (agent) next[index] = { ...randomAgent(agent.id, rnd), name: rnd.next() < 0.7 ? agent.name : "Renamed" };
+      if (agent)
+        next[index] = { ...randomAgent(agent.id, rnd), name: rnd.next() < 0.7 ? agent.name : "Renamed" };
     }
   }
   return next;
@@ -124,7 +125,12 @@ describe("nextBoardRows", () => {
 
   it("follows a deletion, a refetch (every agent a new object) and a new query", () => {
     const rnd = random(11);
-    const query: RowsQuery = { needle: "", status: "", queue: "", sort: { key: "name", direction: "ascending" } };
+    const query: RowsQuery = {
+      needle: "",
+      status: "",
+      queue: "",
+      sort: { key: "name", direction: "ascending" },
+    };
     const agents = Array.from({ length: 300 }, (_, i) => randomAgent(String(10_000 + i), rnd));
     let view = buildBoardRows(agents, query);
     const deleted = agents.filter((agent) => agent.id !== "10150");

@@ -37,7 +37,9 @@ function compareBy(sort: Sort): (a: Agent, b: Agent) => number {
       case "name":
         return collator.compare(a.name, b.name);
       case "status":
-        return stateOrder.indexOf(a.status) - stateOrder.indexOf(b.status) || collator.compare(a.name, b.name);
+        return (
+          stateOrder.indexOf(a.status) - stateOrder.indexOf(b.status) || collator.compare(a.name, b.name)
+        );
       case "since":
         return compareText(a.statusSince, b.statusSince);
       case "extension":
@@ -104,7 +106,11 @@ function changedAgents(previous: BoardRows, agents: readonly Agent[]): Agent[] |
 }
 
 /** The view for `agents` and `query`, made from `previous` when only a few agents changed. */
-export function nextBoardRows(previous: BoardRows | null, agents: readonly Agent[], query: RowsQuery): BoardRows {
+export function nextBoardRows(
+  previous: BoardRows | null,
+  agents: readonly Agent[],
+  query: RowsQuery,
+): BoardRows {
   if (previous === null || !sameQuery(previous.query, query)) return buildBoardRows(agents, query);
   if (agents === previous.agents) return previous;
   const changed = changedAgents(previous, agents);
