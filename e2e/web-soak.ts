@@ -2,7 +2,9 @@
 // agents open in Chromium while the call centre makes 50 changes a second for 10 minutes
 // (`SOAK_MINUTES=1 pnpm bench -- web-soak` for a shorter try). It prints the page's JS heap after a forced
 // garbage collection, its event listeners and its DOM nodes at the start and the end (aim: each within 10 %
-// of its start), and the long tasks the page ran while the changes came (aim: none over 50 ms).
+// of its start; also read against the first minute, after V8's and React's warm-up), and the long tasks the
+// page ran while the changes came (aim: none over 50 ms). SOAK_HEAP_SNAPSHOTS=1 and SOAK_PROFILE=1 look
+// inside the page (soak-probes.ts).
 import { loadavg } from "node:os";
 import { chromium, request as playwrightRequest } from "@playwright/test";
 import { fmt } from "../bench/stats.ts";
