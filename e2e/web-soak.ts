@@ -2,7 +2,9 @@
 // agents open in Chromium while the call centre makes 50 changes a second for 10 minutes
 // (`SOAK_MINUTES=1 pnpm bench -- web-soak` for a shorter try). It prints the page's JS heap after a forced
 // garbage collection, its event listeners and its DOM nodes at the start and the end (aim: each within 10 %
-// of its start), and the long tasks the page ran while the changes came (aim: none over 50 ms).
+// of its start; also read against the first minute, after V8's and React's warm-up), and the long tasks the
+// page ran while the changes came (aim: none over 50 ms). SOAK_HEAP_SNAPSHOTS=1 and SOAK_PROFILE=1 look
+// inside the page (soak-probes.ts).
 import { loadavg } from "node:os";
 import { chromium, request as playwrightRequest } from "@playwright/test";
 import { fmt } from "../bench/stats.ts";
@@ -15,6 +17,7 @@ import {
   startShift,
   type BoardCounts,
 } from "./board-load.ts";
+import { heapByConstructor, heapGrowth, startCpuProfile, type HeapSummary } from "./soak-probes.ts";
 
 const size = { agents: 10_000, queues: 10, loggedIn: 1000 };
 const CHANGES_PER_SECOND = 50;
@@ -72,17 +75,25 @@ export async function run(): Promise<void> {
     await boardCaughtUp(board, shift);
     // A sample forces a garbage collection in the page, itself a long task: the tasks it overlaps are
     // left out of the count.
+    // Asked for: heap snapshots by constructor at the start, after the first minute and at the end, and a
+    // CPU profile of the changes (see soak-probes.ts); they slow the page, so a recorded run goes without.
+    const snapshots = process.env.SOAK_HEAP_SNAPSHOTS === "1";
+    const heaps: { minute: number; summary: HeapSummary }[] = [];
     const samples: { minute: number; counts: BoardCounts }[] = [];
     const sampling: { from: number; to: number }[] = [];
     const pageNow = () => board.evaluate<number>("performance.now()");
     async function sample(minute: number): Promise<BoardCounts> {
       const from = await pageNow();
       const counts = await boardCounts(cdp);
+      if (snapshots && minute >= 1 && heaps.length === 1)
+        heaps.push({ minute, summary: await heapByConstructor(cdp) });
       sampling.push({ from, to: await pageNow() });
       samples.push({ minute, counts });
       return counts;
     }
     const start = await sample(0);
+    if (snapshots) heaps.push({ minute: 0, summary: await heapByConstructor(cdp) });
+    const stopProfile = process.env.SOAK_PROFILE === "1" ? await startCpuProfile(cdp) : null;
     await board.evaluate("window.__longTasks = []");
 
     // Change k starts at k / 50 s from the start, whether or not the ones before it have been answered; a
@@ -105,6 +116,7 @@ export async function run(): Promise<void> {
       if (changes.length >= 200) await Promise.all(changes.splice(0, 100));
     }
     await Promise.all([...changes, ...pendingSamples]);
+    const profile = await stopProfile?.();
     const sentSeconds = (performance.now() - started) / 1000;
     // The board's expected counts assume every change was made: after a refusal it waits a minute at most.
     if (refused.length > 0)
@@ -115,6 +127,7 @@ export async function run(): Promise<void> {
     const caughtUpSeconds = (performance.now() - started) / 1000;
     const tasks = await board.evaluate<{ start: number; duration: number }[]>("window.__longTasks");
     const end = await sample((performance.now() - started) / 60_000);
+    if (snapshots) heaps.push({ minute: samples.at(-1)?.minute ?? 0, summary: await heapByConstructor(cdp) });
     const longTasks = tasks
       .filter((task) =>
         sampling.every(({ from, to }) => task.start > to || task.start + task.duration < from),
@@ -134,6 +147,11 @@ export async function run(): Promise<void> {
         .join(", ")}`,
     );
     console.log(growth("heap after GC", " MB", start.heapMb, end.heapMb, 1));
+    // The first minute's step is V8 compiling the live path and React's second fiber of every row, once
+    // (docs/performance.md): the heap is also read against its first minute.
+    const firstMinute = samples.find(({ minute }) => minute >= 1)?.counts;
+    if (firstMinute && firstMinute !== end)
+      console.log(growth("heap after GC from minute 1", " MB", firstMinute.heapMb, end.heapMb, 1));
     console.log(growth("event listeners", "", start.listeners, end.listeners, 0));
     console.log(growth("DOM nodes", "", start.nodes, end.nodes, 0));
     const over = (ms: number) => longTasks.filter((duration) => duration > ms).length;
@@ -141,6 +159,13 @@ export async function run(): Promise<void> {
     console.log(
       `long tasks during the changes: ${longTasks.length} over 50 ms (aim: none), ${over(100)} over 100 ms, ${over(200)} over 200 ms, longest ${fmt(longTasks.at(-1) ?? 0, 0)} ms, ${fmt(inAll, 0)} ms in all (${tasks.length - longTasks.length} more during the samples' forced GCs, left out); load average ${loadAverage()}`,
     );
+    if (heaps.length > 0)
+      heaps.reduce((before, after) => {
+        console.log(`minute ${fmt(before.minute, 1)} -> ${fmt(after.minute, 1)}:`);
+        console.log(heapGrowth(before.summary, after.summary).join("\n"));
+        return after;
+      });
+    if (profile) console.log(profile.join("\n"));
   } finally {
     await browser.close();
     await api.dispose();

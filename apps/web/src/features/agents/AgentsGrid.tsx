@@ -6,10 +6,8 @@ import { defaultRangeExtractor, useVirtualizer, type Range } from "@tanstack/rea
 import { memo, useCallback, useEffect, useRef, useSyncExternalStore, type ReactNode } from "react";
 import { useFormat, useT, type MessageKey } from "../../i18n/i18n.tsx";
 import type { DragData } from "../queues/dnd.ts";
+import type { Sort, SortKey } from "./boardRows.ts";
 import { PauseReason, StateButtons, StatePill, pauseReasonText } from "./state.tsx";
-
-export type SortKey = "id" | "name" | "status" | "since" | "extension";
-export type Sort = { key: SortKey; direction: "ascending" | "descending" };
 
 const columns =
   "md:grid md:grid-cols-[1.5rem_1.5rem_4.5rem_minmax(6rem,1fr)_9.5rem_3rem_minmax(7rem,1.2fr)_23rem] md:items-center md:gap-x-2";
@@ -24,6 +22,13 @@ function subscribeWide(onChange: () => void) {
   query.addEventListener("change", onChange);
   return () => query.removeEventListener("change", onChange);
 }
+
+/**
+ * On a laptop no row is measured, so an item's key is its place: one function for the life of the page keeps
+ * the virtualizer's 10,000 measurements from being rebuilt on every live flush (it rebuilds them whenever
+ * the key function changes). Measured rows (a phone) are keyed by agent, so a moved row keeps its size.
+ */
+const keyByIndex = (index: number) => index;
 
 function useWide(): boolean {
   return useSyncExternalStore(subscribeWide, () => window.matchMedia(wideQuery).matches);
@@ -82,14 +87,14 @@ export function AgentsGrid({
     getScrollElement: () => scrollRef.current,
     estimateSize: () => (wide ? WIDE_ROW_HEIGHT : NARROW_ROW_ESTIMATE),
     overscan: 6,
-    getItemKey: (index) => rows[index]?.id ?? index,
+    getItemKey: wide ? keyByIndex : (index) => rows[index]?.id ?? index,
     rangeExtractor,
   });
 
   // Row sizes differ between the two layouts: forget the old ones when the layout changes.
   useEffect(() => virtualizer.measure(), [wide, virtualizer]);
 
-  const selectedShown = rows.filter((agent) => selection.has(agent.id)).length;
+  const selectedShown = selection.size === 0 ? 0 : rows.filter((agent) => selection.has(agent.id)).length;
   const allRef = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (allRef.current) allRef.current.indeterminate = selectedShown > 0 && selectedShown < rows.length;

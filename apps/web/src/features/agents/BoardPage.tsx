@@ -32,42 +32,18 @@ import { useAssignAgents, useReleaseAgents } from "../queues/mutations.ts";
 import { useQueues } from "../queues/queries.ts";
 import { QueuesPanel } from "../queues/QueuesPanel.tsx";
 import { useCurrentUser } from "../session/queries.ts";
-import { AgentsGrid, type Sort, type SortKey } from "./AgentsGrid.tsx";
+import { AgentsGrid } from "./AgentsGrid.tsx";
+import { NO_QUEUE, boardRowsKeeper, type Sort, type SortKey } from "./boardRows.ts";
 import { BulkStateActions } from "./BulkActions.tsx";
 import { useAgents } from "./queries.ts";
 import { stateCounts, stateLabels, stateOrder } from "./state.tsx";
 import { useStateCommands } from "./StateDialogs.tsx";
-
-const NO_QUEUE = "none";
 
 // One object for the life of the page: dnd-kit's useSensor memoizes on it, and a new one each render would
 // hand every draggable on the board (each row and each queue member) a new context, re-rendering them all
 // on every live event.
 const pointerSensorOptions = { activationConstraint: { distance: 6 } };
 const keyboardSensorOptions = { coordinateGetter: jumpBetweenDropTargets };
-
-function compareIds(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-}
-
-function sortAgents(agents: Agent[], sort: Sort): Agent[] {
-  const factor = sort.direction === "ascending" ? 1 : -1;
-  const compare = (a: Agent, b: Agent): number => {
-    switch (sort.key) {
-      case "id":
-        return compareIds(a.id, b.id);
-      case "name":
-        return a.name.localeCompare(b.name) || compareIds(a.id, b.id);
-      case "status":
-        return stateOrder.indexOf(a.status) - stateOrder.indexOf(b.status) || a.name.localeCompare(b.name);
-      case "since":
-        return a.statusSince.localeCompare(b.statusSince) || compareIds(a.id, b.id);
-      case "extension":
-        return compareIds(a.extension ?? "~", b.extension ?? "~") || compareIds(a.id, b.id);
-    }
-  };
-  return agents.slice().sort((a, b) => factor * compare(a, b));
-}
 
 // The board is live: queues come and go while someone drags, so drop targets are measured on every move.
 // One object for every render: a new one would give every draggable row a new context each time.
@@ -104,28 +80,16 @@ function Board({ agents, queues }: { agents: Agent[]; queues: Queue[] }) {
   const [dragging, setDragging] = useState<DragData | null>(null);
   const deferredSearch = useDeferredValue(search);
 
-  const agentsById = useMemo(() => new Map(agents.map((agent) => [agent.id, agent])), [agents]);
+  const query = useMemo(
+    () => ({ needle: deferredSearch, status, queue: queueFilter, sort }),
+    [deferredSearch, status, queueFilter, sort],
+  );
+  // Made from the last view on each flush (boardRows.ts): a few changed agents of 10,000 move, no more.
+  const [viewOf] = useState(boardRowsKeeper);
+  const { byId: agentsById, counts, rows } = useMemo(() => viewOf(agents, query), [viewOf, agents, query]);
   // Every row shows its queues' names: the map changes only when a name does, not with each membership.
   const queueNamesKey = JSON.stringify(queues.map((queue) => [queue.id, queue.name]));
   const queueNames = useMemo(() => new Map(JSON.parse(queueNamesKey) as [string, string][]), [queueNamesKey]);
-
-  const rows = useMemo(() => {
-    const needle = deferredSearch.trim().toLocaleLowerCase();
-    const shown = agents.filter(
-      (agent) =>
-        (!needle || agent.id.startsWith(needle) || agent.name.toLocaleLowerCase().includes(needle)) &&
-        (!status || agent.status === status) &&
-        (!queueFilter ||
-          (queueFilter === NO_QUEUE ? agent.queueIds.length === 0 : agent.queueIds.includes(queueFilter))),
-    );
-    return sortAgents(shown, sort);
-  }, [agents, deferredSearch, status, queueFilter, sort]);
-
-  const counts = useMemo(() => {
-    const result: Record<AgentStatus, number> = { online: 0, paused: 0, mission: 0, logged_off: 0 };
-    for (const agent of agents) result[agent.status] += 1;
-    return result;
-  }, [agents]);
 
   // Selected agents that no longer exist drop out of the selection.
   const selected = useMemo(() => [...selection].filter((id) => agentsById.has(id)), [selection, agentsById]);
