@@ -150,6 +150,58 @@ describe("alerts", () => {
     expect(await alerts(viewer)).toEqual([]);
   });
 
+  it("an alert whose start or end could not be recorded (the registry briefly unavailable) is recorded and announced at the next review", async () => {
+    expect(
+      (
+        await t.admin.call("PUT /policy", {
+          body: { pauseLimitSeconds: { Break: 1 }, queueMinimumOnline: {} },
+        })
+      ).status,
+    ).toBe(200);
+    const events = await stream(viewer);
+    // The alerts table goes away for a moment: every write of the monitor fails, and nothing else does.
+    const away = () => t.deps.db.schema.alterTable("alerts").renameTo("alerts_away").execute();
+    const back = () => t.deps.db.schema.alterTable("alerts_away").renameTo("alerts").execute();
+    await t.admin.state("1001", { action: "login", extension: "501" });
+    const paused = await t.admin.state("1001", { action: "pause", reason: "Break" });
+    if (!("agent" in paused.body)) throw new Error("the pause was refused");
+    const overdueAt = Date.parse(paused.body.agent.statusSince) + 1000;
+    const expected = {
+      kind: "pause_overdue",
+      agentId: "1001",
+      reason: "Break",
+      limitSeconds: 1,
+      since: new Date(overdueAt).toISOString(),
+    };
+    await away();
+    try {
+      // The limit passes while the table is away: the monitor's write of the start fails.
+      await new Promise((resolve) => setTimeout(resolve, overdueAt + 150 - Date.now()));
+      await t.deps.alerts.settled();
+    } finally {
+      await back();
+    }
+    expect(events.events.filter((event) => event.event === "alert")).toEqual([]);
+    expect(await alerts(viewer)).toEqual([]);
+    // Written again once the registry is back, and announced then.
+    const started = alertEvent(await events.waitFor(isAlert("started", "pause_overdue", "1001"), 3000));
+    expect(started.alert).toEqual(expected);
+    expect(await alerts(viewer)).toEqual([expected]);
+
+    await away();
+    try {
+      expect((await t.admin.state("1001", { action: "online" })).status).toBe(200);
+      await t.deps.alerts.settled();
+    } finally {
+      await back();
+    }
+    // The end failed too: still in the table until the next review writes it.
+    const ended = alertEvent(await events.waitFor(isAlert("ended", "pause_overdue", "1001"), 3000));
+    expect(ended.alert).toEqual(expected);
+    expect(await alerts(viewer)).toEqual([]);
+    expect(events.events.filter((event) => event.event === "alert")).toHaveLength(2);
+  });
+
   it("a pause with a reason that has no limit, or a shorter pause, raises nothing", async () => {
     expect(
       (

@@ -211,6 +211,11 @@ export function createAlertBook() {
       return changes;
     },
 
+    /** The alert the book holds in force under `key`, if any. */
+    held(key: string): Alert | undefined {
+      return active.get(key);
+    },
+
     /** When the agent's pause passes its limit, if it has not yet (the monitor's timer aims at it). */
     dueAt(agentId: string, now: number): number | null {
       const at = overdueAt(agents.get(agentId));
