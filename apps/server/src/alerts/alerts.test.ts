@@ -202,6 +202,52 @@ describe("alerts", () => {
     expect(events.events.filter((event) => event.event === "alert")).toHaveLength(2);
   });
 
+  it("a pause without a reason past its own limit becomes an alert and an event at the limit, and ends when the agent goes online; a pause with a reason is not held to it", async () => {
+    const policy = { pauseLimitSeconds: {}, noReasonLimitSeconds: 1, queueMinimumOnline: {} };
+    const saved = await t.admin.call("PUT /policy", { body: policy });
+    expect(saved.status).toBe(200);
+    expect(saved.body).toEqual({ policy });
+    const audit = await t.admin.call("GET /audit", { query: { action: "set_policy" } });
+    expect((audit.body as { entries: { params: unknown }[] }).entries[0]?.params).toEqual({
+      noReasonLimitSeconds: "1",
+    });
+    const events = await stream(viewer);
+    await t.admin.state("1003", { action: "login", extension: "503" });
+    await t.admin.state("1003", { action: "pause", reason: "Break" });
+    await t.admin.state("1002", { action: "login", extension: "502" });
+    const paused = await t.admin.state("1002", { action: "pause" });
+    if (!("agent" in paused.body)) throw new Error("the pause was refused");
+    expect(paused.body.agent.pauseReason).toBeNull();
+    const pausedAt = Date.parse(paused.body.agent.statusSince);
+    const expected = {
+      kind: "pause_overdue",
+      agentId: "1002",
+      reason: null,
+      limitSeconds: 1,
+      since: new Date(pausedAt + 1000).toISOString(),
+    };
+    const started = alertEvent(await events.waitFor(isAlert("started", "pause_overdue", "1002"), 5000));
+    expect(started.alert).toEqual(expected);
+    expect(Date.now()).toBeGreaterThanOrEqual(pausedAt + 1000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Only the pause without a reason: 1003's Break has no limit.
+    expect(await alerts(viewer)).toEqual([expected]);
+
+    expect((await t.admin.state("1002", { action: "online" })).status).toBe(200);
+    expect(alertEvent(await events.waitFor(isAlert("ended", "pause_overdue", "1002"), 3000)).alert).toEqual(
+      expected,
+    );
+    expect(await alerts(viewer)).toEqual([]);
+  });
+
+  it.each([0, 1.5, 86_401, "60"])("refuses a limit of %j for a pause without a reason with 400", async (value) => {
+    const reply = await t.admin.unchecked("PUT /policy", {
+      body: { pauseLimitSeconds: {}, noReasonLimitSeconds: value, queueMinimumOnline: {} },
+    });
+    expect(reply.status).toBe(400);
+    expect(Object.keys((reply.body as ApiError).error.fields ?? {})).toContain("noReasonLimitSeconds");
+  });
+
   it("a pause with a reason that has no limit, or a shorter pause, raises nothing", async () => {
     expect(
       (
