@@ -28,7 +28,10 @@ export const policySchema = z.object({
     wholeNumber("A pause limit", PAUSE_LIMIT_MAX_SECONDS),
     { error: "pauseLimitSeconds must be an object of reason to seconds" },
   ),
-  noReasonLimitSeconds: wholeNumber("The limit of a pause without a reason", PAUSE_LIMIT_MAX_SECONDS).optional(),
+  noReasonLimitSeconds: wholeNumber(
+    "The limit of a pause without a reason",
+    PAUSE_LIMIT_MAX_SECONDS,
+  ).optional(),
   queueMinimumOnline: z.record(queueIdSchema, wholeNumber("A queue minimum", QUEUE_MINIMUM_MAX), {
     error: "queueMinimumOnline must be an object of queue id to a number of agents",
   }),

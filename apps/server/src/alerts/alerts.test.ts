@@ -240,13 +240,16 @@ describe("alerts", () => {
     expect(await alerts(viewer)).toEqual([]);
   });
 
-  it.each([0, 1.5, 86_401, "60"])("refuses a limit of %j for a pause without a reason with 400", async (value) => {
-    const reply = await t.admin.unchecked("PUT /policy", {
-      body: { pauseLimitSeconds: {}, noReasonLimitSeconds: value, queueMinimumOnline: {} },
-    });
-    expect(reply.status).toBe(400);
-    expect(Object.keys((reply.body as ApiError).error.fields ?? {})).toContain("noReasonLimitSeconds");
-  });
+  it.each([0, 1.5, 86_401, "60"])(
+    "refuses a limit of %j for a pause without a reason with 400",
+    async (value) => {
+      const reply = await t.admin.unchecked("PUT /policy", {
+        body: { pauseLimitSeconds: {}, noReasonLimitSeconds: value, queueMinimumOnline: {} },
+      });
+      expect(reply.status).toBe(400);
+      expect(Object.keys((reply.body as ApiError).error.fields ?? {})).toContain("noReasonLimitSeconds");
+    },
+  );
 
   it("a pause with a reason that has no limit, or a shorter pause, raises nothing", async () => {
     expect(
