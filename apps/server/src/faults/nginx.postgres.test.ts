@@ -40,9 +40,11 @@ async function health(): Promise<string | number> {
 
 beforeAll(async () => {
   a = await startTestConsole({ TRUST_PROXY: "true" });
+  const { database } = a.config;
+  if (database.dialect !== "postgres") throw new Error("two consoles share a PostgreSQL registry only");
   b = await startTestConsole({
     TRUST_PROXY: "true",
-    DATABASE_URL: a.config.database.url,
+    DATABASE_URL: database.url,
     PBX_URL: a.pbx.url,
     PBX_SECURE: a.pbx.secure,
   });
