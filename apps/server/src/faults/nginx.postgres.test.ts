@@ -62,7 +62,7 @@ beforeAll(async () => {
       "daemon off;",
       "worker_processes 1;",
       `pid ${join(prefix, "nginx.pid")};`,
-      "error_log stderr error;",
+      "error_log stderr crit;",
       "events { worker_connections 256; }",
       "http {",
       "  access_log off;",
