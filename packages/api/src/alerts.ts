@@ -18,8 +18,9 @@ const wholeNumber = (what: string, max: number) =>
     .max(max, { error: `${what} must be at most ${max}` });
 
 /**
- * PUT /api/policy: a limit in seconds per pause reason (a pause longer than it is overdue) and a minimum of
- * online agents per queue (fewer is understaffed). A reason or queue not listed has no rule.
+ * PUT /api/policy: a limit in seconds per pause reason (a pause longer than it is overdue), one for a pause
+ * that names no reason, and a minimum of online agents per queue (fewer is understaffed). A reason or queue
+ * not listed, or no `noReasonLimitSeconds`, has no rule.
  */
 export const policySchema = z.object({
   pauseLimitSeconds: z.record(
@@ -27,6 +28,10 @@ export const policySchema = z.object({
     wholeNumber("A pause limit", PAUSE_LIMIT_MAX_SECONDS),
     { error: "pauseLimitSeconds must be an object of reason to seconds" },
   ),
+  noReasonLimitSeconds: wholeNumber(
+    "The limit of a pause without a reason",
+    PAUSE_LIMIT_MAX_SECONDS,
+  ).optional(),
   queueMinimumOnline: z.record(queueIdSchema, wholeNumber("A queue minimum", QUEUE_MINIMUM_MAX), {
     error: "queueMinimumOnline must be an object of queue id to a number of agents",
   }),
@@ -42,7 +47,8 @@ export const alertSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("pause_overdue"),
     agentId: z.string(),
-    reason: z.string(),
+    /** The pause's reason; null for a pause without one (its limit is `noReasonLimitSeconds`). */
+    reason: z.string().nullable(),
     since: z.string(),
     limitSeconds: z.number(),
   }),

@@ -150,6 +150,107 @@ describe("alerts", () => {
     expect(await alerts(viewer)).toEqual([]);
   });
 
+  it("an alert whose start or end could not be recorded (the registry briefly unavailable) is recorded and announced at the next review", async () => {
+    expect(
+      (
+        await t.admin.call("PUT /policy", {
+          body: { pauseLimitSeconds: { Break: 1 }, queueMinimumOnline: {} },
+        })
+      ).status,
+    ).toBe(200);
+    const events = await stream(viewer);
+    // The alerts table goes away for a moment: every write of the monitor fails, and nothing else does.
+    const away = () => t.deps.db.schema.alterTable("alerts").renameTo("alerts_away").execute();
+    const back = () => t.deps.db.schema.alterTable("alerts_away").renameTo("alerts").execute();
+    await t.admin.state("1001", { action: "login", extension: "501" });
+    const paused = await t.admin.state("1001", { action: "pause", reason: "Break" });
+    if (!("agent" in paused.body)) throw new Error("the pause was refused");
+    const overdueAt = Date.parse(paused.body.agent.statusSince) + 1000;
+    const expected = {
+      kind: "pause_overdue",
+      agentId: "1001",
+      reason: "Break",
+      limitSeconds: 1,
+      since: new Date(overdueAt).toISOString(),
+    };
+    await away();
+    try {
+      // The limit passes while the table is away: the monitor's write of the start fails.
+      await new Promise((resolve) => setTimeout(resolve, overdueAt + 150 - Date.now()));
+      await t.deps.alerts.settled();
+    } finally {
+      await back();
+    }
+    expect(events.events.filter((event) => event.event === "alert")).toEqual([]);
+    expect(await alerts(viewer)).toEqual([]);
+    // Written again once the registry is back, and announced then.
+    const started = alertEvent(await events.waitFor(isAlert("started", "pause_overdue", "1001"), 3000));
+    expect(started.alert).toEqual(expected);
+    expect(await alerts(viewer)).toEqual([expected]);
+
+    await away();
+    try {
+      expect((await t.admin.state("1001", { action: "online" })).status).toBe(200);
+      await t.deps.alerts.settled();
+    } finally {
+      await back();
+    }
+    // The end failed too: still in the table until the next review writes it.
+    const ended = alertEvent(await events.waitFor(isAlert("ended", "pause_overdue", "1001"), 3000));
+    expect(ended.alert).toEqual(expected);
+    expect(await alerts(viewer)).toEqual([]);
+    expect(events.events.filter((event) => event.event === "alert")).toHaveLength(2);
+  });
+
+  it("a pause without a reason past its own limit becomes an alert and an event at the limit, and ends when the agent goes online; a pause with a reason is not held to it", async () => {
+    const policy = { pauseLimitSeconds: {}, noReasonLimitSeconds: 1, queueMinimumOnline: {} };
+    const saved = await t.admin.call("PUT /policy", { body: policy });
+    expect(saved.status).toBe(200);
+    expect(saved.body).toEqual({ policy });
+    const audit = await t.admin.call("GET /audit", { query: { action: "set_policy" } });
+    expect((audit.body as { entries: { params: unknown }[] }).entries[0]?.params).toEqual({
+      noReasonLimitSeconds: "1",
+    });
+    const events = await stream(viewer);
+    await t.admin.state("1003", { action: "login", extension: "503" });
+    await t.admin.state("1003", { action: "pause", reason: "Break" });
+    await t.admin.state("1002", { action: "login", extension: "502" });
+    const paused = await t.admin.state("1002", { action: "pause" });
+    if (!("agent" in paused.body)) throw new Error("the pause was refused");
+    expect(paused.body.agent.pauseReason).toBeNull();
+    const pausedAt = Date.parse(paused.body.agent.statusSince);
+    const expected = {
+      kind: "pause_overdue",
+      agentId: "1002",
+      reason: null,
+      limitSeconds: 1,
+      since: new Date(pausedAt + 1000).toISOString(),
+    };
+    const started = alertEvent(await events.waitFor(isAlert("started", "pause_overdue", "1002"), 5000));
+    expect(started.alert).toEqual(expected);
+    expect(Date.now()).toBeGreaterThanOrEqual(pausedAt + 1000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Only the pause without a reason: 1003's Break has no limit.
+    expect(await alerts(viewer)).toEqual([expected]);
+
+    expect((await t.admin.state("1002", { action: "online" })).status).toBe(200);
+    expect(alertEvent(await events.waitFor(isAlert("ended", "pause_overdue", "1002"), 3000)).alert).toEqual(
+      expected,
+    );
+    expect(await alerts(viewer)).toEqual([]);
+  });
+
+  it.each([0, 1.5, 86_401, "60"])(
+    "refuses a limit of %j for a pause without a reason with 400",
+    async (value) => {
+      const reply = await t.admin.unchecked("PUT /policy", {
+        body: { pauseLimitSeconds: {}, noReasonLimitSeconds: value, queueMinimumOnline: {} },
+      });
+      expect(reply.status).toBe(400);
+      expect(Object.keys((reply.body as ApiError).error.fields ?? {})).toContain("noReasonLimitSeconds");
+    },
+  );
+
   it("a pause with a reason that has no limit, or a shorter pause, raises nothing", async () => {
     expect(
       (

@@ -53,18 +53,23 @@ export function createAlertBook() {
     };
   }
 
+  /** The limit of a pause with this reason (null: without one), if the policy sets one. */
+  function limitOf(reason: string | null): number | undefined {
+    return reason === null ? policy.noReasonLimitSeconds : policy.pauseLimitSeconds[reason];
+  }
+
   /** When the agent's pause passes its limit, or null when it has no limit (not paused, no rule). */
   function overdueAt(facts: AgentFacts | undefined): number | null {
-    if (facts?.status !== "paused" || facts.reason === null) return null;
-    const limit = policy.pauseLimitSeconds[facts.reason];
+    if (facts?.status !== "paused") return null;
+    const limit = limitOf(facts.reason);
     return limit === undefined ? null : facts.sinceMs + limit * 1000;
   }
 
   function wantedPause(agentId: string, now: number): Alert | null {
     const facts = agents.get(agentId);
     const at = overdueAt(facts);
-    if (at === null || now < at || facts?.reason == null) return null;
-    const limitSeconds = policy.pauseLimitSeconds[facts.reason] ?? 0;
+    if (at === null || now < at || !facts) return null;
+    const limitSeconds = limitOf(facts.reason) ?? 0;
     return { kind: "pause_overdue", agentId, reason: facts.reason, since: iso(at), limitSeconds };
   }
 
@@ -209,6 +214,11 @@ export function createAlertBook() {
         if (gone) settle(key, null, changes);
       }
       return changes;
+    },
+
+    /** The alert the book holds in force under `key`, if any. */
+    held(key: string): Alert | undefined {
+      return active.get(key);
     },
 
     /** When the agent's pause passes its limit, if it has not yet (the monitor's timer aims at it). */

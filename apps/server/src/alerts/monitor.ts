@@ -3,7 +3,7 @@
 // change is recorded in the alerts table and announced as an `alert` event in one commit. The row decides
 // who announces: of several instances that see the same change, only the one whose insert, update or delete
 // changed the row sends the event (docs/decisions/026-shift-alerts-and-bulk.md).
-import type { ConsoleEvent, Policy } from "@crystal-console/api";
+import type { Alert, ConsoleEvent, Policy } from "@crystal-console/api";
 import type { Logger } from "pino";
 import type { EventBus } from "../events/bus.ts";
 import { deleteAlert, insertAlert, listAlerts, updateAlert } from "../registry/alerts.ts";
@@ -16,6 +16,8 @@ import { alertKey } from "@crystal-console/api";
 
 /** How often the policy is read again, for a change made on another instance. */
 const POLICY_REFRESH_MS = 5000;
+/** How soon a failed alert write is tried again when no review comes sooner. */
+const RETRY_MS = 1000;
 
 export type AlertMonitor = ReturnType<typeof createAlertMonitor>;
 
@@ -30,6 +32,9 @@ export function createAlertMonitor(deps: { db: Registry; bus: EventBus; log: Log
   let refresher: NodeJS.Timeout | null = null;
   let writes: Promise<void> = Promise.resolve();
   let stopped = false;
+  /** Alert keys whose last write failed, with the last alert seen under each (for the `ended` event). */
+  const unrecorded = new Map<string, Alert>();
+  let retrying: NodeJS.Timeout | null = null;
 
   bus.subscribe(({ event }) => {
     if (event.type === "alert" || event.type === "health" || event.type === "import") return;
@@ -44,18 +49,59 @@ export function createAlertMonitor(deps: { db: Registry; bus: EventBus; log: Log
 
   function record(changes: AlertChange[]): void {
     if (changes.length === 0 || stopped) return;
-    writes = writes
-      .then(async () =>
-        bus.broadcast(
-          await commit(db, { lease: null, settle: null, audit: null, facts: (tx) => rows(tx, changes) }),
-        ),
-      )
-      .catch((error: unknown) => log.error({ err: error }, "recording alerts failed"));
+    writes = writes.then(() => write(changes, false));
   }
 
-  async function rows(tx: Registry, changes: AlertChange[]): Promise<ConsoleEvent[]> {
+  /**
+   * One commit of the changes. When it fails (the registry briefly unavailable), their keys are kept as
+   * unrecorded and written again, as the book holds them then, by the next review (retry()).
+   */
+  async function write(changes: AlertChange[], again: boolean): Promise<void> {
+    try {
+      const events = await commit(db, {
+        lease: null,
+        settle: null,
+        audit: null,
+        facts: (tx) => rows(tx, changes, again),
+      });
+      if (again) for (const { alert } of changes) unrecorded.delete(alertKey(alert));
+      await bus.broadcast(events);
+    } catch (error) {
+      log.error({ err: error }, "recording alerts failed; trying again at the next review");
+      for (const { alert } of changes) unrecorded.set(alertKey(alert), alert);
+      if (!stopped && retrying === null) {
+        retrying = setTimeout(retry, RETRY_MS);
+        retrying.unref();
+      }
+    }
+  }
+
+  /**
+   * Writes each unrecorded key as the book holds it now: in force (inserted, or updated if an earlier write
+   * got through) or not (deleted). Idempotent across consoles: only a statement that changes the row
+   * announces it.
+   */
+  function retry(): void {
+    if (retrying) clearTimeout(retrying);
+    retrying = null;
+    if (stopped || unrecorded.size === 0) return;
+    const changes: AlertChange[] = [];
+    for (const [key, last] of unrecorded) {
+      const held = book.held(key);
+      changes.push(held ? { state: "started", alert: held } : { state: "ended", alert: last });
+    }
+    writes = writes.then(() => write(changes, true));
+  }
+
+  async function rows(tx: Registry, changes: AlertChange[], again: boolean): Promise<ConsoleEvent[]> {
     const events: ConsoleEvent[] = [];
     for (const { state, alert } of changes) {
+      if (state === "started" && again) {
+        // A retry: the alert may be in the table already with other numbers (an update that failed).
+        if (await insertAlert(tx, alert)) events.push({ type: "alert", state: "started", alert });
+        else if (await updateAlert(tx, alert)) events.push({ type: "alert", state: "updated", alert });
+        continue;
+      }
       const changed =
         state === "started"
           ? await insertAlert(tx, alert)
@@ -81,6 +127,7 @@ export function createAlertMonitor(deps: { db: Registry; bus: EventBus; log: Log
     timerAt = null;
     const now = Date.now();
     record(book.reviewAll(now));
+    retry();
     aim(book.nextDueAt(now));
   }
 
@@ -124,6 +171,7 @@ export function createAlertMonitor(deps: { db: Registry; bus: EventBus; log: Log
       stopped = true;
       if (timer) clearTimeout(timer);
       if (refresher) clearInterval(refresher);
+      if (retrying) clearTimeout(retrying);
       await writes;
     },
   };

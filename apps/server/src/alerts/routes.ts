@@ -54,6 +54,8 @@ function auditParams(policy: Policy): Record<string, string> {
   const params: Record<string, string> = {};
   for (const [reason, seconds] of Object.entries(policy.pauseLimitSeconds))
     params[`pauseLimitSeconds.${reason}`] = String(seconds);
+  if (policy.noReasonLimitSeconds !== undefined)
+    params.noReasonLimitSeconds = String(policy.noReasonLimitSeconds);
   for (const [queueId, minimum] of Object.entries(policy.queueMinimumOnline))
     params[`queueMinimumOnline.${queueId}`] = String(minimum);
   return params;

@@ -208,8 +208,11 @@ export async function ensureMembership(
       pbx: outcome.pbx,
       value: () => ({ queueId, agentId }),
       facts: async (tx) => {
-        await lockQueueRow(tx, queueId);
-        if (member) await addMembership(tx, agentId, queueId);
+        const queueLeft = await lockQueueRow(tx, queueId);
+        // A deletion of the queue or the agent that committed first (after the PBX applied it after this
+        // write) took the membership with it, as del_queue and del_agent do on the PBX.
+        const agentLeft = (await findAgentRow(tx, agentId))?.active === 1;
+        if (member && queueLeft && agentLeft) await addMembership(tx, agentId, queueId);
         else await removeMembership(tx, agentId, queueId);
         // The agent comes back from recomputing `confirmed` (this fact's settle row is gone now).
         const agent = await refreshConfirmed(tx, agentId);

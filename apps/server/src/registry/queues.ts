@@ -16,17 +16,6 @@ export async function renameQueue(db: Db, id: string, name: string): Promise<voi
   await db.updateTable("queues").set({ name }).where("id", "=", id).execute();
 }
 
-/** Deletes the queue and its memberships; returns the agents that were in it. */
-export async function deleteQueue(db: Db, id: string): Promise<string[]> {
-  const members = await db
-    .deleteFrom("memberships")
-    .where("queue_id", "=", id)
-    .returning("agent_id")
-    .execute();
-  await db.deleteFrom("queues").where("id", "=", id).execute();
-  return members.map((m) => m.agent_id);
-}
-
 const insertMembership = prepared((db, p: MembershipsTable) =>
   db
     .insertInto("memberships")
@@ -50,13 +39,50 @@ const lockQueue = prepared((db, p: { id: string }) =>
   db.selectFrom("queues").select("id").where("id", "=", p.id).forUpdate(),
 );
 
+const selectQueue = prepared((db, p: { id: string }) =>
+  db.selectFrom("queues").select("id").where("id", "=", p.id),
+);
+
 /**
- * Makes this transaction wait for any other open one that changes the queue's members (PostgreSQL; SQLite
- * runs one write transaction at a time): taken before a membership is written, so the queue's event, read
- * after the write, includes every earlier commit's members.
+ * Whether the queue still exists, making this transaction wait (PostgreSQL; SQLite runs one write
+ * transaction at a time) for any other open one that changes the queue's members or deletes it: taken before
+ * a membership is written, so the queue's event, read after the write, includes every earlier commit's
+ * members, and no membership is written for a queue a commit deleted meanwhile.
  */
-export async function lockQueueRow(db: Db, id: string): Promise<void> {
-  if (isPostgres(db)) await lockQueue(db, { id });
+export async function lockQueueRow(db: Db, id: string): Promise<boolean> {
+  const { rows } = isPostgres(db) ? await lockQueue(db, { id }) : await selectQueue(db, { id });
+  return rows.length > 0;
+}
+
+const lockMembers = prepared((db, p: { id: string }) =>
+  db
+    .selectFrom("agents")
+    .select("id")
+    .where("id", "in", db.selectFrom("memberships").select("agent_id").where("queue_id", "=", p.id))
+    .orderBy("id")
+    .forUpdate(),
+);
+
+/**
+ * Deletes the queue and its memberships; returns the agents that were in it. On PostgreSQL it first locks its
+ * members' rows (in id order), then the queue's row: the order every membership commit takes them in (the
+ * agent's row in commit.ts, then the queue's in lockQueueRow), so the two cannot deadlock; and a membership
+ * committed while this waited is deleted with the others. (A member that joins after the agents' rows were
+ * locked cannot be waiting for the queue's row: a membership write that reaches it was answered by the PBX
+ * before the queue was deleted there, so its agent was already a member when this transaction began.)
+ */
+export async function deleteQueue(db: Db, id: string): Promise<string[]> {
+  if (isPostgres(db)) {
+    await lockMembers(db, { id });
+    await lockQueue(db, { id });
+  }
+  const members = await db
+    .deleteFrom("memberships")
+    .where("queue_id", "=", id)
+    .returning("agent_id")
+    .execute();
+  await db.deleteFrom("queues").where("id", "=", id).execute();
+  return members.map((m) => m.agent_id);
 }
 
 const selectQueueWithMembers = prepared((db, p: { id: string }) =>

@@ -51,13 +51,14 @@ export const allowedActions: Record<AgentStatus, readonly AgentStateAction[]> = 
  * A pause reason: the configured reasons are the call centre's words (PAUSE_REASONS), stored as they are;
  * the default ones (Break, Lunch...) have a translation in the catalogs, any other is shown verbatim.
  */
-export function PauseReason({ reason }: { reason: string }) {
+export function PauseReason({ reason }: { reason: string | null }) {
   const t = useT();
   return <bdi>{pauseReasonText(t, reason)}</bdi>;
 }
 
-/** A pause reason as plain text (for a title attribute), translated as PauseReason does. */
-export function pauseReasonText(t: (key: MessageKey) => string, reason: string): string {
+/** A pause reason as plain text (for a title attribute), translated as PauseReason does; null: none given. */
+export function pauseReasonText(t: (key: MessageKey) => string, reason: string | null): string {
+  if (reason === null) return t("policy.noReason.reason");
   const key = `pauseReason.${reason}`;
   return hasMessage(key) ? t(key) : reason;
 }

@@ -91,11 +91,9 @@ export function useAlertNotifications(): void {
       if (alert.kind === "pause_overdue") {
         const agents = queryClient.getQueryData<Agent[]>(agentKeys.list());
         const name = agents?.find((agent) => agent.id === alert.agentId)?.name ?? alert.agentId;
-        return t("alerts.pauseOverdue", {
-          name,
-          reason: pauseReasonText(t, alert.reason),
-          limit: format.durationLong(alert.limitSeconds * 1000),
-        });
+        const limit = format.durationLong(alert.limitSeconds * 1000);
+        if (alert.reason === null) return t("policy.noReason.overdue", { name, limit });
+        return t("alerts.pauseOverdue", { name, reason: pauseReasonText(t, alert.reason), limit });
       }
       const queues = queryClient.getQueryData<Queue[]>(queueKeys.list());
       const name = queues?.find((queue) => queue.id === alert.queueId)?.name ?? alert.queueId;

@@ -1,4 +1,5 @@
-// The admin's alert rules: a limit per pause reason (in minutes) and a minimum of online agents per queue.
+// The admin's alert rules: a limit per pause reason (in minutes), one for a pause without a reason, and a
+// minimum of online agents per queue.
 // An empty box means no rule. Saved as one policy (PUT /api/policy, audited).
 import type { Policy } from "@crystal-console/api";
 import { useState, type FormEvent } from "react";
@@ -10,11 +11,12 @@ import { PauseReason } from "../agents/state.tsx";
 import { useQueues } from "../queues/queries.ts";
 import { usePolicy, useSavePolicy } from "./queries.ts";
 
-type Draft = { limits: Record<string, string>; minimums: Record<string, string> };
+type Draft = { limits: Record<string, string>; noReason: string; minimums: Record<string, string> };
 
 /** The box of a reason's limit or a queue's minimum, as `policyOf` names those it refuses. */
 const limitBox = (reason: string) => ["limit", reason].join(":");
 const minimumBox = (queueId: string) => ["minimum", queueId].join(":");
+const NO_REASON_BOX = "noReason";
 
 const minutesOf = (seconds: number) => String(Math.round((seconds / 60) * 100) / 100);
 
@@ -25,7 +27,15 @@ function draftOf(policy: Policy): Draft {
   const minimums: Record<string, string> = {};
   for (const [queueId, minimum] of Object.entries(policy.queueMinimumOnline))
     minimums[queueId] = String(minimum);
-  return { limits, minimums };
+  const noReason = policy.noReasonLimitSeconds === undefined ? "" : minutesOf(policy.noReasonLimitSeconds);
+  return { limits, noReason, minimums };
+}
+
+/** Seconds from a box of minutes: undefined when empty, null when not a limit the server would take. */
+function limitSeconds(text: string): number | null | undefined {
+  if (text.trim() === "") return undefined;
+  const seconds = Math.round(Number(text) * 60);
+  return Number.isFinite(seconds) && seconds >= 1 && seconds <= 86_400 ? seconds : null;
 }
 
 /** The policy a draft says, or the boxes that are not numbers the server would take. */
@@ -33,11 +43,13 @@ function policyOf(draft: Draft): { policy: Policy; invalid: string[] } {
   const policy: Policy = { pauseLimitSeconds: {}, queueMinimumOnline: {} };
   const invalid: string[] = [];
   for (const [reason, text] of Object.entries(draft.limits)) {
-    if (text.trim() === "") continue;
-    const seconds = Math.round(Number(text) * 60);
-    if (!Number.isFinite(seconds) || seconds < 1 || seconds > 86_400) invalid.push(limitBox(reason));
-    else policy.pauseLimitSeconds[reason] = seconds;
+    const seconds = limitSeconds(text);
+    if (seconds === null) invalid.push(limitBox(reason));
+    else if (seconds !== undefined) policy.pauseLimitSeconds[reason] = seconds;
   }
+  const noReason = limitSeconds(draft.noReason);
+  if (noReason === null) invalid.push(NO_REASON_BOX);
+  else if (noReason !== undefined) policy.noReasonLimitSeconds = noReason;
   for (const [queueId, text] of Object.entries(draft.minimums)) {
     if (text.trim() === "") continue;
     const minimum = Number(text);
@@ -119,6 +131,24 @@ function PolicyForm({
                 </label>
               );
             })}
+            <label className="block text-sm font-medium">
+              {t("policy.noReason.label")}
+              <input
+                type="number"
+                min={1}
+                step="any"
+                inputMode="decimal"
+                dir="ltr"
+                value={draft.noReason}
+                aria-invalid={invalid.includes(NO_REASON_BOX)}
+                onChange={(event) => setDraft({ ...draft, noReason: event.target.value })}
+                className={`${inputClass} mt-1`}
+                placeholder={t("policy.noLimit")}
+              />
+              {invalid.includes(NO_REASON_BOX) && (
+                <span className="text-xs text-red-800">{t("policy.badLimit")}</span>
+              )}
+            </label>
           </div>
         </section>
         <section className="rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200">
