@@ -137,6 +137,9 @@ async function runOn(dialect: "sqlite" | "postgres"): Promise<void> {
     );
 
     const request = async (i: number) => {
+      // A request arrives on the event loop's next turn, as one from the network does: better-sqlite3
+      // answers synchronously, and without this the eight loops never let the pruner's timer run.
+      await new Promise((resolve) => setImmediate(resolve));
       if (i % 2 === 0) {
         const day = START + (i % DAYS) * DAY;
         await agentHistory(db, String(10_000 + (i % AGENTS)), day, day + DAY);

@@ -111,38 +111,56 @@ async function groupsOf(db: Db, source: RawBuilder<unknown>, range: AgentTimeRan
   return rows;
 }
 
-const pivot = (ms: RawBuilder<number>, status: RawBuilder<unknown>, confirmed: RawBuilder<unknown>) => sql`
-  cast(sum(case when ${status} <> 'logged_off' then ${ms} else 0 end) as bigint) as logged_in,
-  cast(sum(case when ${status} = 'online' then ${ms} else 0 end) as bigint) as online,
-  cast(sum(case when ${status} = 'paused' then ${ms} else 0 end) as bigint) as paused,
-  cast(sum(case when ${status} = 'mission' then ${ms} else 0 end) as bigint) as mission,
-  cast(sum(case when ${confirmed} = 0 then ${ms} else 0 end) as bigint) as unconfirmed`;
+type Piece = Pick<GroupRow, "agent_id" | "status" | "confirmed"> & { started_at: number; ended_at: number | null };
 
-/** Each agent's time per day over the intervals of `source`, each clipped to the day and the range. */
+/**
+ * Each agent's time per day over the intervals of `source`, each clipped to the day (itself clipped to the
+ * range) and the open one ending now. The intervals read here are few (rollups hold the rest), so they are
+ * cut into days here rather than by a join in SQL.
+ */
 async function daysOf(
   db: Db,
   source: RawBuilder<unknown>,
   days: Day[],
   range: AgentTimeRange,
 ): Promise<DayRow[]> {
-  if (days.length === 0) return [];
-  const { now } = range;
-  const list = sql.join(
-    days.map(
-      (day) =>
-        sql`select cast(${day.date} as text) as day, cast(${day.start} as bigint) as day_start, cast(${day.end} as bigint) as day_end`,
-    ),
-    sql` union all `,
-  );
-  const until = sql`coalesce(h.ended_at, ${now})`;
-  const piece = sql<number>`(case when ${until} > d.day_end then d.day_end else ${until} end)
-    - (case when h.started_at < d.day_start then d.day_start else h.started_at end)`;
-  const { rows } = await sql<DayRow>`
-    select h.agent_id, d.day, ${pivot(piece, sql`h.status`, sql`h.confirmed`)}
-    from (${source}) h join (${list}) d on h.started_at < d.day_end and ${until} > d.day_start
-    where 1 = 1 ${queueFilter("h", range.queueId)}
-    group by h.agent_id, d.day`.execute(db);
-  return rows;
+  const { from, to, now } = range;
+  const { rows } = await sql<Piece>`
+    select h.agent_id, h.status, h.confirmed, h.started_at, h.ended_at from (${source}) h
+    where h.started_at < ${to} and coalesce(h.ended_at, ${now}) > ${from} ${queueFilter("h", range.queueId)}`.execute(db);
+  const sums = new Map<string, DayRow>();
+  for (const row of rows) {
+    const start = Number(row.started_at);
+    const end = row.ended_at === null ? now : Number(row.ended_at);
+    for (let i = firstDayEndingAfter(days, start); i < days.length; i++) {
+      const day = days[i];
+      if (!day || day.start >= end) break;
+      const ms = Math.min(end, day.end) - Math.max(start, day.start);
+      const key = `${row.agent_id}\u0000${day.date}`;
+      let sum = sums.get(key);
+      if (!sum) {
+        sum = { agent_id: row.agent_id, day: day.date, logged_in: 0, online: 0, paused: 0, mission: 0, unconfirmed: 0 };
+        sums.set(key, sum);
+      }
+      if (row.status !== "logged_off") sum.logged_in += ms;
+      if (row.status === "online") sum.online += ms;
+      if (row.status === "paused") sum.paused += ms;
+      if (row.status === "mission") sum.mission += ms;
+      if (row.confirmed === 0) sum.unconfirmed += ms;
+    }
+  }
+  return [...sums.values()];
+}
+
+/** The index of the first of `days` (in order) that ends after `at`. */
+function firstDayEndingAfter(days: Day[], at: number): number {
+  let [low, high] = [0, days.length];
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((days[middle]?.end ?? Infinity) > at) high = middle;
+    else low = middle + 1;
+  }
+  return low;
 }
 
 /**
@@ -192,8 +210,13 @@ export async function agentTime(db: Db, range: AgentTimeRange): Promise<AgentTim
       group by agent_id, status, reason, confirmed`.execute(db);
     groups.push(...rolled.rows);
     const rolledDays = await sql<DayRow>`
-      select agent_id, day, ${pivot(sql`ms`, sql`status`, sql`confirmed`)}
-      from state_rollups where ${inDays} group by agent_id, day`.execute(db);
+      select agent_id, day,
+        cast(sum(case when status <> 'logged_off' then ms else 0 end) as bigint) as logged_in,
+        cast(sum(case when status = 'online' then ms else 0 end) as bigint) as online,
+        cast(sum(case when status = 'paused' then ms else 0 end) as bigint) as paused,
+        cast(sum(case when status = 'mission' then ms else 0 end) as bigint) as mission,
+        cast(sum(case when confirmed = 0 then ms else 0 end) as bigint) as unconfirmed
+      from state_rollups where ${inDays} group by day, agent_id`.execute(db);
     dayRows.push(...rolledDays.rows);
   }
   return fold(db, groups, dayRows, days);

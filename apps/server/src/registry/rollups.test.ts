@@ -225,6 +225,7 @@ describe("daily rollups", () => {
     const kept = await db
       .selectFrom("state_history")
       .select("id")
+      .where("started_at", "<", cutoff.start)
       .where("ended_at", "<=", cutoff.start)
       .execute();
     expect(kept).toEqual([]);
