@@ -50,7 +50,7 @@ type GroupRow = {
 };
 
 /** One agent's time on one day of the range (the part of the day inside the range). */
-export type AgentDay = {
+type AgentDay = {
   agentId: string;
   date: string;
   loggedInSeconds: number;
@@ -70,7 +70,7 @@ type DayRow = {
   unconfirmed: number;
 };
 
-export type AgentTimeResult = { agents: AgentTime[]; agentDays: AgentDay[] };
+type AgentTimeResult = { agents: AgentTime[]; agentDays: AgentDay[] };
 
 const columns = sql`agent_id, status, reason, confirmed, started_at, ended_at, starts_state, prev_status`;
 
