@@ -80,7 +80,8 @@ export async function startConsole(
       : config.database,
   );
   // Daily rollups cut in another zone (or never built): rebuilt from the history before anything commits.
-  if (await ensureRollups(db, config.timeZone)) log.info({ timeZone: config.timeZone }, "rebuilt report rollups");
+  if (await ensureRollups(db, config.timeZone))
+    log.info({ timeZone: config.timeZone }, "rebuilt report rollups");
 
   // The embedded simulator's control API reads every agent password and can reset the PBX: it asks for a
   // token only this process knows (tests and the e2e run get it from `sim.controlToken`).

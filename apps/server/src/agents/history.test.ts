@@ -287,7 +287,9 @@ describe("the agent-time report", () => {
       "agent_id,date,logged_in_seconds,online_seconds,paused_seconds,mission_seconds,unconfirmed_seconds",
     );
     expect(lines).toContain(`${ID},${DAY},19800,12600,4800,2400,2400`);
-    const badBy = await supervisor.unchecked("GET /reports/agent-time.csv", { query: { ...oneDay, by: "week" } });
+    const badBy = await supervisor.unchecked("GET /reports/agent-time.csv", {
+      query: { ...oneDay, by: "week" },
+    });
     expect(badBy.status).toBe(400);
     expect(badBy.body.error.fields).toHaveProperty("by");
   });

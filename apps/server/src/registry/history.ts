@@ -138,11 +138,7 @@ export async function pruneCutoff(db: Db, before: number): Promise<{ at: number;
  * spans; returns how many. The ids are read first, outside the delete's transaction, so that SQLite's write
  * lock is held only while those rows are deleted by their keys.
  */
-export async function pruneHistoryBatch(
-  db: Db,
-  cutoff: { at: number },
-  limit: number,
-): Promise<number> {
+export async function pruneHistoryBatch(db: Db, cutoff: { at: number }, limit: number): Promise<number> {
   const rows = await db
     .selectFrom("state_history")
     .select("id")

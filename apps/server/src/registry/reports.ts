@@ -111,7 +111,10 @@ async function groupsOf(db: Db, source: RawBuilder<unknown>, range: AgentTimeRan
   return rows;
 }
 
-type Piece = Pick<GroupRow, "agent_id" | "status" | "confirmed"> & { started_at: number; ended_at: number | null };
+type Piece = Pick<GroupRow, "agent_id" | "status" | "confirmed"> & {
+  started_at: number;
+  ended_at: number | null;
+};
 
 /**
  * Each agent's time per day over the intervals of `source`, each clipped to the day (itself clipped to the
@@ -127,7 +130,9 @@ async function daysOf(
   const { from, to, now } = range;
   const { rows } = await sql<Piece>`
     select h.agent_id, h.status, h.confirmed, h.started_at, h.ended_at from (${source}) h
-    where h.started_at < ${to} and coalesce(h.ended_at, ${now}) > ${from} ${queueFilter("h", range.queueId)}`.execute(db);
+    where h.started_at < ${to} and coalesce(h.ended_at, ${now}) > ${from} ${queueFilter("h", range.queueId)}`.execute(
+    db,
+  );
   const sums = new Map<string, DayRow>();
   for (const row of rows) {
     const start = Number(row.started_at);
@@ -139,7 +144,15 @@ async function daysOf(
       const key = `${row.agent_id}\u0000${day.date}`;
       let sum = sums.get(key);
       if (!sum) {
-        sum = { agent_id: row.agent_id, day: day.date, logged_in: 0, online: 0, paused: 0, mission: 0, unconfirmed: 0 };
+        sum = {
+          agent_id: row.agent_id,
+          day: day.date,
+          logged_in: 0,
+          online: 0,
+          paused: 0,
+          mission: 0,
+          unconfirmed: 0,
+        };
         sums.set(key, sum);
       }
       if (row.status !== "logged_off") sum.logged_in += ms;
@@ -222,7 +235,8 @@ export async function agentTime(db: Db, range: AgentTimeRange): Promise<AgentTim
   return fold(db, groups, dayRows, days);
 }
 
-const groupKey = (row: GroupRow) => [row.agent_id, row.status, row.reason ?? "", row.confirmed].join("\u0000");
+const groupKey = (row: GroupRow) =>
+  [row.agent_id, row.status, row.reason ?? "", row.confirmed].join("\u0000");
 const orNull = (n: number | null) => (n === null ? null : Number(n));
 const least = (a: number | null, b: number | null) =>
   a === null ? orNull(b) : b === null ? a : Math.min(a, Number(b));

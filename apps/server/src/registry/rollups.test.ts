@@ -59,7 +59,9 @@ const agentAt = (id: string, status: AgentStatus, since: number, reason: string 
 
 /** One step of the commit: what recordHistory makes of an agent event at `now`. */
 const record = (agent: Agent, now: number, cause: "person" | "settle" = "person") =>
-  db.transaction().execute((tx) => recordHistory(tx, [{ type: "agent", agent }], { cause, actor: "test" }, now));
+  db
+    .transaction()
+    .execute((tx) => recordHistory(tx, [{ type: "agent", agent }], { cause, actor: "test" }, now));
 
 const STATES: [AgentStatus, string | null][] = [
   ["logged_off", null],
@@ -71,11 +73,17 @@ const STATES: [AgentStatus, string | null][] = [
 ];
 
 /** A random history for `agents` agents from `start`, in whole seconds; returns when it ends. */
-async function randomHistory(next: () => number, prefix: number, agents: number, start: number, zone: string) {
+async function randomHistory(
+  next: () => number,
+  prefix: number,
+  agents: number,
+  start: number,
+  zone: string,
+) {
   let latest = start;
   for (let a = 0; a < agents; a++) {
     const id = String(prefix + a);
-    let now = start + Math.floor(next() * 6 * HOUR / SECOND) * SECOND;
+    let now = start + Math.floor((next() * 6 * HOUR) / SECOND) * SECOND;
     let agent = agentAt(id, "logged_off", now, null);
     await record(agent, now);
     for (let step = 0; step < 60; step++) {
@@ -83,8 +91,8 @@ async function randomHistory(next: () => number, prefix: number, agents: number,
       // Mostly minutes to hours; sometimes no time at all, to the next midnight exactly, or days.
       if (pick < 0.08) now += 0;
       else if (pick < 0.16) now = dayOf(now, zone).end;
-      else if (pick < 0.22) now += Math.floor(next() * 3 * DAY / SECOND) * SECOND;
-      else now += Math.floor(next() * 5 * HOUR / SECOND) * SECOND;
+      else if (pick < 0.22) now += Math.floor((next() * 3 * DAY) / SECOND) * SECOND;
+      else now += Math.floor((next() * 5 * HOUR) / SECOND) * SECOND;
       if (next() < 0.15) {
         // Only the confirmation changes (an unknown outcome, then its settle).
         agent = { ...agent, confirmed: !agent.confirmed };
@@ -96,10 +104,12 @@ async function randomHistory(next: () => number, prefix: number, agents: number,
       await record(agent, now);
     }
     if (next() < 0.25) {
-      now += Math.floor(next() * 2 * HOUR / SECOND) * SECOND;
-      await db.transaction().execute((tx) =>
-        recordHistory(tx, [{ type: "agentDeleted", agentId: id }], { cause: "person", actor: "t" }, now),
-      );
+      now += Math.floor((next() * 2 * HOUR) / SECOND) * SECOND;
+      await db
+        .transaction()
+        .execute((tx) =>
+          recordHistory(tx, [{ type: "agentDeleted", agentId: id }], { cause: "person", actor: "t" }, now),
+        );
     }
     latest = Math.max(latest, now);
   }
@@ -122,7 +132,9 @@ async function compareRanges(next: () => number, start: number, end: number, zon
     const to = wholeDays ? dayOf(b, zone).end : b + 1;
     const now = i % 3 === 0 ? end + HOUR : Math.max(from, Math.floor((from + to) / 2));
     const { rollups, reference } = await both(from, to, now, zone);
-    expect(rollups, `range ${new Date(from).toISOString()}..${new Date(to).toISOString()}`).toEqual(reference);
+    expect(rollups, `range ${new Date(from).toISOString()}..${new Date(to).toISOString()}`).toEqual(
+      reference,
+    );
   }
 }
 
@@ -167,12 +179,18 @@ describe("daily rollups", () => {
     for (let day = dayOf(from, zone); day.start < to; day = dayOf(day.end, zone)) {
       const alone = await agentTimeFromIntervals(db, { from: day.start, to: day.end, now, timeZone: zone });
       const ofDay = rollups.agentDays.filter((row) => row.date === day.date);
-      expect(ofDay.map((row) => [row.agentId, row.loggedInSeconds, row.pausedSeconds, row.unconfirmedSeconds]))
-        .toEqual(
-          alone.agents
-            .filter((agent) => ofDay.some((row) => row.agentId === agent.agentId))
-            .map((agent) => [agent.agentId, agent.loggedInSeconds, agent.pausedSeconds, agent.unconfirmedSeconds]),
-        );
+      expect(
+        ofDay.map((row) => [row.agentId, row.loggedInSeconds, row.pausedSeconds, row.unconfirmedSeconds]),
+      ).toEqual(
+        alone.agents
+          .filter((agent) => ofDay.some((row) => row.agentId === agent.agentId))
+          .map((agent) => [
+            agent.agentId,
+            agent.loggedInSeconds,
+            agent.pausedSeconds,
+            agent.unconfirmedSeconds,
+          ]),
+      );
     }
   });
 
@@ -190,7 +208,9 @@ describe("daily rollups", () => {
       now: end + DAY,
       timeZone: zone,
     });
-    expect(pause(all)).toEqual([{ reason: "Training", count: 1, seconds: 74 * 3600, longestSeconds: 74 * 3600 }]);
+    expect(pause(all)).toEqual([
+      { reason: "Training", count: 1, seconds: 74 * 3600, longestSeconds: 74 * 3600 },
+    ]);
     const middle = await both(dayOf(start, zone).end, dayOf(end, zone).start, end + DAY, zone);
     expect(pause(middle.rollups)).toEqual([
       { reason: "Training", count: 0, seconds: 48 * 3600, longestSeconds: 48 * 3600 },
@@ -216,11 +236,7 @@ describe("daily rollups", () => {
     // 10 days before 5 November 09:30 is 26 October 05:30 in New York: its midnight is the cutoff.
     const cutoff = dayOf(now - 10 * DAY, zone);
     expect(cutoff.date).toBe("2026-10-26");
-    const older = await db
-      .selectFrom("state_rollups")
-      .select("day")
-      .where("day", "<", cutoff.date)
-      .execute();
+    const older = await db.selectFrom("state_rollups").select("day").where("day", "<", cutoff.date).execute();
     expect(older).toEqual([]);
     const kept = await db
       .selectFrom("state_history")

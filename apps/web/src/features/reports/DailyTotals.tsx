@@ -7,7 +7,13 @@ import { buttonClass, inputClass } from "../../lib/ui.tsx";
 import { agentDaysCsvUrl } from "./queries.ts";
 
 type AgentDay = AgentTimeResponse["agentDays"][number];
-const figures = ["loggedInSeconds", "onlineSeconds", "pausedSeconds", "missionSeconds", "unconfirmedSeconds"] as const;
+const figures = [
+  "loggedInSeconds",
+  "onlineSeconds",
+  "pausedSeconds",
+  "missionSeconds",
+  "unconfirmedSeconds",
+] as const;
 const headings: Record<(typeof figures)[number], MessageKey> = {
   loggedInSeconds: "report.loggedIn",
   onlineSeconds: "report.online",
@@ -19,7 +25,10 @@ const headings: Record<(typeof figures)[number], MessageKey> = {
 /** Each day's figures over `rows` (one agent's, or everyone's added up). */
 function perDay(report: AgentTimeResponse, rows: AgentDay[]) {
   return report.days.map((day) => {
-    const sums = Object.fromEntries(figures.map((figure) => [figure, 0])) as Record<(typeof figures)[number], number>;
+    const sums = Object.fromEntries(figures.map((figure) => [figure, 0])) as Record<
+      (typeof figures)[number],
+      number
+    >;
     for (const row of rows) {
       if (row.date !== day.date) continue;
       for (const figure of figures) sums[figure] += row[figure];
