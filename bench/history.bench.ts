@@ -12,13 +12,15 @@ import { startHistoryPruner } from "../apps/server/src/history-pruner.ts";
 import { insertAudit } from "../apps/server/src/registry/audit.ts";
 import { agentHistory } from "../apps/server/src/registry/history.ts";
 import { analyze, openRegistry, type Registry } from "../apps/server/src/registry/open.ts";
+import { ensureRollups } from "../apps/server/src/registry/rollups.ts";
 import type { StateHistoryTable } from "../apps/server/src/registry/schema.ts";
 import { agentTimeReport } from "../apps/server/src/reports/agent-time.ts";
 import { benchDatabase, benchDialects, stopBenchPostgres } from "./processes.ts";
 import { fmt, measure, percentile } from "./stats.ts";
 
-const AGENTS = 2000;
-const DAYS = 31;
+// HISTORY_BENCH_AGENTS and HISTORY_BENCH_DAYS make a smaller trial run (the issue's figures: 2,000 and 31).
+const AGENTS = Number(process.env.HISTORY_BENCH_AGENTS ?? 2000);
+const DAYS = Number(process.env.HISTORY_BENCH_DAYS ?? 31);
 const CHANGES_PER_DAY = 50;
 const DAY = 86_400_000;
 const START = Date.parse("2026-10-01T00:00:00Z");
@@ -112,8 +114,14 @@ async function runOn(dialect: "sqlite" | "postgres"): Promise<void> {
       `\n-- registry: ${dialect}: ${count.toLocaleString("en")} intervals in ${fmt((performance.now() - filling) / 1000, 1)} s --`,
     );
 
+    // The history was written straight into its table: its daily rollups are built the way a console
+    // builds them at start for history it finds without them (or cut in another TIME_ZONE).
+    const rolling = performance.now();
+    await ensureRollups(db, "UTC");
+    await analyze(db);
+    console.log(`  daily rollups built at start in ${fmt((performance.now() - rolling) / 1000, 1)} s`);
     const settings = { timeZone: "UTC", retentionDays: 400 };
-    const query = { from: "2026-10-01", to: "2026-10-31" };
+    const query = { from: "2026-10-01", to: new Date(START + (DAYS - 1) * DAY).toISOString().slice(0, 10) };
     const now = START + DAYS * DAY;
     const times: number[] = [];
     let agents = 0;
@@ -125,10 +133,13 @@ async function runOn(dialect: "sqlite" | "postgres"): Promise<void> {
     times.sort((a, b) => a - b);
     const worst = times.at(-1) ?? Number.NaN;
     console.log(
-      `  31-day report, ${agents} agents: p50 ${fmt(percentile(times, 50))} ms, worst of ${REPORT_RUNS} ${fmt(worst)} ms  ${worst < 1000 ? "met" : "MISSED"} (< 1 s)`,
+      `  ${DAYS}-day report, ${agents} agents: p50 ${fmt(percentile(times, 50))} ms, worst of ${REPORT_RUNS} ${fmt(worst)} ms  ${worst < 1000 ? "met" : "MISSED"} (< 1 s)`,
     );
 
     const request = async (i: number) => {
+      // A request arrives on the event loop's next turn, as one from the network does: better-sqlite3
+      // answers synchronously, and without this the eight loops never let the pruner's timer run.
+      await new Promise((resolve) => setImmediate(resolve));
       if (i % 2 === 0) {
         const day = START + (i % DAYS) * DAY;
         await agentHistory(db, String(10_000 + (i % AGENTS)), day, day + DAY);
@@ -167,7 +178,7 @@ async function runOn(dialect: "sqlite" | "postgres"): Promise<void> {
       `  requests alone: p50 ${fmt(alone.p50)} ms, p99 ${fmt(alone.p99)} ms; while pruning: p50 ${fmt(during.p50)} ms, p99 ${fmt(during.p99)} ms (${fmt(ratio)}x)  ${ratio < 2 ? "met" : "MISSED"} (< 2x)`,
     );
     console.log(
-      `  meanwhile the pruner deleted ${deleted.toLocaleString("en")} intervals in ${fmt(pruneMs / 1000, 1)} s (batches of 500, 20 ms apart)`,
+      `  meanwhile the pruner deleted ${deleted.toLocaleString("en")} intervals in ${fmt(pruneMs / 1000, 1)} s (batches of 100, 20 ms apart)`,
     );
   } finally {
     await db.destroy();

@@ -4,7 +4,8 @@
 // work.
 import type { Logger } from "pino";
 import type { Registry } from "./registry/open.ts";
-import { pruneHistoryBatch } from "./registry/history.ts";
+import { pruneCutoff, pruneHistoryBatch } from "./registry/history.ts";
+import { pruneRollupsBatch } from "./registry/rollups.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -30,23 +31,32 @@ export function startHistoryPruner(db: Registry, options: PrunerOptions): Histor
     retentionDays,
     intervalMs = 3_600_000,
     firstAfterMs = 60_000,
-    batchSize = 500,
+    batchSize = 100,
     pauseMs = 20,
   } = options;
   let stopped = false;
   let running: Promise<number> | null = null;
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  async function round(now: number): Promise<number> {
-    const before = now - retentionDays * DAY_MS;
+  /** Runs `batch` until it deletes fewer than a batch; returns how many it deleted. */
+  async function batches(batch: () => Promise<number>): Promise<number> {
     let deleted = 0;
     for (;;) {
       if (stopped) return deleted;
-      const count = await pruneHistoryBatch(db, before, batchSize);
+      const count = await batch();
       deleted += count;
       if (count < batchSize) return deleted;
       await sleep(pauseMs);
     }
+  }
+
+  // Whole days of the rollups' zone: the intervals first, then those days' rollups (decision 027).
+  async function round(now: number): Promise<number> {
+    const cutoff = await pruneCutoff(db, now - retentionDays * DAY_MS);
+    const deleted = await batches(() => pruneHistoryBatch(db, cutoff, batchSize));
+    const { date } = cutoff;
+    if (date !== null) await batches(() => pruneRollupsBatch(db, date, batchSize));
+    return deleted;
   }
 
   function prune(now = Date.now()): Promise<number> {

@@ -28,6 +28,7 @@ import { makePrivateDir } from "./private-files.ts";
 import { postgresLimiterStore } from "./registry/limits.ts";
 import { EVENTS_CHANNEL, type Listener, SESSIONS_CHANNEL, listen } from "./registry/listen.ts";
 import { openRegistry } from "./registry/open.ts";
+import { ensureRollups } from "./registry/rollups.ts";
 import { createFactOrder } from "./registry/order.ts";
 import { createAgentListCache } from "./registry/snapshot.ts";
 import { ensureFirstAdmin } from "./users/service.ts";
@@ -78,6 +79,9 @@ export async function startConsole(
       ? { dialect: "sqlite", file: resolve(config.database.file) }
       : config.database,
   );
+  // Daily rollups cut in another zone (or never built): rebuilt from the history before anything commits.
+  if (await ensureRollups(db, config.timeZone))
+    log.info({ timeZone: config.timeZone }, "rebuilt report rollups");
 
   // The embedded simulator's control API reads every agent password and can reset the PBX: it asks for a
   // token only this process knows (tests and the e2e run get it from `sim.controlToken`).

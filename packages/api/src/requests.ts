@@ -152,14 +152,29 @@ export type HistoryQuery = z.infer<typeof historyQuerySchema>;
 
 const dateSchema = (what: string) => z.iso.date({ error: `${what} must be a date (YYYY-MM-DD)` });
 
+const agentTimeFields = z.object({
+  from: dateSchema("From"),
+  to: dateSchema("To"),
+  queueId: queueIdSchema.optional(),
+});
+// Both days included: a one-day report spans a day.
+const checkDays = (query: { from: string; to: string }, ctx: z.RefinementCtx) =>
+  checkSpan(ctx, Date.parse(query.to) - Date.parse(query.from) + DAY_MS, "To must not be before From");
+
 /** A report's days, both included, cut in the call centre's time zone (TIME_ZONE). */
-export const agentTimeQuerySchema = z
-  .object({ from: dateSchema("From"), to: dateSchema("To"), queueId: queueIdSchema.optional() })
-  .superRefine((query, ctx) =>
-    // Both days included: a one-day report spans a day.
-    checkSpan(ctx, Date.parse(query.to) - Date.parse(query.from) + DAY_MS, "To must not be before From"),
-  );
+export const agentTimeQuerySchema = agentTimeFields.superRefine(checkDays);
 export type AgentTimeQuery = z.infer<typeof agentTimeQuerySchema>;
+
+/** The report as CSV: one row per agent (the default), or per agent and day (`by=day`). */
+export const agentTimeCsvQuerySchema = agentTimeFields
+  .extend({
+    by: z
+      .enum(["agent", "day"], { error: "By must be agent or day" })
+      .optional()
+      .meta({ description: "agent (the default): one row per agent; day: one row per agent and day" }),
+  })
+  .superRefine(checkDays);
+export type AgentTimeCsvQuery = z.infer<typeof agentTimeCsvQuerySchema>;
 
 export const eventsQuerySchema = z.object({
   lastEventId: z.string().optional().meta({

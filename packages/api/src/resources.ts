@@ -149,3 +149,20 @@ export const agentTimeSchema = z
   })
   .meta({ id: "AgentTime", description: "One agent's time per state over a report's days." });
 export type AgentTime = z.infer<typeof agentTimeSchema>;
+
+export const agentDaySchema = z
+  .object({
+    agentId: z.string(),
+    date: z.string(),
+    loggedInSeconds: z.number(),
+    onlineSeconds: z.number(),
+    pausedSeconds: z.number(),
+    missionSeconds: z.number(),
+    unconfirmedSeconds: z.number(),
+  })
+  .meta({
+    id: "AgentDay",
+    description:
+      "One agent's time per state on one day of a report (each figure rounded to seconds on its own).",
+  });
+export type AgentDay = z.infer<typeof agentDaySchema>;

@@ -10,6 +10,7 @@ import {
 } from "./imports.ts";
 import {
   agentSchema,
+  agentDaySchema,
   agentTimeSchema,
   auditEntrySchema,
   consoleUserSchema,
@@ -84,6 +85,8 @@ export const agentTimeResponseSchema = z
     /** History older than `oldestKept` is pruned; `startsBeforeRetention` when the range reaches before it. */
     retention: z.object({ days: z.number(), oldestKept: z.string(), startsBeforeRetention: z.boolean() }),
     agents: z.array(agentTimeSchema),
+    /** Each agent's totals per day of the range, by agent then day; days with no history are left out. */
+    agentDays: z.array(agentDaySchema),
   })
   .meta({
     id: "AgentTimeResponse",

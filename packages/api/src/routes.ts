@@ -9,6 +9,7 @@ import { IMPORT_MAX_BYTES, importJobParamsSchema, importParamsSchema, importQuer
 import {
   agentParamsSchema,
   agentStateRequestSchema,
+  agentTimeCsvQuerySchema,
   agentTimeQuerySchema,
   auditQuerySchema,
   createAgentRequestSchema,
@@ -354,8 +355,11 @@ export const routes = {
   },
   "GET /reports/agent-time.csv": {
     summary: "The same report as CSV",
+    description:
+      "One row per agent; with `by=day`, one row per agent and day: " +
+      "agent_id,date,logged_in_seconds,online_seconds,paused_seconds,mission_seconds,unconfirmed_seconds.",
     roles: staff,
-    query: agentTimeQuerySchema,
+    query: agentTimeCsvQuerySchema,
     responses: {
       200: csv(
         "agent_id,name,logged_in_seconds,online_seconds,paused_seconds,mission_seconds,unconfirmed_seconds," +

@@ -257,6 +257,43 @@ describe("the agent-time report", () => {
     );
   });
 
+  it("answers each agent's totals per day, and the same as CSV by day", async () => {
+    const reply = await report(supervisor, { from: "2026-03-28", to: "2026-03-30" });
+    expect(reply.status).toBe(200);
+    const days = reply.body.agentDays.filter((row) => row.agentId === DST_ID);
+    // Logged in from noon on the 28th to noon on the 30th (UTC).
+    expect(days.map((row) => [row.date, row.loggedInSeconds, row.onlineSeconds])).toEqual([
+      ["2026-03-28", 12 * 3600, 12 * 3600],
+      ["2026-03-29", 24 * 3600, 24 * 3600],
+      ["2026-03-30", 12 * 3600, 12 * 3600],
+    ]);
+    const shift = await report(supervisor, oneDay);
+    expect(shift.body.agentDays.find((row) => row.agentId === ID)).toEqual({
+      agentId: ID,
+      date: DAY,
+      loggedInSeconds: 19_800,
+      onlineSeconds: 12_600,
+      pausedSeconds: 4800,
+      missionSeconds: 2400,
+      unconfirmedSeconds: 2400,
+    });
+    const csv = await supervisor.call("GET /reports/agent-time.csv", { query: { ...oneDay, by: "day" } });
+    expect(csv.status).toBe(200);
+    const [header, ...lines] = csv.text
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\r\n");
+    expect(header).toBe(
+      "agent_id,date,logged_in_seconds,online_seconds,paused_seconds,mission_seconds,unconfirmed_seconds",
+    );
+    expect(lines).toContain(`${ID},${DAY},19800,12600,4800,2400,2400`);
+    const badBy = await supervisor.unchecked("GET /reports/agent-time.csv", {
+      query: { ...oneDay, by: "week" },
+    });
+    expect(badBy.status).toBe(400);
+    expect(badBy.body.error.fields).toHaveProperty("by");
+  });
+
   it("refuses bad ranges naming the field, and every role but admin and supervisor", async () => {
     const backwards = await report(supervisor, { from: "2026-06-02", to: "2026-06-01" });
     expect(backwards.status).toBe(400);

@@ -5,6 +5,7 @@
 import type { Agent, ConsoleEvent, HistoryInterval } from "@crystal-console/api";
 import type { Kysely } from "kysely";
 import { prepared } from "./prepared.ts";
+import { dayOf, rollUp, rollupZone } from "./rollups.ts";
 import type { Database, HistoryCause, HistoryRow } from "./schema.ts";
 
 type Db = Kysely<Database>;
@@ -16,9 +17,15 @@ const latestOfAgent = prepared((db, p: { agentId: string }) =>
   db.selectFrom("state_history").selectAll().where("agent_id", "=", p.agentId).orderBy("id", "desc").limit(1),
 );
 
-const closeInterval = prepared((db, p: { id: number; endedAt: number; late: number }) =>
+const setEnd = prepared((db, p: { id: number; endedAt: number; late: number }) =>
   db.updateTable("state_history").set({ ended_at: p.endedAt, end_late: p.late }).where("id", "=", p.id),
 );
+
+/** Closes the open interval `open` at `endedAt`, and adds it to the daily rollups (rollups.ts). */
+async function closeInterval(tx: Db, open: HistoryRow, endedAt: number, late: number): Promise<void> {
+  await setEnd(tx, { id: open.id, endedAt, late });
+  await rollUp(tx, { ...open, ended_at: endedAt, end_late: late });
+}
 
 type NewInterval = Omit<HistoryRow, "id" | "ended_at" | "end_late">;
 
@@ -55,7 +62,7 @@ async function recordAgent(tx: Db, agent: Agent, context: HistoryContext, now: n
   // Learned late: an answer revealed a state the PBX reached earlier, or a settle found out what an unknown
   // outcome did; the change happened at some time before this one, which the console cannot know.
   const late = stateChanged && (context.cause === "correction" || context.cause === "settle") ? 1 : 0;
-  if (open) await closeInterval(tx, { id: open.id, endedAt: startedAt, late });
+  if (open) await closeInterval(tx, open, startedAt, late);
   await insertInterval(tx, {
     agent_id: agent.id,
     status: agent.status,
@@ -78,7 +85,7 @@ async function openInterval(tx: Db, agentId: string): Promise<HistoryRow | undef
 
 async function endOpenInterval(tx: Db, agentId: string, now: number): Promise<void> {
   const open = await openInterval(tx, agentId);
-  if (open) await closeInterval(tx, { id: open.id, endedAt: Math.max(now, open.started_at), late: 0 });
+  if (open) await closeInterval(tx, open, Math.max(now, open.started_at), 0);
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -116,23 +123,36 @@ export async function agentHistory(
 }
 
 /**
- * Deletes up to `limit` closed intervals that ended before `before`, oldest first; returns how many. Small
- * batches keep each delete's transaction (and SQLite's write lock) short.
+ * The moment before which the pruner deletes closed intervals: the limit `before`, moved back to the
+ * midnight that starts its day in the rollups' zone, so that a day is pruned whole (its rollups with it).
  */
-export async function pruneHistoryBatch(db: Db, before: number, limit: number): Promise<number> {
-  const result = await db
-    .deleteFrom("state_history")
-    .where(
-      "id",
-      "in",
-      db
-        .selectFrom("state_history")
-        .select("id")
-        .where("started_at", "<", before)
-        .where("ended_at", "<", before)
-        .orderBy("started_at")
-        .limit(limit),
-    )
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
+export async function pruneCutoff(db: Db, before: number): Promise<{ at: number; date: string | null }> {
+  const zone = await rollupZone(db);
+  if (zone === null) return { at: before, date: null };
+  const day = dayOf(before, zone);
+  return { at: day.start, date: day.date };
+}
+
+/**
+ * Deletes up to `limit` closed intervals that ended by the cutoff (pruneCutoff), oldest first, with their
+ * spans; returns how many. The ids are read first, outside the delete's transaction, so that SQLite's write
+ * lock is held only while those rows are deleted by their keys.
+ */
+export async function pruneHistoryBatch(db: Db, cutoff: { at: number }, limit: number): Promise<number> {
+  const rows = await db
+    .selectFrom("state_history")
+    .select("id")
+    .where("started_at", "<", cutoff.at)
+    .where("ended_at", "<=", cutoff.at)
+    .orderBy("started_at")
+    .limit(limit)
+    .execute();
+  const ids = rows.map((row) => row.id);
+  if (ids.length > 0) {
+    await db.transaction().execute(async (tx) => {
+      await tx.deleteFrom("state_history").where("id", "in", ids).execute();
+      await tx.deleteFrom("state_history_spans").where("id", "in", ids).execute();
+    });
+  }
+  return ids.length;
 }

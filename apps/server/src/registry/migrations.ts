@@ -297,6 +297,68 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable("sign_in_limits").ifExists().execute();
     },
   },
+  "008-report-rollups": {
+    // Daily rollups of the state history (decision 027; registry/rollups.ts): per agent, per day of the
+    // call centre's time zone, per status, reason and confirmation, the closed intervals that lie within
+    // that day, added up; the closed intervals that cross a midnight are copied whole into
+    // state_history_spans. The zone they were cut in is kept beside them ('' until they are built, at start).
+    async up(db: Kysely<unknown>) {
+      const id = autoId(db);
+      await db.schema
+        .createTable("state_rollups")
+        .addColumn("id", id.type, (c) => (id.autoIncrement ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn("day", "text", (c) => c.notNull())
+        .addColumn("agent_id", "text", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        // '' for no reason: a key column cannot be null on PostgreSQL.
+        .addColumn("reason", "text", (c) => c.notNull())
+        .addColumn("confirmed", "integer", (c) => c.notNull())
+        .addColumn("ms", "bigint", (c) => c.notNull())
+        .addColumn("starts", "bigint", (c) => c.notNull())
+        .addColumn("longest", "bigint", (c) => c.notNull())
+        .addColumn("first_in", "bigint")
+        .addColumn("last_off", "bigint")
+        .execute();
+      await db.schema
+        .createIndex("state_rollups_key")
+        .on("state_rollups")
+        .columns(["day", "agent_id", "status", "reason", "confirmed"])
+        .unique()
+        .execute();
+      await db.schema
+        .createTable("state_history_spans")
+        .addColumn("id", "bigint", (c) => c.primaryKey())
+        .addColumn("agent_id", "text", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("reason", "text")
+        .addColumn("confirmed", "integer", (c) => c.notNull())
+        .addColumn("started_at", "bigint", (c) => c.notNull())
+        .addColumn("ended_at", "bigint", (c) => c.notNull())
+        .addColumn("starts_state", "integer", (c) => c.notNull())
+        .addColumn("prev_status", "text")
+        .execute();
+      await db.schema
+        .createIndex("state_history_spans_ended")
+        .on("state_history_spans")
+        .column("ended_at")
+        .execute();
+      await db.schema.createTable("state_rollup_zone").addColumn("time_zone", "text").execute();
+      await sql`insert into state_rollup_zone (time_zone) values ('')`.execute(db);
+      // Each agent's open interval, found without reading its closed ones (reports add them up apart).
+      await db.schema
+        .createIndex("state_history_open")
+        .on("state_history")
+        .column("agent_id")
+        .where(sql.ref("ended_at"), "is", null)
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropIndex("state_history_open").execute();
+      for (const table of ["state_rollup_zone", "state_history_spans", "state_rollups"]) {
+        await db.schema.dropTable(table).execute();
+      }
+    },
+  },
 };
 
 /** Every migration's name, in the order they run. */

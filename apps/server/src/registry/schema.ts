@@ -17,6 +17,9 @@ export type Database = {
   queue_minimums: QueueMinimumsTable;
   alerts: AlertsTable;
   state_history: StateHistoryTable;
+  state_rollups: StateRollupsTable;
+  state_history_spans: StateHistorySpansTable;
+  state_rollup_zone: { time_zone: string };
 };
 
 export type UsersTable = {
@@ -179,6 +182,32 @@ export type StateHistoryTable = {
   starts_state: number;
   prev_status: AgentsTable["status"] | null;
 };
+
+/**
+ * One day's closed intervals of one agent in one status, reason ('' for none) and confirmation, added up
+ * (rollups.ts): the day is a date of the zone in state_rollup_zone; only intervals within that day count.
+ */
+export type StateRollupsTable = {
+  id: Generated<number>;
+  day: string;
+  agent_id: string;
+  status: AgentsTable["status"];
+  reason: string;
+  confirmed: number;
+  ms: number;
+  /** Intervals that started a state (`starts_state`): pauses, logins and logoffs are counted by them. */
+  starts: number;
+  longest: number;
+  /** The earliest start of a logged-in interval; the latest start of a logoff after a logged-in state. */
+  first_in: number | null;
+  last_off: number | null;
+};
+
+/** A closed interval that crosses a midnight of the rollups' zone (or lasts no time at one), copied whole. */
+export type StateHistorySpansTable = Pick<
+  StateHistoryTable,
+  "agent_id" | "status" | "reason" | "confirmed" | "started_at" | "starts_state" | "prev_status"
+> & { id: number; ended_at: number };
 
 export type AgentRow = Selectable<AgentsTable>;
 export type HistoryRow = Selectable<StateHistoryTable>;

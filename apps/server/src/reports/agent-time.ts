@@ -34,7 +34,13 @@ export async function agentTimeReport(
 ): Promise<AgentTimeResponse> {
   const range = zonedDays(query.from, query.to, settings.timeZone);
   const oldestKept = now - settings.retentionDays * DAY_MS;
-  const agents = await agentTime(db, { from: range.from, to: range.to, now, queueId: query.queueId });
+  const { agents, agentDays } = await agentTime(db, {
+    from: range.from,
+    to: range.to,
+    now,
+    timeZone: settings.timeZone,
+    queueId: query.queueId,
+  });
   for (const agent of agents) agent.pauses.sort((a, b) => b.seconds - a.seconds);
   return {
     from: new Date(range.from).toISOString(),
@@ -47,6 +53,7 @@ export async function agentTimeReport(
       startsBeforeRetention: range.from < oldestKept,
     },
     agents,
+    agentDays,
   };
 }
 
@@ -61,6 +68,32 @@ const fixedColumns = [
   "first_login_at",
   "last_logoff_at",
 ] as const;
+
+const dayColumns = [
+  "agent_id",
+  "date",
+  "logged_in_seconds",
+  "online_seconds",
+  "paused_seconds",
+  "mission_seconds",
+  "unconfirmed_seconds",
+] as const;
+
+/** The report's per-day totals as CSV (through the one writer): one row per agent and day. */
+export function agentDaysCsv(report: AgentTimeResponse): string {
+  return writeCsv(
+    dayColumns,
+    report.agentDays.map((day) => ({
+      agent_id: day.agentId,
+      date: day.date,
+      logged_in_seconds: day.loggedInSeconds,
+      online_seconds: day.onlineSeconds,
+      paused_seconds: day.pausedSeconds,
+      mission_seconds: day.missionSeconds,
+      unconfirmed_seconds: day.unconfirmedSeconds,
+    })),
+  );
+}
 
 /** The report as CSV (through the one writer): one row per agent, three columns per pause reason. */
 export function agentTimeCsv(report: AgentTimeResponse): string {

@@ -2,7 +2,7 @@
 import type { ConsoleDeps } from "../deps.ts";
 import { handlers } from "../http/contract.ts";
 import { csvResponseHeaders } from "../import/csv.ts";
-import { agentTimeCsv, agentTimeReport } from "./agent-time.ts";
+import { agentDaysCsv, agentTimeCsv, agentTimeReport } from "./agent-time.ts";
 
 export function reportRoutes(deps: ConsoleDeps) {
   const settings = { timeZone: deps.config.timeZone, retentionDays: deps.config.historyRetentionDays };
@@ -12,10 +12,11 @@ export function reportRoutes(deps: ConsoleDeps) {
     "GET /reports/agent-time.csv": async (c, reply) => {
       const query = c.req.valid("query");
       const report = await agentTimeReport(deps.db, settings, query);
+      const perDay = query.by === "day";
       return reply.text(
         200,
-        agentTimeCsv(report),
-        csvResponseHeaders(`agent-time-${query.from}-${query.to}.csv`),
+        perDay ? agentDaysCsv(report) : agentTimeCsv(report),
+        csvResponseHeaders(`agent-${perDay ? "days" : "time"}-${query.from}-${query.to}.csv`),
       );
     },
   });

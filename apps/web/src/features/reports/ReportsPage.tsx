@@ -7,6 +7,7 @@ import { formString, zodErrors, type FormErrors } from "../../lib/forms.ts";
 import { ErrorNotice, Field, PageHeader, Spinner, buttonClass, inputClass } from "../../lib/ui.tsx";
 import { PauseReason } from "../agents/state.tsx";
 import { useQueues } from "../queues/queries.ts";
+import DailyTotals from "./DailyTotals.tsx";
 import ReportCharts from "./ReportCharts.tsx";
 import { agentTimeCsvUrl, useAgentTimeReport } from "./queries.ts";
 
@@ -96,13 +97,13 @@ export default function ReportsPage() {
       ) : report.isError ? (
         <ErrorNotice error={report.error} title={t("report.loadFailed")} />
       ) : (
-        <Report report={report.data} />
+        <Report report={report.data} query={query} />
       )}
     </main>
   );
 }
 
-function Report({ report }: { report: AgentTimeResponse }) {
+function Report({ report, query }: { report: AgentTimeResponse; query: AgentTimeQuery }) {
   const t = useT();
   const format = useFormat();
   const sum = (pick: (agent: AgentTimeResponse["agents"][number]) => number) =>
@@ -148,6 +149,7 @@ function Report({ report }: { report: AgentTimeResponse }) {
         <>
           <ReportCharts agents={report.agents} />
           <AgentTable report={report} />
+          <DailyTotals report={report} query={query} />
         </>
       )}
     </div>

@@ -28,3 +28,8 @@ export function useAgentTimeReport(query: AgentTimeQuery) {
 export function agentTimeCsvUrl(query: AgentTimeQuery): string {
   return routeUrl("GET /reports/agent-time.csv", { query: queryOf(query) });
 }
+
+/** The report's totals per agent and day as CSV. */
+export function agentDaysCsvUrl(query: AgentTimeQuery): string {
+  return routeUrl("GET /reports/agent-time.csv", { query: { ...queryOf(query), by: "day" } });
+}
