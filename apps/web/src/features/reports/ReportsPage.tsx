@@ -8,6 +8,7 @@ import { ErrorNotice, Field, PageHeader, Spinner, buttonClass, inputClass } from
 import { PauseReason } from "../agents/state.tsx";
 import { useQueues } from "../queues/queries.ts";
 import ReportCharts from "./ReportCharts.tsx";
+import { DayTimeline } from "./DayTimeline.tsx";
 import { agentTimeCsvUrl, useAgentTimeReport } from "./queries.ts";
 
 const tableColumns: MessageKey[] = [
@@ -96,7 +97,14 @@ export default function ReportsPage() {
       ) : report.isError ? (
         <ErrorNotice error={report.error} title={t("report.loadFailed")} />
       ) : (
-        <Report report={report.data} />
+        <>
+          <Report report={report.data} />
+          <DayTimeline
+            key={`${report.data.from}/${report.data.to}/${query.queueId ?? ""}`}
+            days={report.data.days.map((day) => day.date)}
+            queueId={query.queueId}
+          />
+        </>
       )}
     </main>
   );
