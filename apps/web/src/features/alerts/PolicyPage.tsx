@@ -28,19 +28,24 @@ function draftOf(policy: Policy): Draft {
   return { limits, minimums };
 }
 
+// Plain text boxes, read here: a number box would hand over "" for what it cannot parse ("1e", "5-"), and
+// that would save as "no rule", losing the one stored.
+const decimal = /^\d+(\.\d+)?$/;
+const whole = /^\d+$/;
+
 /** The policy a draft says, or the boxes that are not numbers the server would take. */
 function policyOf(draft: Draft): { policy: Policy; invalid: string[] } {
   const policy: Policy = { pauseLimitSeconds: {}, queueMinimumOnline: {} };
   const invalid: string[] = [];
   for (const [reason, text] of Object.entries(draft.limits)) {
     if (text.trim() === "") continue;
-    const seconds = Math.round(Number(text) * 60);
+    const seconds = decimal.test(text.trim()) ? Math.round(Number(text) * 60) : NaN;
     if (!Number.isFinite(seconds) || seconds < 1 || seconds > 86_400) invalid.push(limitBox(reason));
     else policy.pauseLimitSeconds[reason] = seconds;
   }
   for (const [queueId, text] of Object.entries(draft.minimums)) {
     if (text.trim() === "") continue;
-    const minimum = Number(text);
+    const minimum = whole.test(text.trim()) ? Number(text) : NaN;
     if (!Number.isInteger(minimum) || minimum < 1 || minimum > 10_000) invalid.push(minimumBox(queueId));
     else policy.queueMinimumOnline[queueId] = minimum;
   }
@@ -100,9 +105,7 @@ function PolicyForm({
                 <label key={reason} className="block text-sm font-medium">
                   <PauseReason reason={reason} />
                   <input
-                    type="number"
-                    min={1}
-                    step="any"
+                    type="text"
                     inputMode="decimal"
                     dir="ltr"
                     value={draft.limits[reason] ?? ""}
@@ -137,9 +140,7 @@ function PolicyForm({
                       #{queue.id}
                     </bdi>
                     <input
-                      type="number"
-                      min={1}
-                      step={1}
+                      type="text"
                       inputMode="numeric"
                       dir="ltr"
                       value={draft.minimums[queue.id] ?? ""}
