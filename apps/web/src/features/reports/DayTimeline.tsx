@@ -156,7 +156,7 @@ function Chart({ rows, scale, timeZone }: { rows: Row[]; scale: Scale; timeZone:
                     key={segment.from}
                     data-status={segment.status}
                     title={`${text.state(segment)}, ${text.range(segment)}${unconfirmed}`}
-                    className={`absolute inset-y-0.5 overflow-hidden rounded-sm px-1 text-[0.65rem] leading-5 whitespace-nowrap text-white ${stateStyles[segment.status].dot}`}
+                    className={`absolute inset-y-0.5 overflow-hidden rounded-sm px-1 text-[0.65rem] leading-5 whitespace-nowrap text-slate-950 ${stateStyles[segment.status].dot}`}
                     style={{
                       insetInlineStart: `${place.offset}%`,
                       width: `${place.width}%`,
