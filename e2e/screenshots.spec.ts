@@ -54,6 +54,8 @@ test("the wallboard on a 1920x1080 TV", async ({ page, signIn, adminApi }) => {
 });
 
 test("the reports page with a scripted day's totals and timeline", async ({ page, signIn, adminApi }) => {
+  // Tall enough for the totals, the charts, the table and the day's timeline (the page scrolls inside).
+  await page.setViewportSize({ width: 1366, height: 1280 });
   await signIn("supervisor");
   const queue = await adminApi.createQueue("Sales");
   const team = [];
