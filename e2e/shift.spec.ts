@@ -257,13 +257,13 @@ async function recordAlertsOutput(page: Page) {
     window.Notification = new Proxy(window.Notification, {
       construct(target, args: [string, NotificationOptions?]) {
         recorded.notifications.push(`${args[0]}: ${args[1]?.body ?? ""}`);
-        return Reflect.construct(target, args) as Notification;
+        return Reflect.construct<[string, NotificationOptions?], Notification>(target, args);
       },
     });
     window.AudioContext = new Proxy(window.AudioContext, {
-      construct(target, args: []) {
+      construct(target, args: [AudioContextOptions?]) {
         recorded.sounds += 1;
-        return Reflect.construct(target, args) as AudioContext;
+        return Reflect.construct<[AudioContextOptions?], AudioContext>(target, args);
       },
     });
   });
