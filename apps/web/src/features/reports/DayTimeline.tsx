@@ -176,7 +176,12 @@ function Chart({ rows, scale, timeZone }: { rows: Row[]; scale: Scale; timeZone:
           <span
             key={tick}
             className="absolute whitespace-nowrap"
-            style={{ insetInlineStart: `${placeOn(scale, tick, tick).offset}%` }}
+            // The label of the axis's end sits before it, inside the chart.
+            style={
+              tick === scale.end
+                ? { insetInlineEnd: 0 }
+                : { insetInlineStart: `${placeOn(scale, tick, tick).offset}%` }
+            }
           >
             {text.clock(tick)}
           </span>
