@@ -1,8 +1,10 @@
 // State history and reports in the browser: an agent's timeline from its row on the board, and the reports
-// page's totals and charts for a day scripted through the API (in real time: a few seconds of each state).
+// page's totals, charts and the day's timeline for a day scripted through the API (in real time: a few
+// seconds of each state).
 import { agentTimeResponseSchema, routeUrl } from "@crystal-console/api";
 import { expectAccessible } from "./axe.ts";
-import { boardRow, expect, test, uniqueExtension } from "./fixtures.ts";
+import type { Locator } from "@playwright/test";
+import { CSRF, boardRow, expect, test, uniqueExtension } from "./fixtures.ts";
 
 // axe over the board takes seconds on a busy machine.
 test.describe.configure({ timeout: 90_000 });
@@ -74,4 +76,100 @@ test("a supervisor opens an agent's timeline from the board, and its day on the 
       `/api/reports/agent-time\\.csv\\?from=\\d{4}-\\d{2}-\\d{2}&to=\\d{4}-\\d{2}-\\d{2}&queueId=${queue.id}`,
     ),
   );
+});
+
+/** The bar segments of an agent's row in the day's timeline, in the order they are drawn (oldest first). */
+async function segmentBoxes(bar: Locator) {
+  const segments = bar.locator("[data-status]");
+  const boxes = [];
+  for (let i = 0; i < (await segments.count()); i += 1) {
+    const box = await segments.nth(i).boundingBox();
+    boxes.push({
+      status: await segments.nth(i).getAttribute("data-status"),
+      x: box?.x ?? 0,
+      width: box?.width ?? 0,
+    });
+  }
+  return boxes;
+}
+
+test("the day's timeline shows each agent's states where the script put them, as bars and as a table", async ({
+  page,
+  signIn,
+  adminApi,
+}) => {
+  await signIn("supervisor");
+  const queue = await adminApi.createQueue();
+  const dana = await adminApi.createAgent({ outQueueId: queue.id, name: `Dana ${queue.id}` });
+  const omer = await adminApi.createAgent({ outQueueId: queue.id, name: `Omer ${queue.id}` });
+  for (const agent of [dana, omer]) await adminApi.assign(queue.id, agent.id);
+  // Dana: online 1 s, a 2 s Break, online 1 s, logged off; Omer: on a mission while Dana is back online.
+  await adminApi.setState(dana.id, { action: "login", extension: uniqueExtension() });
+  await sleep(1000);
+  await adminApi.setState(dana.id, { action: "pause", reason: "Break" });
+  await sleep(2000);
+  await adminApi.setState(dana.id, { action: "online" });
+  await adminApi.setState(omer.id, { action: "login", extension: uniqueExtension() });
+  await adminApi.setState(omer.id, { action: "mission" });
+  await sleep(1000);
+  await adminApi.setState(dana.id, { action: "logoff" });
+  await adminApi.setState(omer.id, { action: "logoff" });
+
+  await page.goto("/reports");
+  const range = page.getByRole("form", { name: "Report range" });
+  await range.getByLabel("Queue").selectOption(queue.id);
+  await range.getByRole("button", { name: "Show report" }).click();
+  const timeline = page.getByRole("region", { name: "A day's timeline" });
+  const danaBar = timeline.getByRole("img", { name: `States of ${dana.name} over the day, earliest first` });
+  const omerBar = timeline.getByRole("img", { name: `States of ${omer.name} over the day, earliest first` });
+  await expect(danaBar).toBeVisible();
+  await expect(omerBar).toBeVisible();
+  await expect(timeline).toContainText(/Times in \S+\./);
+
+  // Dana's bar, left to right: logged off, online, the Break (labelled), online, logged off.
+  const dana1 = await segmentBoxes(danaBar);
+  expect(dana1.map((s) => s.status)).toEqual(["logged_off", "online", "paused", "online", "logged_off"]);
+  const [, firstOnline, pause, secondOnline] = dana1;
+  expect(pause?.x).toBeGreaterThan(firstOnline?.x ?? Infinity);
+  expect(secondOnline?.x).toBeGreaterThan(pause?.x ?? Infinity);
+  // Two seconds paused against one online: twice as wide, give or take the API's round trips.
+  expect((pause?.width ?? 0) / (firstOnline?.width ?? 1)).toBeGreaterThan(1.3);
+  expect((pause?.width ?? 0) / (firstOnline?.width ?? 1)).toBeLessThan(3);
+  await expect(danaBar.locator('[data-status="paused"]')).toHaveText("Break");
+  await expect(danaBar.locator('[data-status="paused"]')).toHaveAttribute("title", /^Paused \(Break\), /);
+  // Omer's mission sits under Dana's second stretch online, after her Break.
+  const omerMission = (await segmentBoxes(omerBar)).find((s) => s.status === "mission");
+  expect(omerMission?.x).toBeGreaterThanOrEqual((pause?.x ?? 0) + (pause?.width ?? 0) - 2);
+  await expectAccessible(page, "reports page with the timeline");
+
+  // The same as a table, from the keyboard.
+  const tableView = timeline.getByRole("button", { name: "Table view" });
+  await tableView.focus();
+  await page.keyboard.press("Enter");
+  await expect(tableView).toHaveAttribute("aria-pressed", "true");
+  const table = timeline.getByRole("table", { name: /^Each agent's states on \d{4}-\d{2}-\d{2}$/ });
+  const danaRows = table.getByRole("row").filter({ hasText: dana.name });
+  await expect(danaRows).toHaveCount(5);
+  await expect(danaRows.nth(1)).toContainText("Online");
+  await expect(danaRows.nth(2)).toContainText("Paused (Break)");
+  await expect(danaRows.nth(2).getByRole("cell").last()).toHaveText(/^[23] ?s$/);
+  await expect(danaRows.nth(4)).toContainText("Logged off");
+  await expect(
+    table.getByRole("row").filter({ hasText: omer.name }).filter({ hasText: "Mission" }),
+  ).toHaveCount(1);
+
+  // In Hebrew the day runs right to left: the Break is to the left of the first stretch online.
+  const language = await page.request.put("/api/session/language", {
+    data: { language: "he" },
+    headers: CSRF,
+  });
+  expect(language.ok()).toBe(true);
+  await page.reload();
+  const heRange = page.getByRole("form");
+  await heRange.locator("select[name=queueId]").selectOption(queue.id);
+  await heRange.locator("button[type=submit]").click();
+  const heBar = page.locator(`[data-agent-id="${dana.id}"]`);
+  await expect(heBar.locator("[data-status]")).toHaveCount(5);
+  const [, heOnline, hePause] = await segmentBoxes(heBar);
+  expect(hePause?.x).toBeLessThan(heOnline?.x ?? -Infinity);
 });

@@ -1,5 +1,5 @@
-// Screenshots for the README: the board at laptop size, the agent's page at phone size, an admin page and the
-// wallboard on a TV;
+// Screenshots for the README: the board at laptop size, the agent's page at phone size, an admin page, the
+// wallboard on a TV and the reports page;
 // then the board and the agent's page again in Hebrew. The test run writes them to test-results/screenshots
 // (git-ignored), so a run leaves the work tree clean; `pnpm screenshots` sets SCREENSHOTS_DIR=docs/screenshots
 // to refresh the README's copies.
@@ -51,6 +51,53 @@ test("the wallboard on a 1920x1080 TV", async ({ page, signIn, adminApi }) => {
   await expect(page.getByRole("region", { name: "Longest pauses" })).toContainText("Dana Levi");
   await page.screenshot({ path: shots("wallboard") });
   await adminApi.setState(agent.id, { action: "logoff" });
+});
+
+test("the reports page with a scripted day's totals and timeline", async ({ page, signIn, adminApi }) => {
+  // Tall enough for the totals, the charts, the table and the day's timeline (the page scrolls inside).
+  await page.setViewportSize({ width: 1366, height: 1280 });
+  await signIn("supervisor");
+  const queue = await adminApi.createQueue("Sales");
+  const team = [];
+  for (const name of ["Dana Levi", "Omer Katz", "Noa Peretz"]) {
+    const agent = await adminApi.createAgent({ name, outQueueId: queue.id });
+    await adminApi.assign(queue.id, agent.id);
+    team.push(agent.id);
+  }
+  const [dana = "", omer = "", noa = ""] = team;
+  // A day in seconds: each step is one second after the one before.
+  const steps: [string, Record<string, string>][][] = [
+    [
+      [dana, { action: "login", extension: uniqueExtension() }],
+      [omer, { action: "login", extension: uniqueExtension() }],
+    ],
+    [
+      [dana, { action: "pause", reason: "Break" }],
+      [noa, { action: "login", extension: uniqueExtension() }],
+    ],
+    [[omer, { action: "mission" }]],
+    [[dana, { action: "online" }]],
+    [[noa, { action: "pause", reason: "Lunch" }]],
+    [[omer, { action: "online" }]],
+    [
+      [noa, { action: "online" }],
+      [dana, { action: "pause", reason: "Training" }],
+    ],
+    [[dana, { action: "logoff" }]],
+  ];
+  for (const step of steps) {
+    for (const [agentId, change] of step) await adminApi.setState(agentId, change);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  await page.goto("/reports");
+  const range = page.getByRole("form", { name: "Report range" });
+  await range.getByLabel("Queue").selectOption(queue.id);
+  await range.getByRole("button", { name: "Show report" }).click();
+  const timeline = page.getByRole("region", { name: "A day's timeline" });
+  await expect(timeline.getByRole("img", { name: /^States of / })).toHaveCount(3);
+  await expect(page.getByRole("figure").first().locator(".recharts-bar-rectangle").first()).toBeVisible();
+  await page.screenshot({ path: shots("reports"), fullPage: true });
+  for (const agentId of [omer, noa]) await adminApi.setState(agentId, { action: "logoff" });
 });
 
 /** The signed-in person's language, stored for them (as the header's menu does). */

@@ -1,12 +1,22 @@
 // Issue 12 on the board and the wallboard: an overdue pause turns its row red and raises the header's count;
 // a bulk pause of a selection, with the summary of what happened to each agent; the wallboard, read-only,
-// live, under axe at 1920x1080, fitting 1280x720, and right to left in Hebrew. The alert rules are one
+// live, under axe at 1920x1080, fitting 1280x720, and right to left in Hebrew; the admin's policy editor
+// (saved, reloaded, bad input refused, audited); the opt-in sound and notification. The alert rules are one
 // policy for the whole shared console: these tests take turns in this file, use the reason "Meeting"
 // (no other spec pauses with it) and put the policy back as they found it.
 import type { Policy } from "@crystal-console/api";
 import type { Page } from "@playwright/test";
 import { expectAccessible } from "./axe.ts";
-import { CSRF, boardRow, expect, test, uniqueExtension, uniqueNumber, type AdminApi } from "./fixtures.ts";
+import {
+  CSRF,
+  boardRow,
+  consoleUrl,
+  expect,
+  test,
+  uniqueExtension,
+  uniqueNumber,
+  type AdminApi,
+} from "./fixtures.ts";
 
 async function setPolicy(adminApi: AdminApi, policy: Policy): Promise<Policy> {
   const before = (await (await adminApi.context.get("/api/policy")).json()) as { policy: Policy };
@@ -167,4 +177,150 @@ test("a viewer sees the board read-only: no selection, no drag handles, no state
     headers: CSRF,
   });
   expect(refused.status()).toBe(403);
+});
+
+test("an admin sets a pause limit and a queue minimum, sees them after a reload, and bad input loses nothing", async ({
+  page,
+  signIn,
+  adminApi,
+}) => {
+  const previous = await setPolicy(adminApi, { pauseLimitSeconds: {}, queueMinimumOnline: {} });
+  try {
+    const queue = await adminApi.createQueue();
+    await signIn("admin");
+    await page.goto("/admin/policy");
+    await expect(page.getByRole("heading", { name: "Alert rules", level: 1 })).toBeVisible();
+    const limitField = page.locator("label").filter({ hasText: /^Meeting/ });
+    const minimumField = page.locator("label").filter({ hasText: `#${queue.id}` });
+    const limit = limitField.getByRole("textbox");
+    const minimum = minimumField.getByRole("textbox");
+    await limit.fill("5");
+    await minimum.fill("2");
+    await page.getByRole("button", { name: "Save the rules" }).click();
+    await expect(page.getByText("Alert rules saved.")).toBeVisible();
+    const stored = async () =>
+      ((await (await adminApi.context.get("/api/policy")).json()) as { policy: Policy }).policy;
+    const saved = { Meeting: 300, queue: 2 };
+    const expectStored = async () => {
+      const policy = await stored();
+      expect(policy.pauseLimitSeconds).toEqual({ Meeting: saved.Meeting });
+      expect(policy.queueMinimumOnline).toEqual({ [queue.id]: saved.queue });
+    };
+    await expectStored();
+
+    await page.reload();
+    await expect(limit).toHaveValue("5");
+    await expect(minimum).toHaveValue("2");
+
+    // Negative, not a number, too large: each box names what it wants, and nothing is sent.
+    for (const bad of ["-3", "abc", "1e", "2000"]) {
+      await limit.fill(bad);
+      await page.getByRole("button", { name: "Save the rules" }).click();
+      await expect(limit).toHaveAttribute("aria-invalid", "true");
+      await expect(limitField).toContainText("A number of minutes, at most 1,440");
+      await expectStored();
+    }
+    await limit.fill("5");
+    for (const bad of ["0", "2.5", "-1", "many"]) {
+      await minimum.fill(bad);
+      await page.getByRole("button", { name: "Save the rules" }).click();
+      await expect(minimum).toHaveAttribute("aria-invalid", "true");
+      await expect(minimumField).toContainText("A whole number from 1 to 10,000");
+      await expect(limit).toHaveAttribute("aria-invalid", "false");
+      await expectStored();
+    }
+    await page.reload();
+    await expect(limit).toHaveValue("5");
+    await expect(minimum).toHaveValue("2");
+
+    // The change is in the audit log, with who made it and the rules it set.
+    await page.goto("/audit");
+    const filters = page.getByRole("form", { name: "Audit filters" });
+    await filters.getByLabel("Action").fill("set_policy");
+    await filters.getByRole("button", { name: "Apply filters" }).click();
+    const table = page.getByRole("table", { name: /Audit entries/ });
+    const entry = table.getByRole("row").filter({ hasText: `queueMinimumOnline.${queue.id}=2` });
+    await expect(entry).toHaveCount(1);
+    await expect(entry).toContainText("set alert rules");
+    await expect(entry).toContainText("admin");
+    await expect(entry).toContainText("pauseLimitSeconds.Meeting=300");
+  } finally {
+    await setPolicy(adminApi, previous);
+  }
+});
+
+/** Records every desktop notification and every sound the page makes (an AudioContext), before any script. */
+async function recordAlertsOutput(page: Page) {
+  await page.addInitScript(() => {
+    const recorded = { notifications: [] as string[], sounds: 0 };
+    Object.assign(window, { recorded });
+    window.Notification = new Proxy(window.Notification, {
+      construct(target, args: [string, NotificationOptions?]) {
+        recorded.notifications.push(`${args[0]}: ${args[1]?.body ?? ""}`);
+        return Reflect.construct<[string, NotificationOptions?], Notification>(target, args);
+      },
+    });
+    window.AudioContext = new Proxy(window.AudioContext, {
+      construct(target, args: [AudioContextOptions?]) {
+        recorded.sounds += 1;
+        return Reflect.construct<[AudioContextOptions?], AudioContext>(target, args);
+      },
+    });
+  });
+}
+
+type Recorded = { notifications: string[]; sounds: number };
+const recorded = (page: Page) => page.evaluate(() => (window as unknown as { recorded: Recorded }).recorded);
+
+test.describe("the opt-in alert sound and desktop notification", () => {
+  test.use({ permissions: ["notifications"] });
+
+  test("opted in, an overdue pause shows a notification and plays the sound; not opted in, neither", async ({
+    page,
+    browser,
+    signIn,
+    adminApi,
+  }) => {
+    const previous = await setPolicy(adminApi, { pauseLimitSeconds: { Meeting: 1 }, queueMinimumOnline: {} });
+    try {
+      await recordAlertsOutput(page);
+      await signIn("supervisor");
+      await page.goto("/board");
+      await page.getByText("Alert sound").click();
+      await page.getByRole("checkbox", { name: "Play a sound" }).check();
+      await page.getByRole("checkbox", { name: "Show a desktop notification" }).check();
+      await expect(page.getByRole("checkbox", { name: "Show a desktop notification" })).toBeChecked();
+
+      // A second browser of its own that never opted in, on the board at the same time.
+      const otherContext = await browser.newContext({
+        baseURL: consoleUrl(),
+        permissions: ["notifications"],
+      });
+      const other = await otherContext.newPage();
+      await recordAlertsOutput(other);
+      const sup = await adminApi.createSupervisor();
+      await other.request.post("/api/session", {
+        data: { username: sup.username, password: sup.password },
+        headers: CSRF,
+      });
+      await other.goto("/board");
+
+      const agent = await adminApi.createAgent();
+      await adminApi.setState(agent.id, { action: "login", extension: uniqueExtension() });
+      const otherRow = await boardRow(other, agent);
+      await adminApi.setState(agent.id, { action: "pause", reason: "Meeting" });
+      await expect
+        .poll(async () => (await recorded(page)).notifications)
+        .toContainEqual(expect.stringContaining(agent.name));
+      expect((await recorded(page)).notifications[0]).toMatch(/^Crystal Console alert: /);
+      expect((await recorded(page)).sounds).toBeGreaterThanOrEqual(1);
+
+      await expect(otherRow).toHaveAttribute("data-overdue", "true");
+      expect(await recorded(other)).toEqual({ notifications: [], sounds: 0 });
+      await adminApi.setState(agent.id, { action: "logoff" });
+      await otherContext.close();
+    } finally {
+      await setPolicy(adminApi, previous);
+    }
+  });
 });

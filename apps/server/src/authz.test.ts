@@ -264,6 +264,11 @@ const rows: Row[] = [
     expect: staff(200),
   },
   {
+    route: "GET /api/reports/timeline",
+    request: () => ({ route: "GET /reports/timeline", query: { date: REPORT_RANGE.from } }),
+    expect: staff(200),
+  },
+  {
     route: "GET /api/events",
     request: () => ({ route: "GET /events" }),
     expect: signedInOnly(200),

@@ -100,6 +100,7 @@ describe("dates, times and numbers", () => {
     expect(formatClock(moment, "en-GB", "Asia/Jerusalem")).toBe("14:05");
     expect(formatClock(moment, "he", "Asia/Jerusalem")).toBe("14:05");
     expect(formatClock(moment, "en-US", "UTC")).toBe("12:05 PM");
+    expect(formatClock(moment, "en-GB", "Asia/Jerusalem", true)).toBe("14:05:09");
     expect(formatDateTime(moment, "en-GB", "Asia/Jerusalem")).toBe("1 Dec 2026, 14:05:09");
     expect(strip(formatDateTime(moment, "he", "Asia/Jerusalem"))).toBe("1 בדצמ׳ 2026, 14:05:09");
   });

@@ -9,5 +9,6 @@ export * from "./events.ts";
 export * from "./errors.ts";
 export * from "./imports.ts";
 export * from "./alerts.ts";
+export * from "./timeline.ts";
 export * from "./routes.ts";
 export * from "./client.ts";

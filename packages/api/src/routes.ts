@@ -34,6 +34,7 @@ import {
   policySchema,
 } from "./alerts.ts";
 import { healthSchema } from "./resources.ts";
+import { TIMELINE_MAX_AGENTS, timelineQuerySchema, timelineResponseSchema } from "./timeline.ts";
 import {
   agentResponseSchema,
   agentTimeResponseSchema,
@@ -366,6 +367,15 @@ export const routes = {
           "first_login_at,last_logoff_at, then pause_REASON_count, _seconds, _longest_seconds per pause reason",
       ),
     },
+  },
+  "GET /reports/timeline": {
+    summary: "A day's timeline: each agent's states over one day",
+    description:
+      "The day `date` (YYYY-MM-DD) from midnight to midnight in TIME_ZONE; `queueId` keeps the agents of " +
+      `one queue. At most ${TIMELINE_MAX_AGENTS} agents, the first by id; \`agentCount\` says how many there were.`,
+    roles: staff,
+    query: timelineQuerySchema,
+    responses: { 200: timelineResponseSchema },
   },
   "GET /users": {
     summary: "Console users",

@@ -90,7 +90,7 @@ async function endOpenInterval(tx: Db, agentId: string, now: number): Promise<vo
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function toInterval(row: HistoryRow): HistoryInterval {
+export function toInterval(row: HistoryRow): HistoryInterval {
   return {
     status: row.status,
     extension: row.extension,

@@ -1,8 +1,9 @@
-// Reports (admin, supervisor): GET /api/reports/agent-time and the same as CSV.
+// Reports (admin, supervisor): GET /api/reports/agent-time and the same as CSV, and a day's timeline.
 import type { ConsoleDeps } from "../deps.ts";
 import { handlers } from "../http/contract.ts";
 import { csvResponseHeaders } from "../import/csv.ts";
 import { agentDaysCsv, agentTimeCsv, agentTimeReport } from "./agent-time.ts";
+import { timelineReport } from "./timeline.ts";
 
 export function reportRoutes(deps: ConsoleDeps) {
   const settings = { timeZone: deps.config.timeZone, retentionDays: deps.config.historyRetentionDays };
@@ -19,5 +20,7 @@ export function reportRoutes(deps: ConsoleDeps) {
         csvResponseHeaders(`agent-${perDay ? "days" : "time"}-${query.from}-${query.to}.csv`),
       );
     },
+    "GET /reports/timeline": async (c, reply) =>
+      reply(200, await timelineReport(deps.db, settings, c.req.valid("query"))),
   });
 }

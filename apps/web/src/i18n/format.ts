@@ -23,13 +23,19 @@ function toDate(iso: string): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
-/** "14:05" (or "2:05 PM"), the local clock time of a moment. */
-export function formatClock(iso: string, locale: string, timeZone?: TimeZone): string {
+/** "14:05" (or "2:05 PM"), the local clock time of a moment; "14:05:09" with `seconds`. */
+export function formatClock(iso: string, locale: string, timeZone?: TimeZone, seconds = false): string {
   const date = toDate(iso);
   if (!date) return "";
   const format = cached(
-    `clock|${locale}|${timeZone}`,
-    () => new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", timeZone }),
+    `clock|${locale}|${timeZone}|${seconds}`,
+    () =>
+      new Intl.DateTimeFormat(locale, {
+        hour: "2-digit",
+        minute: "2-digit",
+        ...(seconds ? { second: "2-digit" } : {}),
+        timeZone,
+      }),
   );
   return format.format(date);
 }

@@ -76,6 +76,8 @@ export function useFormat() {
   return useMemo(
     () => ({
       clock: (iso: string) => format.formatClock(iso, locale, timeZone),
+      /** The clock in a zone a report names (the call centre's), to the second when asked. */
+      clockIn: (iso: string, zone: string, seconds = false) => format.formatClock(iso, locale, zone, seconds),
       dateTime: (iso: string) => format.formatDateTime(iso, locale, timeZone),
       number: (value: number) => format.formatNumber(value, locale),
       percent: (value: number) => format.formatPercent(value, locale),

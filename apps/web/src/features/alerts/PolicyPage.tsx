@@ -31,10 +31,15 @@ function draftOf(policy: Policy): Draft {
   return { limits, noReason, minimums };
 }
 
+// Plain text boxes, read here: a number box would hand over "" for what it cannot parse ("1e", "5-"), and
+// that would save as "no rule", losing the one stored.
+const decimal = /^\d+(\.\d+)?$/;
+const whole = /^\d+$/;
+
 /** Seconds from a box of minutes: undefined when empty, null when not a limit the server would take. */
 function limitSeconds(text: string): number | null | undefined {
   if (text.trim() === "") return undefined;
-  const seconds = Math.round(Number(text) * 60);
+  const seconds = decimal.test(text.trim()) ? Math.round(Number(text) * 60) : NaN;
   return Number.isFinite(seconds) && seconds >= 1 && seconds <= 86_400 ? seconds : null;
 }
 
@@ -52,7 +57,7 @@ function policyOf(draft: Draft): { policy: Policy; invalid: string[] } {
   else if (noReason !== undefined) policy.noReasonLimitSeconds = noReason;
   for (const [queueId, text] of Object.entries(draft.minimums)) {
     if (text.trim() === "") continue;
-    const minimum = Number(text);
+    const minimum = whole.test(text.trim()) ? Number(text) : NaN;
     if (!Number.isInteger(minimum) || minimum < 1 || minimum > 10_000) invalid.push(minimumBox(queueId));
     else policy.queueMinimumOnline[queueId] = minimum;
   }
@@ -112,9 +117,7 @@ function PolicyForm({
                 <label key={reason} className="block text-sm font-medium">
                   <PauseReason reason={reason} />
                   <input
-                    type="number"
-                    min={1}
-                    step="any"
+                    type="text"
                     inputMode="decimal"
                     dir="ltr"
                     value={draft.limits[reason] ?? ""}
@@ -134,9 +137,7 @@ function PolicyForm({
             <label className="block text-sm font-medium">
               {t("policy.noReason.label")}
               <input
-                type="number"
-                min={1}
-                step="any"
+                type="text"
                 inputMode="decimal"
                 dir="ltr"
                 value={draft.noReason}
@@ -167,9 +168,7 @@ function PolicyForm({
                       #{queue.id}
                     </bdi>
                     <input
-                      type="number"
-                      min={1}
-                      step={1}
+                      type="text"
                       inputMode="numeric"
                       dir="ltr"
                       value={draft.minimums[queue.id] ?? ""}

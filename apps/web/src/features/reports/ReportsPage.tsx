@@ -9,6 +9,7 @@ import { PauseReason } from "../agents/state.tsx";
 import { useQueues } from "../queues/queries.ts";
 import DailyTotals from "./DailyTotals.tsx";
 import ReportCharts from "./ReportCharts.tsx";
+import { DayTimeline } from "./DayTimeline.tsx";
 import { agentTimeCsvUrl, useAgentTimeReport } from "./queries.ts";
 
 const tableColumns: MessageKey[] = [
@@ -97,7 +98,14 @@ export default function ReportsPage() {
       ) : report.isError ? (
         <ErrorNotice error={report.error} title={t("report.loadFailed")} />
       ) : (
-        <Report report={report.data} query={query} />
+        <>
+          <Report report={report.data} query={query} />
+          <DayTimeline
+            key={`${report.data.from}/${report.data.to}/${query.queueId ?? ""}`}
+            days={report.data.days.map((day) => day.date)}
+            queueId={query.queueId}
+          />
+        </>
       )}
     </main>
   );
