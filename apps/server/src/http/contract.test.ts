@@ -142,6 +142,8 @@ describe("the app and the contract table", () => {
     expect(history.body.intervals.length).toBeGreaterThan(0);
     await ok(admin.call("GET /reports/agent-time", { query: day }));
     await ok(admin.call("GET /reports/agent-time.csv", { query: day }));
+    const timeline = await ok(admin.call("GET /reports/timeline", { query: { date: day.to } }));
+    expect(timeline.body.agents.length).toBeGreaterThan(0);
     await ok(admin.call("DELETE /agents/:id", { params: { id: "3001" } }), 204);
     await ok(admin.call("GET /agents/retired"));
     await ok(admin.call("DELETE /queues/:queueId", { params: { queueId: "2001" } }), 204);

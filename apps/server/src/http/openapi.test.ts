@@ -59,6 +59,7 @@ const documentedRoutes = [
   "GET /api/agents/{id}/history",
   "GET /api/reports/agent-time",
   "GET /api/reports/agent-time.csv",
+  "GET /api/reports/timeline",
   "GET /api/openapi.json",
   "POST /api/agents/state",
   "GET /api/alerts",
