@@ -70,11 +70,20 @@ test("a supervisor opens an agent's timeline from the board, and its day on the 
     await expect(figure.locator(".recharts-bar-rectangle").first()).toBeVisible();
   }
   await expectAccessible(page, "reports page");
-  await expect(page.getByRole("link", { name: "Download CSV" })).toHaveAttribute(
+  await expect(page.getByRole("link", { name: "Download CSV", exact: true })).toHaveAttribute(
     "href",
     new RegExp(
       `/api/reports/agent-time\\.csv\\?from=\\d{4}-\\d{2}-\\d{2}&to=\\d{4}-\\d{2}-\\d{2}&queueId=${queue.id}`,
     ),
+  );
+  // The same day once more, per day: today's row, its day's length, and the per-day CSV.
+  const days = page.getByRole("table", { name: "Time per state on each day of the range" });
+  const todayRow = days.getByRole("row").filter({ hasText: today });
+  await expect(todayRow).toHaveCount(1);
+  await expect(todayRow.getByRole("cell").first()).toHaveText(/^2[345]$/);
+  await expect(page.getByRole("link", { name: "Download CSV per day" })).toHaveAttribute(
+    "href",
+    new RegExp(`/api/reports/agent-time\\.csv\\?.*by=day`),
   );
 });
 
