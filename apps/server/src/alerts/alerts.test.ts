@@ -1,7 +1,7 @@
 // Policy and alerts against the simulator: a pause past its reason's limit becomes an alert and an `alert`
 // event when the limit passes (by time alone) and ends when the agent goes online; a queue below its
 // minimum of online agents likewise; the policy is validated (400 naming the field) and audited.
-import type { Alert, ApiError, ConsoleEvent } from "@crystal-console/api";
+import type { Alert, ApiError, ConsoleEvent, Policy } from "@crystal-console/api";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   type Client,
@@ -29,6 +29,11 @@ async function alerts(client: Client): Promise<Alert[]> {
   const reply = await client.call("GET /alerts");
   if (reply.status !== 200 || !("alerts" in reply.body)) throw new Error(`GET /alerts: ${reply.status}`);
   return reply.body.alerts;
+}
+
+/** Sets the policy as the admin; the alert tests start from it. */
+async function setPolicy(policy: Policy): Promise<void> {
+  expect((await t.admin.call("PUT /policy", { body: policy })).status).toBe(200);
 }
 
 async function stream(client: Client) {
@@ -114,13 +119,7 @@ describe("the policy", () => {
 
 describe("alerts", () => {
   it("a pause past its limit becomes an alert and an event at the limit, by time alone, and ends when the agent goes online", async () => {
-    expect(
-      (
-        await t.admin.call("PUT /policy", {
-          body: { pauseLimitSeconds: { Break: 1 }, queueMinimumOnline: {} },
-        })
-      ).status,
-    ).toBe(200);
+    await setPolicy({ pauseLimitSeconds: { Break: 1 }, queueMinimumOnline: {} });
     const events = await stream(viewer);
     expect((await t.admin.state("1001", { action: "login", extension: "501" })).status).toBe(200);
     const paused = await t.admin.state("1001", { action: "pause", reason: "Break" });
@@ -151,13 +150,7 @@ describe("alerts", () => {
   });
 
   it("an alert whose start or end could not be recorded (the registry briefly unavailable) is recorded and announced at the next review", async () => {
-    expect(
-      (
-        await t.admin.call("PUT /policy", {
-          body: { pauseLimitSeconds: { Break: 1 }, queueMinimumOnline: {} },
-        })
-      ).status,
-    ).toBe(200);
+    await setPolicy({ pauseLimitSeconds: { Break: 1 }, queueMinimumOnline: {} });
     const events = await stream(viewer);
     // The alerts table goes away for a moment: every write of the monitor fails, and nothing else does.
     const away = () => t.deps.db.schema.alterTable("alerts").renameTo("alerts_away").execute();
@@ -252,13 +245,7 @@ describe("alerts", () => {
   );
 
   it("a pause with a reason that has no limit, or a shorter pause, raises nothing", async () => {
-    expect(
-      (
-        await t.admin.call("PUT /policy", {
-          body: { pauseLimitSeconds: { Lunch: 1 }, queueMinimumOnline: {} },
-        })
-      ).status,
-    ).toBe(200);
+    await setPolicy({ pauseLimitSeconds: { Lunch: 1 }, queueMinimumOnline: {} });
     const events = await stream(t.admin);
     await t.admin.state("1002", { action: "login", extension: "502" });
     await t.admin.state("1002", { action: "pause", reason: "Break" });
