@@ -22,10 +22,12 @@
 // Every loop is bounded in count and time; everything is stopped at the end.
 //
 // LOAD_CPU_PROF=<dir> starts the console with `--cpu-prof --cpu-prof-dir <dir>` (written when it exits);
+// LOAD_CONSOLE_FLAGS="--trace-gc --max-semi-space-size=32" passes node flags to the console (its environment is
+// fixed, so NODE_OPTIONS does not reach it); LOAD_CONSOLE_OUT=<file> appends the console's stdout there.
 // LOAD_ONLY=a,c runs only those phases (setup always runs). BENCH_DIALECTS=sqlite (or postgres) runs the
 // bench on that registry only; by default it runs on SQLite, then on PostgreSQL, and prints both.
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPbxClient } from "@crystal-console/crystal";
@@ -588,7 +590,11 @@ async function spawnConsole(
   });
   const child = spawn(
     command,
-    [...(profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : []), ...args],
+    [
+      ...(profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : []),
+      ...(process.env.LOAD_CONSOLE_FLAGS?.split(" ").filter(Boolean) ?? []),
+      ...args,
+    ],
     {
       cwd,
       env,
@@ -597,6 +603,8 @@ async function spawnConsole(
   );
   processes.push(child);
   killOnExit(child);
+  const out = process.env.LOAD_CONSOLE_OUT;
+  if (out) child.stdout?.on("data", (chunk: Buffer) => appendFileSync(out, chunk));
   const url = await waitForLine(child, /Crystal Console is running at (http:\/\/\S+)/, "the console");
   return { url, pid: defined(child.pid, "the console's pid"), child };
 }
