@@ -1,4 +1,5 @@
 // The audit page: what was done, by whom, to which agent, and what the PBX answered; filters and paging.
+import { formatDateTime } from "../apps/web/src/i18n/format.ts";
 import { defined, expect, test, uniqueExtension } from "./fixtures.ts";
 
 test("the audit page filters by agent and by person, and pages backwards", async ({
@@ -52,4 +53,39 @@ test("the audit page filters by agent and by person, and pages backwards", async
   ).toBe(true);
   await page.getByRole("button", { name: "Newer" }).click();
   await expect(page.getByText("Page 1")).toBeVisible();
+});
+
+test.describe("in a browser far from the call centre", () => {
+  test.use({ timezoneId: "Pacific/Kiritimati" });
+
+  test("every time shows in the call centre's time zone, not the browser's", async ({
+    page,
+    signIn,
+    adminApi,
+  }) => {
+    await signIn("supervisor");
+    const agent = await adminApi.createAgent();
+    const { timeZone } = (await (await page.request.get("/api/session")).json()) as { timeZone: string };
+    expect(timeZone).not.toBe("Pacific/Kiritimati");
+
+    await page.goto("/audit");
+    const filters = page.getByRole("form", { name: "Audit filters" });
+    await filters.getByLabel("Agent id").fill(agent.id);
+    await filters.getByRole("button", { name: "Apply filters" }).click();
+    const time = page
+      .getByRole("table", { name: /Audit entries/ })
+      .getByRole("row")
+      .nth(1)
+      .locator("time");
+    await expect(time).toHaveCount(1);
+    await expect(page.getByRole("table", { name: /Audit entries/ }).getByRole("row")).toHaveCount(2);
+    const at = defined(await time.getAttribute("datetime"), "the entry's time");
+    // The same instant written in either zone, by the SPA's own formatter (spaces alike: ICU's may differ).
+    const lang = await page.evaluate(() => document.documentElement.lang);
+    const inZone = (zone: string) => formatDateTime(at, lang, zone).replace(/\s/g, " ");
+    const browsers = inZone("Pacific/Kiritimati");
+    const callCentres = inZone(timeZone);
+    expect(callCentres).not.toBe(browsers);
+    expect((await time.innerText()).replace(/\s/g, " ")).toBe(callCentres);
+  });
 });

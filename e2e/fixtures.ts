@@ -71,6 +71,8 @@ export type Sim = {
   clearFaults(): Promise<void>;
   /** Delays every PBX answer by at least `fixedMs` (reset to 0 at the end of the test). */
   setLatency(fixedMs: number): Promise<void>;
+  /** A change made on the phone, behind the console's back (the PBX knows it, the console does not). */
+  phone(change: { agentId: string; action: string; extension?: string }): Promise<void>;
 };
 
 export type AdminApi = {
@@ -230,6 +232,9 @@ export const test = base.extend<Fixtures>({
       },
       async setLatency(fixedMs) {
         await ok(await context.post("/__sim/latency", { data: { fixedMs, jitterMs: 0 } }), "set latency");
+      },
+      async phone(change) {
+        await ok(await context.post("/__sim/phone", { data: change }), "phone-side change");
       },
     });
     await context.delete("/__sim/faults");

@@ -106,6 +106,7 @@ test("the day's timeline shows each agent's states where the script put them, as
   page,
   signIn,
   adminApi,
+  sim,
 }) => {
   await signIn("supervisor");
   const queue = await adminApi.createQueue();
@@ -122,6 +123,13 @@ test("the day's timeline shows each agent's states where the script put them, as
   await adminApi.setState(omer.id, { action: "mission" });
   await sleep(1000);
   await adminApi.setState(dana.id, { action: "logoff" });
+  await adminApi.setState(omer.id, { action: "logoff" });
+  // Omer logs in on the phone; the console learns it only from the PBX's answer 5 to a login it sends.
+  await sim.phone({ agentId: omer.id, action: "login", extension: uniqueExtension() });
+  const learned = await adminApi.context.post(`/api/agents/${omer.id}/state`, {
+    data: { action: "login", extension: uniqueExtension() },
+  });
+  expect(learned.status()).toBe(409);
   await adminApi.setState(omer.id, { action: "logoff" });
 
   await page.goto("/reports");
@@ -166,6 +174,22 @@ test("the day's timeline shows each agent's states where the script put them, as
   await expect(
     table.getByRole("row").filter({ hasText: omer.name }).filter({ hasText: "Mission" }),
   ).toHaveCount(1);
+  // What the answer revealed is marked as learned late: the end of his time logged off and the start of the
+  // login, not the times the console saw happen.
+  const omerRows = table.getByRole("row").filter({ hasText: omer.name });
+  const late = (row: number, cell: number) =>
+    omerRows
+      .nth(row)
+      .getByRole("cell")
+      .nth(cell)
+      .getByTitle(/^Learned late/);
+  const statuses = await omerRows.evaluateAll((rows) => rows.map((row) => row.textContent ?? ""));
+  const revealed = statuses.findIndex((text) => /Online.*unconfirmed/.test(text));
+  expect(revealed).toBeGreaterThan(0);
+  await expect(late(revealed, 0)).toHaveText("(late)");
+  await expect(late(revealed - 1, 1)).toHaveText("(late)");
+  await expect(late(revealed - 1, 0)).toHaveCount(0);
+  await expect(late(revealed + 1, 0)).toHaveCount(0);
 
   // In Hebrew the day runs right to left: the Break is to the left of the first stretch online.
   const language = await page.request.put("/api/session/language", {

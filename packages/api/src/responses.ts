@@ -44,7 +44,15 @@ export const membershipResponseSchema = z
   .meta({ id: "MembershipResponse" });
 export type MembershipResponse = z.infer<typeof membershipResponseSchema>;
 
-export const sessionResponseSchema = z.object({ user: sessionUserSchema }).meta({ id: "SessionResponse" });
+export const sessionResponseSchema = z
+  .object({
+    user: sessionUserSchema,
+    timeZone: z.string().meta({
+      description:
+        "The call centre's time zone (TIME_ZONE, an IANA name): the console shows every time in it.",
+    }),
+  })
+  .meta({ id: "SessionResponse" });
 export type SessionResponse = z.infer<typeof sessionResponseSchema>;
 
 export const usersResponseSchema = z

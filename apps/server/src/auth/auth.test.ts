@@ -16,7 +16,7 @@ const ADDRESS_CAP = SIGN_IN_POLICY.address.failures;
 let t: TestConsole;
 
 beforeAll(async () => {
-  t = await startTestConsole();
+  t = await startTestConsole({ TIME_ZONE: "Asia/Jerusalem" });
   await t.admin.createQueue("2000");
   await t.admin.createAgent("1001", "2000", "agent-pw");
   await t.admin.createSupervisor("sue");
@@ -35,14 +35,18 @@ describe("sign-in", () => {
       body: { username: "admin", password: ADMIN_PASSWORD },
     });
     expect(reply.status).toBe(200);
-    expect(reply.body).toEqual({ user: { username: "admin", role: "admin" } });
+    // The call centre's time zone comes with the user: the SPA shows every time in it.
+    expect(reply.body).toEqual({ user: { username: "admin", role: "admin" }, timeZone: "Asia/Jerusalem" });
     const setCookie = reply.headers.get("set-cookie") ?? "";
     expect(setCookie).toMatch(/^cc_session=[A-Za-z0-9_-]{43,}/);
     expect(setCookie).toMatch(/;\s*HttpOnly/i);
     expect(setCookie).toMatch(/;\s*SameSite=Strict/i);
     expect(setCookie).toMatch(/;\s*Path=\//i);
     expect(setCookie).not.toMatch(/;\s*Secure/i);
-    expect((await client.call("GET /session")).body).toEqual({ user: { username: "admin", role: "admin" } });
+    expect((await client.call("GET /session")).body).toEqual({
+      user: { username: "admin", role: "admin" },
+      timeZone: "Asia/Jerusalem",
+    });
   });
 
   it("the session id changes at every sign-in, and the previous one stops working (no fixation)", async () => {

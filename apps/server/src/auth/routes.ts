@@ -88,14 +88,15 @@ export function sessionRoutes(deps: ConsoleDeps, cookie: ReturnType<typeof sessi
         ...(user.agentId ? { agentId: user.agentId } : {}),
         outcome: "ok",
       });
-      return reply(200, { user: await withLanguage(deps, user) });
+      return reply(200, { user: await withLanguage(deps, user), timeZone: deps.config.timeZone });
     },
-    "GET /session": async (c, reply) => reply(200, { user: await withLanguage(deps, currentUser(c)) }),
+    "GET /session": async (c, reply) =>
+      reply(200, { user: await withLanguage(deps, currentUser(c)), timeZone: deps.config.timeZone }),
     "PUT /session/language": async (c, reply) => {
       const user = currentUser(c);
       const { language } = c.req.valid("json");
       await writeLanguage(deps, user, language);
-      return reply(200, { user: { ...user, language } });
+      return reply(200, { user: { ...user, language }, timeZone: deps.config.timeZone });
     },
     "DELETE /session": async (c, reply) => {
       const token = c.get("sessionToken");

@@ -93,8 +93,9 @@ export function useFormat() {
 let timeZone: format.TimeZone;
 
 /**
- * The call centre's time zone (IANA name); until it is set, times are in the browser's own.
- * @public (issue 12's TIME_ZONE sets it)
+ * The call centre's time zone (TIME_ZONE on the server, an IANA name), from the session: every time the console
+ * shows is in it, wherever the browser is, so the board, the history and the reports agree. Until the session
+ * has been read, the browser's own.
  */
 export function setTimeZone(zone: format.TimeZone): void {
   timeZone = zone;

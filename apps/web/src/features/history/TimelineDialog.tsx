@@ -6,6 +6,7 @@ import { useState } from "react";
 import { T, useFormat, useT, type MessageKey } from "../../i18n/i18n.tsx";
 import { Dialog, ErrorNotice, Spinner } from "../../lib/ui.tsx";
 import { PauseReason, stateLabels, stateStyles } from "../agents/state.tsx";
+import { LateMark } from "./LateMark.tsx";
 import { useAgentHistory } from "./queries.ts";
 
 const causeLabels: Record<HistoryCause, MessageKey> = {
@@ -152,14 +153,5 @@ function IntervalList({ intervals, to }: { intervals: HistoryInterval[]; to: num
         })}
       </tbody>
     </table>
-  );
-}
-
-function LateMark() {
-  const t = useT();
-  return (
-    <abbr title={t("history.lateTitle")} className="ms-0.5 text-amber-800 no-underline">
-      {t("history.lateMark")}
-    </abbr>
   );
 }

@@ -8,6 +8,7 @@ import { useId, useState } from "react";
 import { T, useFormat, useT } from "../../i18n/i18n.tsx";
 import { ErrorNotice, Field, Spinner, buttonClass, inputClass } from "../../lib/ui.tsx";
 import { PauseReason, pauseReasonText, stateLabels, stateStyles } from "../agents/state.tsx";
+import { LateMark } from "../history/LateMark.tsx";
 import { useDayTimeline } from "./queries.ts";
 import {
   type Day,
@@ -255,11 +256,18 @@ function IntervalTable({
                 <th scope="row" className="py-1 text-start font-medium">
                   <bdi>{row.name}</bdi>
                 </th>
-                <td className="py-1 tabular-nums">{text.clock(segment.start)}</td>
+                <td className="py-1 tabular-nums">
+                  {text.clock(segment.start)}
+                  {/* Marked only where the interval's own boundary is shown, not the day's edge that cuts it. */}
+                  {segment.fromLate && segment.start === Date.parse(segment.from) && <LateMark />}
+                </td>
                 <td className="py-1 tabular-nums">
                   {segment.to === null && segment.end < Date.parse(timeline.to)
                     ? t("history.now")
                     : text.clock(segment.end)}
+                  {segment.toLate && segment.to !== null && segment.end === Date.parse(segment.to) && (
+                    <LateMark />
+                  )}
                 </td>
                 <td className="py-1">
                   {text.state(segment)}

@@ -1,13 +1,15 @@
 // Who is signed in: the session query, signing in and out.
 import type { LoginRequest, Role, SessionUser } from "@crystal-console/api";
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { setTimeZone } from "../../i18n/i18n.tsx";
 import { ApiRequestError, api } from "../../lib/api.ts";
 import { sessionKeys } from "./keys.ts";
 import { languageAtSignIn } from "./language.tsx";
 
 async function fetchSession(): Promise<SessionUser | null> {
   try {
-    const { user } = await api("GET /session", { redirectOnUnauthenticated: false });
+    const { user, timeZone } = await api("GET /session", { redirectOnUnauthenticated: false });
+    setTimeZone(timeZone);
     return user;
   } catch (error) {
     if (error instanceof ApiRequestError && error.status === 401) return null;
@@ -40,7 +42,8 @@ export function useSignIn() {
     mutationFn: (request: LoginRequest) =>
       api("POST /session", { body: request, redirectOnUnauthenticated: false }),
     meta: { toast: false },
-    onSuccess: ({ user }) => {
+    onSuccess: ({ user, timeZone }) => {
+      setTimeZone(timeZone);
       // Nothing the previous person saw stays in the cache.
       queryClient.clear();
       queryClient.setQueryData(sessionKeys.current(), languageAtSignIn(user));
