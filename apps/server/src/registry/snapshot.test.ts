@@ -199,16 +199,18 @@ describe("GET /api/agents, gzip and plain", () => {
   it("sends a gzip client the same JSON bytes as a plain one after changes, with the headers that say so", async () => {
     const cookie = defined(t.admin.cookie, "a session cookie");
     await t.admin.createQueue("70001");
-    await t.admin.createAgent("70002", "70001");
+    const agentBody = (id: string) => ({ id, name: `Agent ${id}`, password: "pw", outQueueId: "70001" });
+    await t.admin.call("POST /agents", { body: agentBody("70002") });
     // Both forms read once, so that what follows is the cache after a change, not its first build.
     await rawResponse("/api/agents", cookie);
     await gzippedBody("/api/agents", cookie);
     for (const [step, change] of [
-      ["login", () => t.admin.state("70002", { action: "login", extension: "7002" })],
+      ["login", () => t.admin.state("70002", { action: "login", extension: "690" })],
       ["pause", () => t.admin.state("70002", { action: "pause" })],
-      ["new agent", () => t.admin.createAgent("70003", "70001")],
+      ["new agent", () => t.admin.call("POST /agents", { body: agentBody("70003") })],
     ] as const) {
-      await change();
+      const reply = await change();
+      expect(reply.status, `${step}: ${reply.text}`).toBeLessThan(300);
       const plain = await rawResponse("/api/agents", cookie);
       const gzipped = await rawResponse("/api/agents", cookie, "gzip, deflate, br, zstd");
       expect(plain.headers["content-encoding"], step).toBeUndefined();
