@@ -72,7 +72,7 @@ test("a supervisor opens an agent's timeline from the board, and its day on the 
   // A pause of two seconds: the value axis reads in whole, distinct steps (it repeated "1s" and "2s" before).
   const reasonAxis = page
     .getByRole("figure", { name: "Pause time per reason" })
-    .locator(".recharts-yAxis .recharts-cartesian-axis-tick-value");
+    .locator(".recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value");
   await expect(reasonAxis.first()).toHaveText("0s");
   const reasonTicks = await reasonAxis.allTextContents();
   expect(reasonTicks.length).toBeGreaterThanOrEqual(2);
