@@ -216,7 +216,7 @@ async function runOn(dialect: "sqlite" | "postgres"): Promise<void> {
         connections: 20,
         duration: 10,
         headers: { cookie: admin, ...(gzip ? { "accept-encoding": "gzip" } : {}) },
-        setupClient: countBodiesOnly,
+        ...(gzip ? { setupClient: countBodiesOnly } : {}),
       });
       const usage = watch.read();
       const errors = result.errors + result.timeouts + result.non2xx;
@@ -472,11 +472,13 @@ async function runOn(dialect: "sqlite" | "postgres"): Promise<void> {
 // ---------------------------------------------------------------- helpers
 
 /**
- * An autocannon connection that counts the bytes of each response (autocannon's own count) but keeps no body:
- * autocannon appends every body to a string, and a gzip body decoded as UTF-8 text (binary: the decoder's slow
- * path) cost this load generator more than the console spent answering (98 % of its core against the
- * console's 47 % at 1,810 req/s, 2026-12-01), so the phase measured the generator. No assertion here reads a
- * body (the status codes are counted as before; the list's bytes are tested in registry/snapshot.test.ts).
+ * For the gzip phases: an autocannon connection that counts the bytes of each response (autocannon's own
+ * count) but keeps no body. autocannon appends every body to a string, and a gzip body decoded as UTF-8 text
+ * (binary: the decoder's slow path) cost this load generator more than the console spent answering (98 % of
+ * its core against the console's 47 % at 1,810 req/s, 2026-12-01), so those phases measured the generator.
+ * The plain phase keeps autocannon's default (its body is text, which a browser decodes too; counting only
+ * made that phase slower, docs/performance.md "The agents list, gzip"). No assertion here reads a body: the
+ * status codes are counted as before, and the list's bytes are tested in registry/snapshot.test.ts.
  */
 function countBodiesOnly(client: autocannon.Client): void {
   (client as autocannon.Client & { pipelinedRequests: { addBody: (data: unknown) => void } }).pipelinedRequests.addBody =
