@@ -481,8 +481,9 @@ async function runOn(dialect: "sqlite" | "postgres"): Promise<void> {
  * status codes are counted as before, and the list's bytes are tested in registry/snapshot.test.ts.
  */
 function countBodiesOnly(client: autocannon.Client): void {
-  (client as autocannon.Client & { pipelinedRequests: { addBody: (data: unknown) => void } }).pipelinedRequests.addBody =
-    () => undefined;
+  (
+    client as autocannon.Client & { pipelinedRequests: { addBody: (data: unknown) => void } }
+  ).pipelinedRequests.addBody = () => undefined;
 }
 
 /** Runs a CSV import through the API and waits for its job (bounded). */

@@ -223,9 +223,11 @@ describe("GET /api/agents, gzip and plain", () => {
       expect(gunzipSync(gzipped.body).equals(plain.body), step).toBe(true);
       expect(plain.body.toString("utf8"), step).toBe(JSON.stringify({ agents: await listAgents(t.deps.db) }));
     }
-    const agents = (JSON.parse((await rawResponse("/api/agents", cookie)).body.toString("utf8")) as {
-      agents: Agent[];
-    }).agents;
+    const agents = (
+      JSON.parse((await rawResponse("/api/agents", cookie)).body.toString("utf8")) as {
+        agents: Agent[];
+      }
+    ).agents;
     expect(agents.find((agent) => agent.id === "70002")?.status).toBe("paused");
     expect(agents.some((agent) => agent.id === "70003")).toBe(true);
     // A client that refuses gzip (q=0) gets the plain bytes.

@@ -14,7 +14,8 @@ const MAX_STEPS = 6;
 export function durationTicks(largest: number): number[] {
   const span = Math.max(largest, SECOND);
   const step =
-    STEPS.find((each) => span / each <= MAX_STEPS) ?? Math.ceil(span / MAX_STEPS / (1200 * HOUR)) * 1200 * HOUR;
+    STEPS.find((each) => span / each <= MAX_STEPS) ??
+    Math.ceil(span / MAX_STEPS / (1200 * HOUR)) * 1200 * HOUR;
   const ticks: number[] = [];
   for (let tick = 0; tick < span + step; tick += step) ticks.push(tick);
   return ticks;
