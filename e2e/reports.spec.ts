@@ -69,6 +69,19 @@ test("a supervisor opens an agent's timeline from the board, and its day on the 
     await expect(figure.getByRole("application")).toBeVisible();
     await expect(figure.locator(".recharts-bar-rectangle").first()).toBeVisible();
   }
+  // A pause of two seconds: the value axis reads in whole, distinct steps (it repeated "1s" and "2s" before).
+  const reasonAxis = page
+    .getByRole("figure", { name: "Pause time per reason" })
+    .locator(".recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value");
+  await expect(reasonAxis.first()).toHaveText("0s");
+  const reasonTicks = await reasonAxis.allTextContents();
+  expect(reasonTicks.length).toBeGreaterThanOrEqual(2);
+  expect(new Set(reasonTicks).size).toBe(reasonTicks.length);
+  // No time was unconfirmed: its card says so, like the others (it showed nothing for zero before).
+  const unconfirmedCard = page
+    .locator("dl > div")
+    .filter({ has: page.getByRole("term").getByText("Unconfirmed", { exact: true }) });
+  await expect(unconfirmedCard.getByRole("definition")).toHaveText("0s");
   await expectAccessible(page, "reports page");
   await expect(page.getByRole("link", { name: "Download CSV", exact: true })).toHaveAttribute(
     "href",

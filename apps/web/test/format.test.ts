@@ -51,6 +51,14 @@ describe("durations", () => {
     expect(strip(formatDuration(3 * MINUTE + 5_000, "he"))).toBe("3 דק׳ 5 שנ׳");
   });
 
+  it("read as zero seconds when there was no time at all, not as nothing", () => {
+    expect(formatDuration(0, "en")).toBe("0s");
+    expect(formatDuration(999, "en")).toBe("0s");
+    expect(formatDuration(0, "en", "long")).toBe("0 seconds");
+    expect(strip(formatDuration(0, "he"))).toBe("0 שנ׳");
+    expect(formatDuration(60 * MINUTE, "en")).toBe("1h");
+  });
+
   it("read in words with each language's plural forms", () => {
     expect(formatDuration(MINUTE, "en", "long")).toBe("1 minute");
     expect(formatDuration(3 * MINUTE, "en", "long")).toBe("3 minutes");

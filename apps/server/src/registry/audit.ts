@@ -1,5 +1,6 @@
-// The audit table. Every filter GET /api/audit offers is served by an index (migration 002): each equality
-// filter by its (column, id) index, newest first; a time range is first turned into id bounds through the
+// The audit table. Every filter GET /api/audit offers is served by an index (migrations 003 and 011): each
+// equality filter by its (column, id, the other filter columns) index, newest first, the other filters tested
+// on its entries before a row is read (decision 036); a time range is first turned into id bounds through the
 // (at, id) index, so it narrows the same scan instead of sorting every row in the range.
 import type { AuditEntry, AuditQuery } from "@crystal-console/api";
 import type { Kysely } from "kysely";

@@ -11,6 +11,9 @@ function autoId(db: Kysely<unknown>): { type: ColumnDataType; autoIncrement: boo
     : { type: "integer", autoIncrement: true };
 }
 
+/** The audit columns that GET /api/audit filters on by equality (migrations 003 and 011). */
+const AUDIT_FILTERS = ["agent_id", "queue_id", "actor", "action", "outcome"];
+
 const migrations: Record<string, Migration> = {
   "001-initial": {
     async up(db: Kysely<unknown>) {
@@ -172,7 +175,7 @@ const migrations: Record<string, Migration> = {
         .execute();
       await db.schema.createIndex("import_jobs_started").on("import_jobs").column("started_at").execute();
       // Every filter of GET /api/audit, newest first (ORDER BY id DESC) within its value.
-      for (const column of ["agent_id", "queue_id", "actor", "action", "outcome"]) {
+      for (const column of AUDIT_FILTERS) {
         await db.schema.createIndex(`audit_${column}_id`).on("audit").columns([column, "id"]).execute();
       }
       await db.schema.dropIndex("audit_at").execute();
@@ -182,7 +185,7 @@ const migrations: Record<string, Migration> = {
       for (const table of ["import_jobs", "settles", "fact_locks", "instances"]) {
         await db.schema.dropTable(table).execute();
       }
-      for (const column of ["agent_id", "queue_id", "actor", "action", "outcome"]) {
+      for (const column of AUDIT_FILTERS) {
         await db.schema.dropIndex(`audit_${column}_id`).execute();
       }
       await db.schema.dropIndex("audit_at_id").execute();
@@ -356,6 +359,28 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropIndex("state_history_open").execute();
       for (const table of ["state_rollup_zone", "state_history_spans", "state_rollups"]) {
         await db.schema.dropTable(table).execute();
+      }
+    },
+  },
+  "011-audit-filters": {
+    // Two or more audit filters at once (decision 036): each filter's index carries the other filters'
+    // columns after (value, id), so the scan of the most selective value, newest first, tests the others
+    // in the index and reads only the rows that match (before, a value with no row matching the others was
+    // read row by row from the table: 44 ms on SQLite and 176 ms on PostgreSQL at 1,000,000 rows).
+    async up(db: Kysely<unknown>) {
+      for (const column of AUDIT_FILTERS) {
+        await db.schema.dropIndex(`audit_${column}_id`).execute();
+        await db.schema
+          .createIndex(`audit_${column}_filters`)
+          .on("audit")
+          .columns([column, "id", ...AUDIT_FILTERS.filter((other) => other !== column)])
+          .execute();
+      }
+    },
+    async down(db: Kysely<unknown>) {
+      for (const column of AUDIT_FILTERS) {
+        await db.schema.dropIndex(`audit_${column}_filters`).execute();
+        await db.schema.createIndex(`audit_${column}_id`).on("audit").columns([column, "id"]).execute();
       }
     },
   },

@@ -3,7 +3,7 @@
 // registry. A seeded random walk over every kind of change: agents created, edited, deleted; states; queues
 // created, renamed, deleted; assignments and releases.
 import { mkdtempSync, rmSync } from "node:fs";
-import { request } from "node:http";
+import { type IncomingHttpHeaders, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -40,22 +40,30 @@ function random(seed: number) {
   };
 }
 
-/** The raw gzipped body, as a browser receives it (fetch would decompress it unseen). */
-function gzippedBody(path: string, cookie: string): Promise<Buffer> {
+/** The raw response, as a browser receives it (fetch would decompress it unseen). */
+function rawResponse(
+  path: string,
+  cookie: string,
+  acceptEncoding?: string,
+): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
   const { hostname, port } = new URL(t.url);
+  const headers = { cookie, ...(acceptEncoding === undefined ? {} : { "accept-encoding": acceptEncoding }) };
   return new Promise((resolve, reject) => {
-    const req = request(
-      { hostname, port, path, headers: { cookie, "accept-encoding": "gzip, deflate, br, zstd" } },
-      (response) => {
-        expect(response.headers["content-encoding"]).toBe("gzip");
-        const parts: Buffer[] = [];
-        response.on("data", (part: Buffer) => parts.push(part));
-        response.on("end", () => resolve(Buffer.concat(parts)));
-      },
-    );
+    const req = request({ hostname, port, path, headers }, (response) => {
+      const parts: Buffer[] = [];
+      response.on("data", (part: Buffer) => parts.push(part));
+      response.on("end", () => resolve({ headers: response.headers, body: Buffer.concat(parts) }));
+    });
     req.on("error", reject);
     req.end();
   });
+}
+
+/** The raw gzipped body, as a browser that sends every encoding it knows receives it. */
+async function gzippedBody(path: string, cookie: string): Promise<Buffer> {
+  const { headers, body } = await rawResponse(path, cookie, "gzip, deflate, br, zstd");
+  expect(headers["content-encoding"]).toBe("gzip");
+  return body;
 }
 
 async function expectCacheEqualsRegistry(step: string) {
@@ -185,6 +193,48 @@ describe("the agents-list cache", () => {
     },
     120_000,
   );
+});
+
+describe("GET /api/agents, gzip and plain", () => {
+  it("sends a gzip client the same JSON bytes as a plain one after changes, with the headers that say so", async () => {
+    const cookie = defined(t.admin.cookie, "a session cookie");
+    await t.admin.createQueue("70001");
+    const agentBody = (id: string) => ({ id, name: `Agent ${id}`, password: "pw", outQueueId: "70001" });
+    await t.admin.call("POST /agents", { body: agentBody("70002") });
+    // Both forms read once, so that what follows is the cache after a change, not its first build.
+    await rawResponse("/api/agents", cookie);
+    await gzippedBody("/api/agents", cookie);
+    for (const [step, change] of [
+      ["login", () => t.admin.state("70002", { action: "login", extension: "690" })],
+      ["pause", () => t.admin.state("70002", { action: "pause" })],
+      ["new agent", () => t.admin.call("POST /agents", { body: agentBody("70003") })],
+    ] as const) {
+      const reply = await change();
+      expect(reply.status, `${step}: ${reply.text}`).toBeLessThan(300);
+      const plain = await rawResponse("/api/agents", cookie);
+      const gzipped = await rawResponse("/api/agents", cookie, "gzip, deflate, br, zstd");
+      expect(plain.headers["content-encoding"], step).toBeUndefined();
+      expect(gzipped.headers["content-encoding"], step).toBe("gzip");
+      for (const { headers } of [plain, gzipped]) {
+        expect(headers.vary, step).toMatch(/accept-encoding/i);
+        expect(headers["content-type"], step).toMatch(/^application\/json/);
+        expect(headers["cache-control"], step).toBe("no-store");
+      }
+      expect(gunzipSync(gzipped.body).equals(plain.body), step).toBe(true);
+      expect(plain.body.toString("utf8"), step).toBe(JSON.stringify({ agents: await listAgents(t.deps.db) }));
+    }
+    const agents = (
+      JSON.parse((await rawResponse("/api/agents", cookie)).body.toString("utf8")) as {
+        agents: Agent[];
+      }
+    ).agents;
+    expect(agents.find((agent) => agent.id === "70002")?.status).toBe("paused");
+    expect(agents.some((agent) => agent.id === "70003")).toBe(true);
+    // A client that refuses gzip (q=0) gets the plain bytes.
+    const refused = await rawResponse("/api/agents", cookie, "gzip;q=0, identity");
+    expect(refused.headers["content-encoding"]).toBeUndefined();
+    expect(refused.body.toString("utf8")).toBe(JSON.stringify({ agents }));
+  });
 });
 
 describe("the agents-list cache, from events alone", () => {

@@ -109,8 +109,12 @@ export function durationParts(ms: number): { hours?: number; minutes?: number; s
  */
 export function formatDuration(ms: number, locale: string, style: "narrow" | "long" = "narrow"): string {
   const parts = durationParts(ms);
+  // DurationFormat leaves out units that are zero, so no time at all would read as nothing: show its seconds.
+  const zero = parts.seconds === 0 && parts.minutes === undefined;
   if (typeof Intl.DurationFormat === "function")
-    return new Intl.DurationFormat(locale, { style }).format(parts);
+    return new Intl.DurationFormat(locale, { style, ...(zero ? { secondsDisplay: "always" } : {}) }).format(
+      parts,
+    );
   return Object.entries(parts)
     .map(([unit, value]) =>
       new Intl.NumberFormat(locale, { style: "unit", unit: unit.slice(0, -1), unitDisplay: style }).format(
