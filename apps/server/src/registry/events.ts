@@ -8,7 +8,8 @@
 // or gone forever, and a reader that reads `id > cursor` in id order misses nothing and sees nothing twice
 // (docs/decisions/021-instances-fleet.md). The same statement queues a NOTIFY on EVENTS_CHANNEL, which
 // PostgreSQL delivers to every listening instance at commit (registry/listen.ts). The lock is the last one
-// a commit takes and is held only for the insert and the commit itself, so it cannot deadlock.
+// a commit takes and is held only for the insert and the commit itself, so it cannot deadlock. The lock,
+// the NOTIFY and the insert are one statement (docs/decisions/035-commit-path.md).
 // SQLite has one writer at a time: ids commit in order already.
 import type { ConsoleEvent } from "@crystal-console/api";
 import { type Kysely, sql } from "kysely";
@@ -46,6 +47,23 @@ const insertEventRows = prepared((db, p: Record<string, string>, shape) =>
     .returning("id"),
 );
 
+/**
+ * PostgreSQL: the same insert, taking the order lock and queueing the NOTIFY in the same statement (one
+ * round trip). The lock is the WHERE of the rows' SELECT, a condition on no row: PostgreSQL evaluates it
+ * once, before the first row reaches the insert, so every id is drawn under the lock.
+ */
+const insertEventRowsInOrder = prepared((db, p: Record<string, string>, shape) => {
+  const rows = Array.from(
+    { length: Number(shape) },
+    (_, i) => sql`(${param(p, "at")}, ${param(p, `type${i}`)}, ${param(p, `data${i}`)})`,
+  );
+  const statement = sql<{ id: number }>`insert into "events" ("at", "type", "data")
+    select "at", "type", "data" from (values ${sql.join(rows)}) as "rows" ("at", "type", "data")
+    where (select true from pg_advisory_xact_lock(${EVENT_ORDER_LOCK}), pg_notify(${EVENTS_CHANNEL}, ''))
+    returning "id"`;
+  return { compile: () => statement.compile(db) };
+});
+
 /** Writes the events in one statement and returns them with their ids, in order. */
 export async function insertEvents(db: Db, events: readonly ConsoleEvent[]): Promise<StoredEvent[]> {
   if (events.length === 0) return [];
@@ -54,11 +72,8 @@ export async function insertEvents(db: Db, events: readonly ConsoleEvent[]): Pro
     params[`type${i}`] = event.type;
     params[`data${i}`] = JSON.stringify(event);
   });
-  if (isPostgres(db))
-    await sql`select pg_advisory_xact_lock(${EVENT_ORDER_LOCK}), pg_notify(${EVENTS_CHANNEL}, '')`.execute(
-      db,
-    );
-  const { rows } = await insertEventRows(db, params, String(events.length));
+  const insert = isPostgres(db) ? insertEventRowsInOrder : insertEventRows;
+  const { rows } = await insert(db, params, String(events.length));
   // Ids are drawn in the order of the VALUES list, whatever order RETURNING lists them in.
   const ids = rows.map((row) => row.id).sort((a, b) => a - b);
   return events.map((event, index) => {
