@@ -11,7 +11,7 @@
 import type { ConsoleEvent } from "@crystal-console/api";
 import type { Kysely } from "kysely";
 import { lockAgentRow } from "./agents.ts";
-import { type AuditRow, insertAudit } from "./audit.ts";
+import type { AuditRow } from "./audit.ts";
 import { type StoredEvent, insertEvents } from "./events.ts";
 import { recordHistory } from "./history.ts";
 import { type Lease, releaseLease, releaseLeaseAndSettle } from "./locks.ts";
@@ -64,8 +64,7 @@ export async function commit(db: Kysely<Database>, change: Change): Promise<Stor
     const context = { cause: change.cause ?? "person", actor: change.audit?.actor ?? null };
     await recordHistory(tx, events, context, Date.now());
     if (change.events) events.push(...change.events);
-    if (change.audit) await insertAudit(tx, change.audit);
-    return insertEvents(tx, events);
+    return insertEvents(tx, events, change.audit);
   });
 }
 
