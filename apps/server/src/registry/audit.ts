@@ -11,7 +11,10 @@ type Db = Kysely<Database>;
 
 export type AuditRow = Omit<AuditTable, "id">;
 
-const insertAuditRow = prepared((db, p: AuditRow) => db.insertInto("audit").values(p));
+/** The insert of one audit row (also part of the events' insert on PostgreSQL: events.ts). */
+export const insertAuditQuery = (db: Db, row: AuditRow) => db.insertInto("audit").values(row);
+
+const insertAuditRow = prepared(insertAuditQuery);
 
 export async function insertAudit(db: Db, row: AuditRow): Promise<void> {
   await insertAuditRow(db, row);

@@ -11,7 +11,7 @@
 import type { ConsoleEvent } from "@crystal-console/api";
 import type { Kysely } from "kysely";
 import { lockAgentRow } from "./agents.ts";
-import { type AuditRow, insertAudit } from "./audit.ts";
+import type { AuditRow } from "./audit.ts";
 import { type StoredEvent, insertEvents } from "./events.ts";
 import { recordHistory } from "./history.ts";
 import { type Lease, releaseLease, releaseLeaseAndSettle } from "./locks.ts";
@@ -49,12 +49,14 @@ export class LeaseLostError extends Error {
 
 export async function commit(db: Kysely<Database>, change: Change): Promise<StoredEvent[]> {
   return db.transaction().execute(async (tx) => {
-    if (change.settle?.agentId) await lockAgentRow(tx, change.settle.agentId);
     const { lease, settle } = change;
+    const agentId = settle?.agentId ?? null;
     if (lease && settle?.change.kind === "resolve" && !settle.change.covers) {
-      // The common case, steps 1 and 2 together (one statement on PostgreSQL).
-      if (!(await releaseLeaseAndSettle(tx, lease, settle.fact))) throw new LeaseLostError(lease.fact);
+      // The common case: the agent's row lock and steps 1 and 2 together (one statement on PostgreSQL).
+      if (!(await releaseLeaseAndSettle(tx, lease, settle.fact, agentId)))
+        throw new LeaseLostError(lease.fact);
     } else {
+      if (agentId) await lockAgentRow(tx, agentId);
       if (lease && !(await releaseLease(tx, lease))) throw new LeaseLostError(lease.fact);
       if (settle) await writeSettle(tx, settle);
     }
@@ -62,8 +64,7 @@ export async function commit(db: Kysely<Database>, change: Change): Promise<Stor
     const context = { cause: change.cause ?? "person", actor: change.audit?.actor ?? null };
     await recordHistory(tx, events, context, Date.now());
     if (change.events) events.push(...change.events);
-    if (change.audit) await insertAudit(tx, change.audit);
-    return insertEvents(tx, events);
+    return insertEvents(tx, events, change.audit);
   });
 }
 

@@ -1,6 +1,7 @@
 // The event log on PostgreSQL with several writers (docs/decisions/021-instances-fleet.md): ids are drawn in
 // commit order, so a reader of `id > cursor` never skips a lower id that commits later; and a committed event
 // is announced to every listener, a rolled-back one to none.
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresDatabase } from "../test-database.ts";
 import { defined, eventually } from "../test-support.ts";
@@ -43,6 +44,9 @@ describe("the event log with several writers", () => {
     // The second waits for the first: it has no id yet, and a reader sees neither.
     expect(secondId).toBe(0);
     expect(await eventsSince(db, 0, 10)).toEqual([]);
+    // Its ids are not drawn while it waits (the lock comes before them, in the same statement).
+    const drawn = await sql<{ last_value: number }>`select last_value from events_id_seq`.execute(db);
+    expect(drawn.rows[0]?.last_value).toBe(firstId);
     release();
     await Promise.all([first, second]);
     expect(secondId).toBe(firstId + 2);

@@ -8,10 +8,12 @@
 // or gone forever, and a reader that reads `id > cursor` in id order misses nothing and sees nothing twice
 // (docs/decisions/021-instances-fleet.md). The same statement queues a NOTIFY on EVENTS_CHANNEL, which
 // PostgreSQL delivers to every listening instance at commit (registry/listen.ts). The lock is the last one
-// a commit takes and is held only for the insert and the commit itself, so it cannot deadlock.
+// a commit takes and is held only for the insert and the commit itself, so it cannot deadlock. The lock,
+// the NOTIFY and the insert are one statement (docs/decisions/035-commit-path.md).
 // SQLite has one writer at a time: ids commit in order already.
 import type { ConsoleEvent } from "@crystal-console/api";
 import { type Kysely, sql } from "kysely";
+import { type AuditRow, insertAudit, insertAuditQuery } from "./audit.ts";
 import { isPostgres } from "./open.ts";
 import { prepared } from "./prepared.ts";
 import type { Database } from "./schema.ts";
@@ -26,39 +28,77 @@ type Db = Kysely<Database>;
 export type StoredEvent = { id: number; event: ConsoleEvent };
 
 /** A parameter the query is built with (a marker while it is compiled: see prepared.ts). */
-function param(p: Record<string, string>, name: string): string {
-  const value = p[name];
-  if (value === undefined) throw new Error(`insertEventRows: no parameter ${name}`);
-  return value;
+function param(p: Record<string, unknown>, name: string): unknown {
+  if (!(name in p)) throw new Error(`insertEventRows: no parameter ${name}`);
+  return p[name];
 }
 
-/** One insert of `n` events (the shape): parameters `at`, `type0`, `data0`, `type1`, ... */
-const insertEventRows = prepared((db, p: Record<string, string>, shape) =>
-  db
-    .insertInto("events")
-    .values(
-      Array.from({ length: Number(shape) }, (_, i) => ({
-        at: param(p, "at"),
-        type: param(p, `type${i}`),
-        data: param(p, `data${i}`),
-      })),
-    )
-    .returning("id"),
+/** The rows of `n` events (the shape): parameters `at`, `type0`, `data0`, `type1`, ... */
+const eventRows = (p: Record<string, unknown>, shape: string) =>
+  Array.from({ length: Number(shape.split(":")[0]) }, (_, i) => ({
+    at: param(p, "at") as string,
+    type: param(p, `type${i}`) as string,
+    data: param(p, `data${i}`) as string,
+  }));
+
+const insertEventRows = prepared((db, p: Record<string, unknown>, shape) =>
+  db.insertInto("events").values(eventRows(p, shape)).returning("id"),
 );
 
-/** Writes the events in one statement and returns them with their ids, in order. */
-export async function insertEvents(db: Db, events: readonly ConsoleEvent[]): Promise<StoredEvent[]> {
+const AUDIT = "audit_";
+
+/** The audit row's columns as parameters of the statement that also inserts the events, and back. */
+const auditParams = (row: AuditRow) =>
+  Object.fromEntries(Object.entries(row).map(([column, value]) => [`${AUDIT}${column}`, value]));
+const auditOf = (p: Record<string, unknown>) =>
+  Object.fromEntries(
+    Object.entries(p)
+      .filter(([name]) => name.startsWith(AUDIT))
+      .map(([name, value]) => [name.slice(AUDIT.length), value]),
+  ) as AuditRow;
+
+/**
+ * PostgreSQL: the same insert taking the order lock and queueing the NOTIFY, with shape "n:audit" the
+ * commit's audit row too, in one statement (one round trip). The lock is the WHERE of the rows' SELECT, a
+ * condition on no row: PostgreSQL evaluates it once, before the first row reaches the insert, so every id
+ * is drawn under it.
+ */
+const insertEventRowsInOrder = prepared((db, p: Record<string, unknown>, shape) => {
+  const rows = eventRows(p, shape).map((row) => sql`(${row.at}, ${row.type}, ${row.data})`);
+  const audited = shape.endsWith(":audit")
+    ? sql`with "audited" as (${insertAuditQuery(db, auditOf(p))}) `
+    : sql``;
+  const statement = sql<{ id: number }>`${audited}insert into "events" ("at", "type", "data")
+    select "at", "type", "data" from (values ${sql.join(rows)}) as "rows" ("at", "type", "data")
+    where (select true from pg_advisory_xact_lock(${EVENT_ORDER_LOCK}), pg_notify(${EVENTS_CHANNEL}, ''))
+    returning "id"`;
+  return { compile: () => statement.compile(db) };
+});
+
+/**
+ * Writes the events in one statement and returns them with their ids, in order; and `audit`, the audit row
+ * of the same commit, if any (on PostgreSQL in the same statement).
+ */
+export async function insertEvents(
+  db: Db,
+  events: readonly ConsoleEvent[],
+  audit: AuditRow | null = null,
+): Promise<StoredEvent[]> {
+  const postgres = isPostgres(db);
+  if (audit && (events.length === 0 || !postgres)) await insertAudit(db, audit);
   if (events.length === 0) return [];
-  const params: Record<string, string> = { at: new Date().toISOString() };
+  const params: Record<string, unknown> = { at: new Date().toISOString() };
   events.forEach((event, i) => {
     params[`type${i}`] = event.type;
     params[`data${i}`] = JSON.stringify(event);
   });
-  if (isPostgres(db))
-    await sql`select pg_advisory_xact_lock(${EVENT_ORDER_LOCK}), pg_notify(${EVENTS_CHANNEL}, '')`.execute(
-      db,
-    );
-  const { rows } = await insertEventRows(db, params, String(events.length));
+  const { rows } = postgres
+    ? await insertEventRowsInOrder(
+        db,
+        { ...params, ...(audit ? auditParams(audit) : {}) },
+        `${events.length}${audit ? ":audit" : ""}`,
+      )
+    : await insertEventRows(db, params, String(events.length));
   // Ids are drawn in the order of the VALUES list, whatever order RETURNING lists them in.
   const ids = rows.map((row) => row.id).sort((a, b) => a - b);
   return events.map((event, index) => {

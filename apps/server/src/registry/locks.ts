@@ -44,28 +44,47 @@ export async function releaseLease(db: Db, lease: Lease): Promise<boolean> {
   return changed(await deleteLease(db, { fact: lease.fact, token: lease.token })) === 1;
 }
 
-/** PostgreSQL: the lease released and the settle row of its fact deleted in one statement (one round trip). */
-const deleteLeaseAndSettle = prepared((db, p: Lease & { settled: string }) =>
-  db
+/**
+ * PostgreSQL: the lease released, the settle row of its fact deleted and, with shape "agent", the agent's row
+ * locked (agents.ts lockAgentRow), in one statement (one round trip). The lock is taken by the statement that
+ * comes first in the commit, so the commit's later statements (the agent's update and its `confirmed`) see
+ * every commit that wrote the agent before it.
+ */
+const deleteLeaseAndSettle = prepared((db, p: Lease & { settled: string; agentId: string }, shape) => {
+  const cleared = db
     .with("settled", (qb) => qb.deleteFrom("settles").where("fact", "=", p.settled).returning("fact"))
     .with("released", (qb) =>
       qb.deleteFrom("fact_locks").where("fact", "=", p.fact).where("token", "=", p.token).returning("fact"),
-    )
-    .selectFrom("released")
-    .select("fact"),
-);
+    );
+  if (shape !== "agent") return cleared.selectFrom("released").select("fact");
+  return (
+    cleared
+      .with("locked", (qb) => qb.selectFrom("agents").select("id").where("id", "=", p.agentId).forUpdate())
+      // Joined (a WITH that is not referenced is not run), and left joined: a new agent has no row yet.
+      .selectFrom("released")
+      .leftJoin("locked", (join) => join.onTrue())
+      .select("released.fact")
+  );
+});
 
 /**
- * releaseLease, and the fact `settled` known (its settle row deleted): false, and nothing to commit, when the
- * lease is no longer ours. On PostgreSQL both in one statement; SQLite has no data-modifying WITH.
+ * releaseLease, and the fact `settled` known (its settle row deleted), with the row lock of the agent the
+ * fact is about, if any: false, and nothing to commit, when the lease is no longer ours. On PostgreSQL all in
+ * one statement; SQLite has no data-modifying WITH (and needs no row lock: it has one writer at a time).
  */
-export async function releaseLeaseAndSettle(db: Db, lease: Lease, settled: string): Promise<boolean> {
+export async function releaseLeaseAndSettle(
+  db: Db,
+  lease: Lease,
+  settled: string,
+  agentId: string | null,
+): Promise<boolean> {
   if (!isPostgres(db)) {
     if (!(await releaseLease(db, lease))) return false;
     await deleteSettle(db, settled);
     return true;
   }
-  const { rows } = await deleteLeaseAndSettle(db, { fact: lease.fact, token: lease.token, settled });
+  const params = { fact: lease.fact, token: lease.token, settled, agentId: agentId ?? "" };
+  const { rows } = await deleteLeaseAndSettle(db, params, agentId === null ? "" : "agent");
   return rows.length === 1;
 }
 

@@ -94,10 +94,23 @@ const zoneQuery = prepared((db, _: Record<string, never>) =>
   db.selectFrom("state_rollup_zone").select("time_zone"),
 );
 
+/**
+ * The zone of each registry, read once and then kept by this process: it changes only at start, when
+ * ensureRollups rebuilds the rollups (consoles on one database share TIME_ZONE: decision 027), so the
+ * commit that closes an interval does not read it again (docs/decisions/035-commit-path.md). Keyed by the
+ * registry's dialect adapter, which its transactions share.
+ */
+const zones = new WeakMap<object, string | null>();
+
 /** The zone the rollups are cut in; null before they are first built. */
 export async function rollupZone(db: Db): Promise<string | null> {
+  const key = db.getExecutor().adapter;
+  const known = zones.get(key);
+  if (known !== undefined) return known;
   const [row] = (await zoneQuery(db, {})).rows;
-  return row?.time_zone ? row.time_zone : null;
+  const zone = row?.time_zone ? row.time_zone : null;
+  zones.set(key, zone);
+  return zone;
 }
 
 /** Part of the commit that closes `interval` (history.ts): adds it to its day, or keeps it as a span. */
@@ -116,7 +129,7 @@ const CHUNK = 1000;
  * closed intervals, agent by agent, in one transaction. Returns whether it rebuilt them.
  */
 export async function ensureRollups(db: Db, timeZone: string): Promise<boolean> {
-  return db.transaction().execute(async (tx) => {
+  const rebuilt = await db.transaction().execute(async (tx) => {
     // The update takes the zone row's lock: a second console starting at once waits, then finds it done.
     const claimed = await tx
       .updateTable("state_rollup_zone")
@@ -130,6 +143,8 @@ export async function ensureRollups(db: Db, timeZone: string): Promise<boolean> 
     for (const { agent_id } of agents) await rebuildAgent(tx, agent_id, timeZone);
     return true;
   });
+  zones.set(db.getExecutor().adapter, timeZone);
+  return rebuilt;
 }
 
 async function rebuildAgent(tx: Db, agentId: string, timeZone: string): Promise<void> {

@@ -1,0 +1,112 @@
+// How many SQL statements (each a round trip on PostgreSQL) a state change costs, end to end through the
+// route (issues 10 and 11: the console's overhead on a PBX-backed request; docs/decisions/035-commit-path.md).
+// The statements are counted at the driver (better-sqlite3's statements, node-postgres's queries).
+import SQLite from "better-sqlite3";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testDialect } from "../test-database.ts";
+import { type TestConsole, startTestConsole } from "../test-support.ts";
+
+let t: TestConsole;
+let traced: string[] | null = null;
+
+/**
+ * Whether the statement runs for a state change (the service and the write path in its async stack): the
+ * console's timers (heartbeat, recovery, the settle loop) use other connections of the same pool.
+ */
+function ofTheRequest(): boolean {
+  const stack = new Error().stack ?? "";
+  return stack.includes("/agents/service.ts") || stack.includes("/pbx/writes.ts");
+}
+const restore: (() => void)[] = [];
+
+/** Records every SQL text the drivers run while `traced` is set. */
+function traceDrivers() {
+  const probe = new SQLite(":memory:");
+  const statement = Object.getPrototypeOf(probe.prepare("select 1")) as Record<string, unknown>;
+  probe.close();
+  for (const method of ["run", "all", "get"]) {
+    const original = statement[method] as (this: { source: string }, ...args: unknown[]) => unknown;
+    statement[method] = function (this: { source: string }, ...args: unknown[]) {
+      if (traced && ofTheRequest()) traced.push(this.source);
+      return original.apply(this, args);
+    };
+    restore.push(() => (statement[method] = original));
+  }
+  const client = pg.Client.prototype as unknown as Record<string, unknown>;
+  const query = client.query as (this: unknown, ...args: unknown[]) => unknown;
+  client.query = function (this: unknown, ...args: unknown[]) {
+    const [text] = args;
+    if (traced && ofTheRequest())
+      traced.push(typeof text === "string" ? text : String((text as { text?: string }).text));
+    return query.apply(this, args);
+  };
+  restore.push(() => (client.query = query));
+}
+
+/**
+ * The statements of one change, each as its verb and first table ("select agents"). */
+async function statementsOf(change: () => Promise<{ status: number }>): Promise<string[]> {
+  traced = [];
+  try {
+    expect((await change()).status).toBe(200);
+    return traced.map((text) =>
+      [text.split(/\s/)[0], /"(\w+)"/.exec(text)?.[1], text.includes(" for update") ? "for update" : ""]
+        .filter(Boolean)
+        .join(" "),
+    );
+  } finally {
+    traced = null;
+  }
+}
+
+beforeAll(async () => {
+  Error.stackTraceLimit = 100;
+  traceDrivers();
+  t = await startTestConsole();
+  await t.admin.createQueue("2000", "Sales");
+  await t.admin.createAgent("5100", "2000");
+  expect((await t.admin.state("5100", { action: "login", extension: "651" })).status).toBe(200);
+});
+
+afterAll(async () => {
+  await t.stop();
+  for (const undo of restore) undo();
+});
+
+const postgres = testDialect() === "postgres";
+
+describe("a state change's statements", () => {
+  it("a pause that changes the state: the lease, then one transaction (closing an interval, opening one)", async () => {
+    expect(await statementsOf(() => t.admin.state("5100", { action: "pause", reason: "Break" }))).toEqual([
+      "select agents",
+      "insert fact_locks",
+      "begin",
+      // PostgreSQL: the lease released, the settle row deleted and the agent's row locked, in one statement.
+      ...(postgres ? ["with settled for update"] : ["delete fact_locks", "delete settles"]),
+      "update agents",
+      "select state_history",
+      "update state_history",
+      "insert state_rollups",
+      "insert state_history",
+      // PostgreSQL: the audit row, the events' order lock and the events, in one statement.
+      ...(postgres ? ["with audited"] : ["insert audit", "insert events"]),
+      "commit",
+    ]);
+  });
+
+  it("the same pause again: no interval changes", async () => {
+    expect(await statementsOf(() => t.admin.state("5100", { action: "pause", reason: "Break" }))).toEqual([
+      "select agents",
+      "insert fact_locks",
+      "begin",
+      // PostgreSQL: the lease released, the settle row deleted and the agent's row locked, in one statement.
+      ...(postgres ? ["with settled for update"] : ["delete fact_locks", "delete settles"]),
+      "update agents",
+      "select state_history",
+      // PostgreSQL: the audit row, the events' order lock and the events, in one statement.
+      ...(postgres ? ["with audited"] : ["insert audit", "insert events"]),
+      "commit",
+    ]);
+  });
+});
