@@ -3,6 +3,7 @@
 // with and without viewers comes from one run. The clients may be spread over several consoles (phase g: two
 // consoles on one PostgreSQL), client n on `urls[n % urls.length]`. They run in a worker thread (viewers.ts),
 // so that the answers to the writes, timed here, never wait behind the clients' reading.
+import { once } from "node:events";
 import { Worker } from "node:worker_threads";
 import { defined } from "../apps/server/src/test-support.ts";
 import { percentile } from "./stats.ts";
@@ -83,33 +84,21 @@ export async function measureDelivery(options: {
     sentAt,
   };
   const viewers = new Worker(new URL("./viewers.ts", import.meta.url), { workerData: input });
-  const messages: ViewersMessage[] = [];
-  let wake = () => undefined as void;
-  let failure: unknown = null;
-  viewers.on("message", (message: ViewersMessage) => {
-    messages.push(message);
-    wake();
-  });
-  viewers.on("error", (error) => {
-    failure = error;
-    wake();
-  });
-  const next = async <T extends ViewersMessage["type"]>(type: T) => {
-    for (;;) {
-      const message = messages.shift();
-      if (message?.type === type) return message as Extract<ViewersMessage, { type: T }>;
-      if (failure) throw failure;
-      if (!message) await new Promise<void>((resolve) => (wake = resolve));
-    }
+  // The worker posts "connected", then (after "drain") its figures; `once` rejects if the worker fails.
+  const posted = async <T extends ViewersMessage["type"]>(type: T) => {
+    const [message] = (await once(viewers, "message")) as [ViewersMessage];
+    if (message.type !== type) throw new Error(`the viewers' worker posted ${message.type}, not ${type}`);
+    return message as Extract<ViewersMessage, { type: T }>;
   };
   try {
-    const { refused } = await next("connected");
+    const { refused } = await posted("connected");
     options.onConnected?.();
     const started = performance.now();
     const writes = await sendChanges(options.send, agentIds, rate, seconds, (k) => (sentAt[k] = now()));
+    const figures = posted("figures");
     viewers.postMessage("drain");
-    const { type: _, ...figures } = await next("figures");
-    return { writes, ...figures, refused, seconds: (performance.now() - started) / 1000 };
+    const { type: _, ...delivered } = await figures;
+    return { writes, ...delivered, refused, seconds: (performance.now() - started) / 1000 };
   } finally {
     await viewers.terminate();
   }
