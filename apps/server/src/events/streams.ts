@@ -8,7 +8,7 @@
 // it keeps its place, and when it reads again it gets what it missed coalesced to the latest state per agent
 // and queue, each with the id of the newest event folded in, so Last-Event-ID resume stays exact. A stream
 // left further behind than the list reaches gets a `resync` event (the SPA refetches), and one that takes
-// nothing for STALL_MS is cut off.
+// nothing for STALL_MS is cut off. The heartbeat's pings go out with a flush too, in its slices.
 // So a lagging viewer holds at most one write in memory and never slows a write or another viewer.
 //
 // Streams live as long as their session: every end the sessions module announces (sign-out, a disabled,
@@ -28,11 +28,14 @@ const FLUSH_MS = 50;
  * than about a quarter of the console's thread, whatever their number, and requests keep theirs.
  */
 const FLUSH_COST_FACTOR = 3;
-/** Streams written per turn of the event loop during a flush. */
-const FLUSH_SLICE = 100;
+/**
+ * Streams written per turn of the event loop during a flush (a write costs 10-20 µs, more when the machine is
+ * busy): a request that arrives during a flush waits behind one slice, about half a millisecond, not the whole.
+ */
+export const FLUSH_SLICE = 25;
 /** Recent events kept for streams that lag; one further behind gets `resync`. */
 const WINDOW = 5000;
-const HEARTBEAT_MS = 15_000;
+export const HEARTBEAT_MS = 15_000;
 /** A stream whose reader has taken nothing for this long is cut off (its browser reconnects and resumes). */
 const STALL_MS = 60_000;
 /** Open streams per session: a supervisor's tabs (a browser opens at most 6 per server over HTTP/1.1). */
@@ -147,6 +150,8 @@ export function createEventStreams(deps: {
   let flushing = false;
   /** Something asked for a flush while one was running. */
   let flushWanted = false;
+  /** The heartbeat is due: the next flush pings every ready stream it gives nothing else. */
+  let pingDue = false;
   const streams = new Set<Stream>();
   const sessions = new Map<string, Session>();
   const end = () => base + entries.length;
@@ -181,13 +186,18 @@ export function createEventStreams(deps: {
     flushTimer = null;
     flushing = true;
     flushWanted = false;
+    const ping = pingDue;
+    pingDue = false;
     const started = (lastFlush = performance.now());
     const to = end();
     // Bytes by (from, audience, coalesced), built once per flush however many streams send them.
     const built = new Map<string, Uint8Array | null>();
     const pending = [...streams];
     const slice = () => {
-      for (const stream of pending.splice(0, FLUSH_SLICE)) if (streams.has(stream)) give(stream, to, built);
+      for (const stream of pending.splice(0, FLUSH_SLICE)) {
+        if (!streams.has(stream) || give(stream, to, built)) continue;
+        if (ping && stream.ready && !stream.replaying) write(stream, PING);
+      }
       // The writes themselves run just after (the response bodies' readers); setImmediate comes after them.
       if (pending.length > 0) return void setImmediate(slice);
       flushedTo = to;
@@ -200,34 +210,37 @@ export function createEventStreams(deps: {
     slice();
   }
 
-  function give(stream: Stream, to: number, built: Map<string, Uint8Array | null>) {
-    if (stream.replaying) return;
+  /** Writes the stream what it has not had up to `to`, if it is ready for it; whether anything was written. */
+  function give(stream: Stream, to: number, built: Map<string, Uint8Array | null>): boolean {
+    if (stream.replaying) return false;
     while (
       stream.cursor < to &&
       stream.cursor >= base &&
       (entries[stream.cursor - base]?.id ?? Infinity) <= stream.skipUpTo
     )
       stream.cursor += 1;
-    if (stream.cursor >= to) return;
+    if (stream.cursor >= to) return false;
     if (!stream.ready) {
       stream.waitingSince ??= Date.now();
-      return;
+      return false;
     }
+    let bytes: Uint8Array | null | undefined;
     if (stream.cursor < base) {
       // Further behind than the shared list reaches: the viewer refetches instead.
       const newest = entries[Math.max(0, to - base - 1)];
-      if (newest) write(stream, resyncFrame(newest.id));
+      bytes = newest ? resyncFrame(newest.id) : null;
     } else {
       const lagging = stream.cursor < flushedTo;
       const key = `${stream.cursor}|${audienceKey(stream.audience)}|${lagging}`;
-      let bytes = built.get(key);
+      bytes = built.get(key);
       if (bytes === undefined) {
         bytes = framesOf(entries.slice(stream.cursor - base, to - base), stream.audience, lagging);
         built.set(key, bytes);
       }
-      if (bytes) write(stream, bytes);
     }
     stream.cursor = to;
+    if (bytes) write(stream, bytes);
+    return bytes !== null;
   }
 
   /** The frames of the entries `audience` may see (the latest per key when `coalesced`), as one buffer. */
@@ -302,12 +315,13 @@ export function createEventStreams(deps: {
     session.timer.unref();
   }
 
+  // The pings go out with a flush, in its slices: 1,000 streams pinged at once would hold requests up too.
   const heartbeat = setInterval(() => {
     const now = Date.now();
-    for (const stream of streams) {
-      if (stream.ready) write(stream, PING);
-      else if (now - (stream.waitingSince ??= now) > STALL_MS) close(stream, true);
-    }
+    for (const stream of streams)
+      if (!stream.ready && now - (stream.waitingSince ??= now) > STALL_MS) close(stream, true);
+    pingDue = true;
+    schedule();
     for (const session of sessions.values()) void check(session);
   }, HEARTBEAT_MS);
   heartbeat.unref();
