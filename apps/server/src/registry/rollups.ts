@@ -125,7 +125,7 @@ export async function rollUp(tx: Db, interval: ClosedInterval): Promise<void> {
   const day = dayOf(interval.started_at, zone);
   if (withinDay(interval, day)) await addRollup(tx, rollupOf(interval, day));
   else await insertSpan(tx, spanOf(interval));
-  await rollUpMonthAndDays(tx, interval, zone);
+  await rollUpMonthAndDays(tx, interval, day, zone);
 }
 
 const CHUNK = 1000;
@@ -205,6 +205,9 @@ function addTo<T extends Omit<RollupRow, "day">>(sums: Map<string, T>, key: stri
     sum.last_off = add.last_off;
 }
 
+/** Resolves on the event loop's next turn: what waits for it (a request, on SQLite) runs first. */
+export const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 /**
  * Deletes up to `limit` rollup rows of days before `beforeDate` (daily rollups, then agents' days, then
  * months before the month of `beforeDate`); returns how many (the pruner's batches). The cutoff's month
@@ -220,6 +223,7 @@ export async function pruneRollupsBatch(db: Db, beforeDate: string, limit: numbe
     const { rows } = await sql<{ id: number }>`select id from ${sql.table(table)}
       where ${sql.ref(column)} < ${before} order by ${sql.ref(column)} limit ${limit}`.execute(db);
     if (rows.length === 0) continue;
+    await nextTurn();
     await sql`delete from ${sql.table(table)} where id in (${sql.join(rows.map((row) => row.id))})`.execute(
       db,
     );
@@ -257,11 +261,11 @@ function monthRowOf(interval: ClosedInterval, month: Day): MonthRow | null {
   return { ...row, month: month.date };
 }
 
-/** The parts of a closed interval in each day it overlaps, as those days' totals. */
-function agentDaysOf(interval: ClosedInterval, timeZone: string): AgentDayRow[] {
+/** The parts of a closed interval in each day it overlaps (from `first`, its start's), as those days' totals. */
+function agentDaysOf(interval: ClosedInterval, first: Day, timeZone: string): AgentDayRow[] {
   const { started_at: start, ended_at: end, status } = interval;
   const rows: AgentDayRow[] = [];
-  for (let day = dayOf(start, timeZone); day.start < end; day = nextDay(day, timeZone)) {
+  for (let day = first; day.start < end; day = nextDay(day, timeZone)) {
     const ms = Math.min(end, day.end) - Math.max(start, day.start);
     rows.push({
       day: day.date,
@@ -304,24 +308,24 @@ const addMonth = prepared((db, row: MonthRow) => addMonths(db, [row]));
 const addAgentDay = prepared((db, row: AgentDayRow) => addAgentDays(db, [row]));
 
 /** Part of rollUp: adds a closed interval to its month (when it lies within it) and to each of its days. */
-async function rollUpMonthAndDays(tx: Db, interval: ClosedInterval, timeZone: string): Promise<void> {
+async function rollUpMonthAndDays(tx: Db, interval: ClosedInterval, day: Day, timeZone: string): Promise<void> {
   const month = monthRowOf(interval, monthOf(interval.started_at, timeZone));
   if (month) await addMonth(tx, month);
-  for (const row of agentDaysOf(interval, timeZone)) await addAgentDay(tx, row);
+  for (const row of agentDaysOf(interval, day, timeZone)) await addAgentDay(tx, row);
 }
 
 /** Part of the rebuild at start: one agent's months and days, from its closed intervals. */
 async function rebuildMonthsAndDays(tx: Db, intervals: ClosedInterval[], timeZone: string): Promise<void> {
   const months = new Map<string, MonthRow>();
   const days = new Map<string, AgentDayRow>();
-  let month: Day | null = null;
+  let [month, day]: (Day | null)[] = [null, null];
   for (const interval of intervals) {
-    if (!month || interval.started_at < month.start || interval.started_at >= month.end) {
-      month = monthOf(interval.started_at, timeZone);
-    }
+    const { started_at: start } = interval;
+    if (!month || start < month.start || start >= month.end) month = monthOf(start, timeZone);
+    if (!day || start < day.start || start >= day.end) day = dayOf(start, timeZone);
     const add = monthRowOf(interval, month);
     if (add) addTo(months, [add.month, add.status, add.reason, add.confirmed].join("\u0000"), add);
-    for (const part of agentDaysOf(interval, timeZone)) {
+    for (const part of agentDaysOf(interval, day, timeZone)) {
       const sum = days.get(part.day);
       if (!sum) days.set(part.day, part);
       else for (const field of dayTotals) sum[field] += part[field];
