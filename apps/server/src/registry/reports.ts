@@ -194,6 +194,11 @@ export async function agentTimeFromIntervals(db: Db, range: AgentTimeRange): Pro
   return fold(db, await groupsOf(db, source, range), await daysOf(db, source, days, range), days);
 }
 
+/** The closed intervals the rollups of `period` (a day or a month) hold: as rollups.ts `withinDay` says. */
+const within = (period: Day) =>
+  sql`started_at >= ${period.start} and started_at < ${period.end} and ended_at <= ${period.end}
+    and not (started_at = ended_at and started_at = ${period.start})`;
+
 /** The calendar months all of whose days are among `whole` (whole days of a range, in order). */
 function wholeMonths(whole: RangeDay[], timeZone: string): Day[] {
   const [first, last] = [whole[0], whole.at(-1)];
@@ -236,20 +241,12 @@ export async function agentTime(db: Db, range: AgentTimeRange): Promise<AgentTim
   const months = wholeMonths(whole, range.timeZone);
   // What the rollups do not hold: spans not within a whole month, open intervals, and the intervals within
   // a day the range cuts (or pruning did).
-  const cutDays = cut.map(
-    ({ full }) => sql`select ${columns} from state_history
-      where started_at >= ${full.start} and started_at < ${full.end} and ended_at <= ${full.end}
-      and not (started_at = ended_at and started_at = ${full.start})`,
-  );
-  const inMonths = months.map(
-    (
-      month,
-    ) => sql`and not (started_at >= ${month.start} and started_at < ${month.end} and ended_at <= ${month.end}
-      and not (started_at = ended_at and started_at = ${month.start}))`,
-  );
+  const cutDays = cut.map(({ full }) => sql`select ${columns} from state_history where ${within(full)}`);
+  const notInMonths = months.map((month) => sql`and not (${within(month)})`);
   const source = sql.join(
     [
-      sql`select ${columns} from state_history_spans where started_at < ${to} and ended_at > ${from} ${sql.join(inMonths, sql` `)}`,
+      sql`select ${columns} from state_history_spans
+        where started_at < ${to} and ended_at > ${from} ${sql.join(notInMonths, sql` `)}`,
       // By their ids, from the partial index of open intervals: SQLite's planner otherwise reads the range
       // through started_at, i.e. every interval of it.
       sql`select ${columns} from state_history
@@ -260,38 +257,26 @@ export async function agentTime(db: Db, range: AgentTimeRange): Promise<AgentTim
   );
   const groups = await groupsOf(db, source, range);
   const dayRows = await daysOf(db, source, days, range, cut);
+  const add = <T>(into: T[], rows: T[]) => {
+    for (const row of rows) into.push(row);
+  };
   const [firstMonth, lastMonth] = [months[0], months.at(-1)];
   if (firstMonth && lastMonth) {
-    const inRange = sql`month >= ${firstMonth.date} and month <= ${lastMonth.date}`;
-    groups.push(
-      ...(await rolledGroups(
-        db,
-        "state_rollup_months",
-        sql`${inRange} ${queueFilter("state_rollup_months", queueId)}`,
-      )),
-    );
+    const inMonths = sql`month >= ${firstMonth.date} and month <= ${lastMonth.date}`;
+    const filter = queueFilter("state_rollup_months", queueId);
+    add(groups, await rolledGroups(db, "state_rollup_months", sql`${inMonths} ${filter}`));
   }
-  const outside = whole.filter(
-    (day) => !months.some((month) => day.start >= month.start && day.end <= month.end),
-  );
+  const outside = whole.filter((day) => !months.some((month) => day.start >= month.start && day.end <= month.end));
   if (outside.length > 0) {
     const dates = sql.join(outside.map((day) => day.date));
-    groups.push(
-      ...(await rolledGroups(
-        db,
-        "state_rollups",
-        sql`day in (${dates}) ${queueFilter("state_rollups", queueId)}`,
-      )),
-    );
+    add(groups, await rolledGroups(db, "state_rollups", sql`day in (${dates}) ${queueFilter("state_rollups", queueId)}`));
   }
   const [first, last] = [whole[0], whole.at(-1)];
   if (first && last) {
     const { rows } = await sql<DayRow>`
       select agent_id, day, logged_in, online, paused, mission, unconfirmed from state_rollup_agent_days
-      where day >= ${first.date} and day <= ${last.date} ${queueFilter("state_rollup_agent_days", queueId)}`.execute(
-      db,
-    );
-    for (const row of rows) dayRows.push(row);
+      where day >= ${first.date} and day <= ${last.date} ${queueFilter("state_rollup_agent_days", queueId)}`.execute(db);
+    add(dayRows, rows);
   }
   return fold(db, groups, dayRows, days);
 }
