@@ -31,7 +31,7 @@ export function startHistoryPruner(db: Registry, options: PrunerOptions): Histor
     retentionDays,
     intervalMs = 3_600_000,
     firstAfterMs = 60_000,
-    batchSize = 100,
+    batchSize = 50,
     pauseMs = 20,
   } = options;
   let stopped = false;

@@ -265,6 +265,7 @@ function monthRowOf(interval: ClosedInterval, month: Day): MonthRow | null {
 function agentDaysOf(interval: ClosedInterval, first: Day, timeZone: string): AgentDayRow[] {
   const { started_at: start, ended_at: end, status } = interval;
   const rows: AgentDayRow[] = [];
+  // The next day is found only for an interval that reaches into it (finding it costs more than the rest).
   for (let day = first; day.start < end; day = nextDay(day, timeZone)) {
     const ms = Math.min(end, day.end) - Math.max(start, day.start);
     rows.push({
@@ -276,6 +277,7 @@ function agentDaysOf(interval: ClosedInterval, first: Day, timeZone: string): Ag
       mission: status === "mission" ? ms : 0,
       unconfirmed: interval.confirmed === 0 ? ms : 0,
     });
+    if (day.end >= end) break;
   }
   return rows;
 }
