@@ -266,16 +266,27 @@ export async function agentTime(db: Db, range: AgentTimeRange): Promise<AgentTim
     const filter = queueFilter("state_rollup_months", queueId);
     add(groups, await rolledGroups(db, "state_rollup_months", sql`${inMonths} ${filter}`));
   }
-  const outside = whole.filter((day) => !months.some((month) => day.start >= month.start && day.end <= month.end));
+  const outside = whole.filter(
+    (day) => !months.some((month) => day.start >= month.start && day.end <= month.end),
+  );
   if (outside.length > 0) {
     const dates = sql.join(outside.map((day) => day.date));
-    add(groups, await rolledGroups(db, "state_rollups", sql`day in (${dates}) ${queueFilter("state_rollups", queueId)}`));
+    add(
+      groups,
+      await rolledGroups(
+        db,
+        "state_rollups",
+        sql`day in (${dates}) ${queueFilter("state_rollups", queueId)}`,
+      ),
+    );
   }
   const [first, last] = [whole[0], whole.at(-1)];
   if (first && last) {
     const { rows } = await sql<DayRow>`
       select agent_id, day, logged_in, online, paused, mission, unconfirmed from state_rollup_agent_days
-      where day >= ${first.date} and day <= ${last.date} ${queueFilter("state_rollup_agent_days", queueId)}`.execute(db);
+      where day >= ${first.date} and day <= ${last.date} ${queueFilter("state_rollup_agent_days", queueId)}`.execute(
+      db,
+    );
     add(dayRows, rows);
   }
   return fold(db, groups, dayRows, days);

@@ -219,17 +219,19 @@ export async function pruneRollupsBatch(db: Db, beforeDate: string, limit: numbe
     ["state_rollup_agent_days", "day", beforeDate],
     ["state_rollup_months", "month", beforeDate.slice(0, 7)],
   ] as const;
+  let deleted = 0;
   for (const [table, column, before] of tables) {
     const { rows } = await sql<{ id: number }>`select id from ${sql.table(table)}
-      where ${sql.ref(column)} < ${before} order by ${sql.ref(column)} limit ${limit}`.execute(db);
+      where ${sql.ref(column)} < ${before} order by ${sql.ref(column)} limit ${limit - deleted}`.execute(db);
     if (rows.length === 0) continue;
     await nextTurn();
-    await sql`delete from ${sql.table(table)} where id in (${sql.join(rows.map((row) => row.id))})`.execute(
-      db,
-    );
-    return rows.length;
+    const ids = sql.join(rows.map((row) => row.id));
+    await sql`delete from ${sql.table(table)} where id in (${ids})`.execute(db);
+    deleted += rows.length;
+    // A batch short of `limit` means that every table is done: the pruner stops there.
+    if (deleted === limit) return deleted;
   }
-  return 0;
+  return deleted;
 }
 
 /** Before pruning the days before `date`: reports stop reading rollups of those days (only ever later). */
@@ -310,7 +312,12 @@ const addMonth = prepared((db, row: MonthRow) => addMonths(db, [row]));
 const addAgentDay = prepared((db, row: AgentDayRow) => addAgentDays(db, [row]));
 
 /** Part of rollUp: adds a closed interval to its month (when it lies within it) and to each of its days. */
-async function rollUpMonthAndDays(tx: Db, interval: ClosedInterval, day: Day, timeZone: string): Promise<void> {
+async function rollUpMonthAndDays(
+  tx: Db,
+  interval: ClosedInterval,
+  day: Day,
+  timeZone: string,
+): Promise<void> {
   const month = monthRowOf(interval, monthOf(interval.started_at, timeZone));
   if (month) await addMonth(tx, month);
   for (const row of agentDaysOf(interval, day, timeZone)) await addAgentDay(tx, row);
