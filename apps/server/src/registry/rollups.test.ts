@@ -3,7 +3,8 @@
 // zero-length intervals, intervals that end or start at midnight, pauses over several days, confirmation-only
 // changes, deleted agents and open intervals; compared with the reference query over the intervals
 // (agentTimeFromIntervals) for ranges on whole days and ranges that start and end mid-day, after a TIME_ZONE
-// change (the rollups rebuilt) and after pruning.
+// change (the rollups rebuilt) and after pruning; and the month rollups (decision 033) likewise, over ranges
+// of up to 50 days, whole calendar months, and intervals at and across a month's first midnight.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -146,6 +147,22 @@ async function compareRanges(
   }
 }
 
+/** One pruning round at `now` (batches without pauses); returns how many intervals it deleted. */
+async function pruneOnce(now: number, retentionDays: number, batchSize: number) {
+  const pruner = startHistoryPruner(db, {
+    retentionDays,
+    firstAfterMs: DAY,
+    batchSize,
+    pauseMs: 0,
+    log: { info: () => undefined, warn: () => undefined },
+  });
+  try {
+    return await pruner.prune(now);
+  } finally {
+    await pruner.stop();
+  }
+}
+
 describe("daily rollups", () => {
   it("answer exactly what the intervals answer, across daylight-saving days", async () => {
     expect(await ensureRollups(db, "Europe/London")).toBe(true);
@@ -283,18 +300,7 @@ describe("daily rollups", () => {
   it("are pruned with the history, whole days at a time, and still agree with what is left", async () => {
     const zone = "America/New_York";
     const now = Date.parse("2026-11-05T09:30:00Z");
-    const pruner = startHistoryPruner(db, {
-      retentionDays: 10,
-      firstAfterMs: DAY,
-      batchSize: 7,
-      pauseMs: 0,
-      log: { info: () => undefined, warn: () => undefined },
-    });
-    try {
-      expect(await pruner.prune(now)).toBeGreaterThan(0);
-    } finally {
-      await pruner.stop();
-    }
+    expect(await pruneOnce(now, 10, 7)).toBeGreaterThan(0);
     // 10 days before 5 November 09:30 is 26 October 05:30 in New York: its midnight is the cutoff.
     const cutoff = dayOf(now - 10 * DAY, zone);
     expect(cutoff.date).toBe("2026-10-26");
@@ -319,18 +325,7 @@ describe("daily rollups", () => {
       expect(rollups).toEqual(reference);
     }
     // A second round deep into December: October's and November's months go, December's is cut.
-    const again = startHistoryPruner(db, {
-      retentionDays: 12,
-      firstAfterMs: DAY,
-      batchSize: 50,
-      pauseMs: 0,
-      log: { info: () => undefined, warn: () => undefined },
-    });
-    try {
-      expect(await again.prune(late)).toBeGreaterThan(0);
-    } finally {
-      await again.stop();
-    }
+    expect(await pruneOnce(late, 12, 50)).toBeGreaterThan(0);
     const months = await db.selectFrom("state_rollup_months").select("month").distinct().execute();
     expect(months.map((row) => row.month)).toEqual(["2026-12"]);
     await compareRanges(random(90), Date.parse("2026-11-20T00:00:00Z"), late, zone, 12, 40 * DAY);
