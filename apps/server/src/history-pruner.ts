@@ -5,7 +5,7 @@
 import type { Logger } from "pino";
 import type { Registry } from "./registry/open.ts";
 import { pruneCutoff, pruneHistoryBatch } from "./registry/history.ts";
-import { pruneRollupsBatch } from "./registry/rollups.ts";
+import { keepFrom, pruneRollupsBatch } from "./registry/rollups.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -31,7 +31,7 @@ export function startHistoryPruner(db: Registry, options: PrunerOptions): Histor
     retentionDays,
     intervalMs = 3_600_000,
     firstAfterMs = 60_000,
-    batchSize = 100,
+    batchSize = 50,
     pauseMs = 20,
   } = options;
   let stopped = false;
@@ -50,11 +50,13 @@ export function startHistoryPruner(db: Registry, options: PrunerOptions): Histor
     }
   }
 
-  // Whole days of the rollups' zone: the intervals first, then those days' rollups (decision 027).
+  // Whole days of the rollups' zone: the intervals first, then those days' rollups (decision 027). Reports
+  // stop reading the rollups of those days before any is deleted (decision 033).
   async function round(now: number): Promise<number> {
     const cutoff = await pruneCutoff(db, now - retentionDays * DAY_MS);
-    const deleted = await batches(() => pruneHistoryBatch(db, cutoff, batchSize));
     const { date } = cutoff;
+    if (date !== null) await keepFrom(db, date);
+    const deleted = await batches(() => pruneHistoryBatch(db, cutoff, batchSize));
     if (date !== null) await batches(() => pruneRollupsBatch(db, date, batchSize));
     return deleted;
   }

@@ -87,7 +87,10 @@ describe("a state change's statements", () => {
       "update agents",
       "select state_history",
       "update state_history",
+      // The closed interval added to its day's, its month's and its agent-day's totals (decisions 027, 033).
       "insert state_rollups",
+      "insert state_rollup_months",
+      "insert state_rollup_agent_days",
       "insert state_history",
       // PostgreSQL: the audit row, the events' order lock and the events, in one statement.
       ...(postgres ? ["with audited"] : ["insert audit", "insert events"]),

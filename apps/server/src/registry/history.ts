@@ -5,7 +5,7 @@
 import type { Agent, ConsoleEvent, HistoryInterval } from "@crystal-console/api";
 import type { Kysely } from "kysely";
 import { prepared } from "./prepared.ts";
-import { dayOf, rollUp, rollupZone } from "./rollups.ts";
+import { dayOf, nextTurn, rollUp, rollupZone } from "./rollups.ts";
 import type { Database, HistoryCause, HistoryRow } from "./schema.ts";
 
 type Db = Kysely<Database>;
@@ -136,7 +136,8 @@ export async function pruneCutoff(db: Db, before: number): Promise<{ at: number;
 /**
  * Deletes up to `limit` closed intervals that ended by the cutoff (pruneCutoff), oldest first, with their
  * spans; returns how many. The ids are read first, outside the delete's transaction, so that SQLite's write
- * lock is held only while those rows are deleted by their keys.
+ * lock is held only while those rows are deleted by their keys; requests waiting for the event loop (SQLite
+ * answers synchronously) run between the read and the delete.
  */
 export async function pruneHistoryBatch(db: Db, cutoff: { at: number }, limit: number): Promise<number> {
   const rows = await db
@@ -149,6 +150,7 @@ export async function pruneHistoryBatch(db: Db, cutoff: { at: number }, limit: n
     .execute();
   const ids = rows.map((row) => row.id);
   if (ids.length > 0) {
+    await nextTurn();
     await db.transaction().execute(async (tx) => {
       await tx.deleteFrom("state_history").where("id", "in", ids).execute();
       await tx.deleteFrom("state_history_spans").where("id", "in", ids).execute();

@@ -362,6 +362,64 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  "009-report-months": {
+    // Rollups a long report reads instead of the daily ones (decision 033; registry/rollup-months.ts): per
+    // agent, per calendar month of the rollups' zone, per status, reason and confirmation, what the daily
+    // rollups hold for the month's days plus the spans that lie within the month; and per agent and day,
+    // the day's five totals (the spans' parts in it included). `kept_from` is the first day the pruner kept.
+    async up(db: Kysely<unknown>) {
+      const id = autoId(db);
+      await db.schema
+        .createTable("state_rollup_months")
+        .addColumn("id", id.type, (c) => (id.autoIncrement ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn("month", "text", (c) => c.notNull())
+        .addColumn("agent_id", "text", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("reason", "text", (c) => c.notNull())
+        .addColumn("confirmed", "integer", (c) => c.notNull())
+        .addColumn("ms", "bigint", (c) => c.notNull())
+        .addColumn("starts", "bigint", (c) => c.notNull())
+        .addColumn("longest", "bigint", (c) => c.notNull())
+        .addColumn("first_in", "bigint")
+        .addColumn("last_off", "bigint")
+        .execute();
+      await db.schema
+        .createIndex("state_rollup_months_key")
+        .on("state_rollup_months")
+        .columns(["month", "agent_id", "status", "reason", "confirmed"])
+        .unique()
+        .execute();
+      await db.schema
+        .createTable("state_rollup_agent_days")
+        .addColumn("id", id.type, (c) => (id.autoIncrement ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn("day", "text", (c) => c.notNull())
+        .addColumn("agent_id", "text", (c) => c.notNull())
+        .addColumn("logged_in", "bigint", (c) => c.notNull())
+        .addColumn("online", "bigint", (c) => c.notNull())
+        .addColumn("paused", "bigint", (c) => c.notNull())
+        .addColumn("mission", "bigint", (c) => c.notNull())
+        .addColumn("unconfirmed", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex("state_rollup_agent_days_key")
+        .on("state_rollup_agent_days")
+        .columns(["day", "agent_id"])
+        .unique()
+        .execute();
+      await db.schema
+        .alterTable("state_rollup_zone")
+        .addColumn("kept_from", "text", (c) => c.notNull().defaultTo(""))
+        .execute();
+      // Built at the next start, with the rest (rollups.ts: ensureRollups).
+      await sql`update state_rollup_zone set time_zone = ''`.execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable("state_rollup_zone").dropColumn("kept_from").execute();
+      for (const table of ["state_rollup_agent_days", "state_rollup_months"]) {
+        await db.schema.dropTable(table).execute();
+      }
+    },
+  },
   "011-audit-filters": {
     // Two or more audit filters at once (decision 036): each filter's index carries the other filters'
     // columns after (value, id), so the scan of the most selective value, newest first, tests the others

@@ -1,14 +1,16 @@
 // Reports over the state history (history.ts): each agent's time per state in a range, and per day of it.
-// Whole days are read from the daily rollups (rollups.ts; decision 027); the intervals the rollups do not
-// hold (those that cross a midnight, the open ones, and those of a day at either end that the range covers
-// only in part) are added up in SQL, each clipped to the range, by the same query that adds up the whole
+// Whole days are read from the rollups (rollups.ts; decisions 027, 033): the calendar months the range covers
+// whole from the month rollups, its other whole days from the daily ones, and each whole day's totals from
+// the agents' days. The intervals the rollups do not hold (those that cross a midnight and are not within a
+// whole month, the open ones, and those of a day at either end that the range covers only in part, or that
+// pruning cut) are added up in SQL, each clipped to the range, by the same query that adds up the whole
 // history when the rollups are cut in another zone (`agentTimeFromIntervals`, the reference the rollups are
 // tested against). Both dialects run the same CASE expressions; sums are cast to bigint so that PostgreSQL
 // answers numbers, not numerics. Groups are merged in milliseconds before they are rounded to seconds.
 import type { AgentStatus } from "@crystal-console/api";
 import { type Kysely, type RawBuilder, sql } from "kysely";
 import { byNumericId } from "./json.ts";
-import { type Day, dayOf, nextDay, rollupZone } from "./rollups.ts";
+import { type Day, dayOf, monthOf, nextDay, rollupState } from "./rollups.ts";
 import type { Database } from "./schema.ts";
 
 type Db = Kysely<Database>;
@@ -76,11 +78,14 @@ const columns = sql`agent_id, status, reason, confirmed, started_at, ended_at, s
 
 type RangeDay = Day & { whole: boolean; full: Day };
 
-/** The days the range touches, each clipped to it (`full`: the whole day); `whole` when it covers all of it. */
-function rangeDays(from: number, to: number, timeZone: string): RangeDay[] {
+/**
+ * The days the range touches, each clipped to it (`full`: the whole day); `whole` when it covers all of it
+ * and pruning has not cut it (the day is `keptFrom` or later).
+ */
+function rangeDays(from: number, to: number, timeZone: string, keptFrom = ""): RangeDay[] {
   const days: RangeDay[] = [];
   for (let full = dayOf(from, timeZone); full.start < to; full = nextDay(full, timeZone)) {
-    const whole = full.start >= from && full.end <= to;
+    const whole = full.start >= from && full.end <= to && full.date >= keptFrom;
     days.push({ ...full, start: Math.max(full.start, from), end: Math.min(full.end, to), whole, full });
   }
   return days;
@@ -118,14 +123,16 @@ type Piece = Pick<GroupRow, "agent_id" | "status" | "confirmed"> & {
 
 /**
  * Each agent's time per day over the intervals of `source`, each clipped to the day (itself clipped to the
- * range) and the open one ending now. The intervals read here are few (rollups hold the rest), so they are
- * cut into days here rather than by a join in SQL.
+ * range) and the open one ending now; the closed ones only in `closedDays` (the agents' days hold the rest).
+ * The intervals read here are few (rollups hold the rest), so they are cut into days here rather than by a
+ * join in SQL.
  */
 async function daysOf(
   db: Db,
   source: RawBuilder<unknown>,
   days: Day[],
   range: AgentTimeRange,
+  closedDays: Day[] = days,
 ): Promise<DayRow[]> {
   const { from, to, now } = range;
   const { rows } = await sql<Piece>`
@@ -137,8 +144,9 @@ async function daysOf(
   for (const row of rows) {
     const start = Number(row.started_at);
     const end = row.ended_at === null ? now : Number(row.ended_at);
-    for (let i = firstDayEndingAfter(days, start); i < days.length; i++) {
-      const day = days[i];
+    const of = row.ended_at === null ? days : closedDays;
+    for (let i = firstDayEndingAfter(of, start); i < of.length; i++) {
+      const day = of[i];
       if (!day || day.start >= end) break;
       const ms = Math.min(end, day.end) - Math.max(start, day.start);
       const key = `${row.agent_id}\u0000${day.date}`;
@@ -186,23 +194,59 @@ export async function agentTimeFromIntervals(db: Db, range: AgentTimeRange): Pro
   return fold(db, await groupsOf(db, source, range), await daysOf(db, source, days, range), days);
 }
 
+/** The closed intervals the rollups of `period` (a day or a month) hold: as rollups.ts `withinDay` says. */
+const within = (period: Day) =>
+  sql`started_at >= ${period.start} and started_at < ${period.end} and ended_at <= ${period.end}
+    and not (started_at = ended_at and started_at = ${period.start})`;
+
+/** The calendar months all of whose days are among `whole` (whole days of a range, in order). */
+function wholeMonths(whole: RangeDay[], timeZone: string): Day[] {
+  const [first, last] = [whole[0], whole.at(-1)];
+  if (!first || !last) return [];
+  const months: Day[] = [];
+  for (
+    let month = monthOf(first.start, timeZone);
+    month.start < last.end;
+    month = monthOf(month.end, timeZone)
+  ) {
+    if (month.start >= first.start && month.end <= last.end) months.push(month);
+  }
+  return months;
+}
+
+/** The groups of the rollup rows of `table` that `where` picks (days or months), as the intervals' groups. */
+async function rolledGroups(
+  db: Db,
+  table: "state_rollups" | "state_rollup_months",
+  where: RawBuilder<unknown>,
+) {
+  const { rows } = await sql<GroupRow>`
+    select agent_id, status, case when reason = '' then null else reason end as reason, confirmed,
+      cast(sum(ms) as bigint) as ms, cast(sum(starts) as bigint) as starts,
+      cast(max(longest) as bigint) as longest, cast(min(first_in) as bigint) as first_in,
+      cast(max(last_off) as bigint) as last_off
+    from ${sql.table(table)} where ${where}
+    group by agent_id, status, reason, confirmed`.execute(db);
+  return rows;
+}
+
 /** Each agent's time per state in [from, to) and per day, in agent id order; agents of `queueId` only, when given. */
 export async function agentTime(db: Db, range: AgentTimeRange): Promise<AgentTimeResult> {
-  if ((await rollupZone(db)) !== range.timeZone) return agentTimeFromIntervals(db, range);
+  const { zone, keptFrom } = await rollupState(db);
+  if (zone !== range.timeZone) return agentTimeFromIntervals(db, range);
   const { from, to, queueId } = range;
-  const days = rangeDays(from, to, range.timeZone);
+  const days = rangeDays(from, to, range.timeZone, keptFrom);
   const whole = days.filter((day) => day.whole);
-  // What the rollups do not hold: spans, open intervals, and the intervals within a day the range cuts.
-  const cutDays = days
-    .filter((day) => !day.whole)
-    .map(
-      ({ full }) => sql`select ${columns} from state_history
-        where started_at >= ${full.start} and started_at < ${full.end} and ended_at <= ${full.end}
-        and not (started_at = ended_at and started_at = ${full.start})`,
-    );
+  const cut = days.filter((day) => !day.whole);
+  const months = wholeMonths(whole, range.timeZone);
+  // What the rollups do not hold: spans not within a whole month, open intervals, and the intervals within
+  // a day the range cuts (or pruning did).
+  const cutDays = cut.map(({ full }) => sql`select ${columns} from state_history where ${within(full)}`);
+  const notInMonths = months.map((month) => sql`and not (${within(month)})`);
   const source = sql.join(
     [
-      sql`select ${columns} from state_history_spans where started_at < ${to} and ended_at > ${from}`,
+      sql`select ${columns} from state_history_spans
+        where started_at < ${to} and ended_at > ${from} ${sql.join(notInMonths, sql` `)}`,
       // By their ids, from the partial index of open intervals: SQLite's planner otherwise reads the range
       // through started_at, i.e. every interval of it.
       sql`select ${columns} from state_history
@@ -212,28 +256,38 @@ export async function agentTime(db: Db, range: AgentTimeRange): Promise<AgentTim
     sql` union all `,
   );
   const groups = await groupsOf(db, source, range);
-  const dayRows = await daysOf(db, source, days, range);
-  const first = whole[0];
-  const last = whole.at(-1);
+  const dayRows = await daysOf(db, source, days, range, cut);
+  const add = <T>(into: T[], rows: T[]) => {
+    for (const row of rows) into.push(row);
+  };
+  const [firstMonth, lastMonth] = [months[0], months.at(-1)];
+  if (firstMonth && lastMonth) {
+    const inMonths = sql`month >= ${firstMonth.date} and month <= ${lastMonth.date}`;
+    const filter = queueFilter("state_rollup_months", queueId);
+    add(groups, await rolledGroups(db, "state_rollup_months", sql`${inMonths} ${filter}`));
+  }
+  const outside = whole.filter(
+    (day) => !months.some((month) => day.start >= month.start && day.end <= month.end),
+  );
+  if (outside.length > 0) {
+    const dates = sql.join(outside.map((day) => day.date));
+    add(
+      groups,
+      await rolledGroups(
+        db,
+        "state_rollups",
+        sql`day in (${dates}) ${queueFilter("state_rollups", queueId)}`,
+      ),
+    );
+  }
+  const [first, last] = [whole[0], whole.at(-1)];
   if (first && last) {
-    const inDays = sql`day >= ${first.date} and day <= ${last.date} ${queueFilter("state_rollups", queueId)}`;
-    const rolled = await sql<GroupRow>`
-      select agent_id, status, case when reason = '' then null else reason end as reason, confirmed,
-        cast(sum(ms) as bigint) as ms, cast(sum(starts) as bigint) as starts,
-        cast(max(longest) as bigint) as longest, cast(min(first_in) as bigint) as first_in,
-        cast(max(last_off) as bigint) as last_off
-      from state_rollups where ${inDays}
-      group by agent_id, status, reason, confirmed`.execute(db);
-    groups.push(...rolled.rows);
-    const rolledDays = await sql<DayRow>`
-      select agent_id, day,
-        cast(sum(case when status <> 'logged_off' then ms else 0 end) as bigint) as logged_in,
-        cast(sum(case when status = 'online' then ms else 0 end) as bigint) as online,
-        cast(sum(case when status = 'paused' then ms else 0 end) as bigint) as paused,
-        cast(sum(case when status = 'mission' then ms else 0 end) as bigint) as mission,
-        cast(sum(case when confirmed = 0 then ms else 0 end) as bigint) as unconfirmed
-      from state_rollups where ${inDays} group by day, agent_id`.execute(db);
-    dayRows.push(...rolledDays.rows);
+    const { rows } = await sql<DayRow>`
+      select agent_id, day, logged_in, online, paused, mission, unconfirmed from state_rollup_agent_days
+      where day >= ${first.date} and day <= ${last.date} ${queueFilter("state_rollup_agent_days", queueId)}`.execute(
+      db,
+    );
+    add(dayRows, rows);
   }
   return fold(db, groups, dayRows, days);
 }

@@ -3,7 +3,8 @@
 // zero-length intervals, intervals that end or start at midnight, pauses over several days, confirmation-only
 // changes, deleted agents and open intervals; compared with the reference query over the intervals
 // (agentTimeFromIntervals) for ranges on whole days and ranges that start and end mid-day, after a TIME_ZONE
-// change (the rollups rebuilt) and after pruning.
+// change (the rollups rebuilt) and after pruning; and the month rollups (decision 033) likewise, over ranges
+// of up to 50 days, whole calendar months, and intervals at and across a month's first midnight.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -72,13 +73,14 @@ const STATES: [AgentStatus, string | null][] = [
   ["mission", null],
 ];
 
-/** A random history for `agents` agents from `start`, in whole seconds; returns when it ends. */
+/** A random history for `agents` agents from `start`, in whole seconds, `steps` each; returns when it ends. */
 async function randomHistory(
   next: () => number,
   prefix: number,
   agents: number,
   start: number,
   zone: string,
+  steps = 60,
 ) {
   let latest = start;
   for (let a = 0; a < agents; a++) {
@@ -86,7 +88,7 @@ async function randomHistory(
     let now = start + Math.floor((next() * 6 * HOUR) / SECOND) * SECOND;
     let agent = agentAt(id, "logged_off", now, null);
     await record(agent, now);
-    for (let step = 0; step < 60; step++) {
+    for (let step = 0; step < steps; step++) {
       const pick = next();
       // Mostly minutes to hours; sometimes no time at all, to the next midnight exactly, or days.
       if (pick < 0.08) now += 0;
@@ -122,11 +124,18 @@ async function both(from: number, to: number, now: number, timeZone: string, que
   return { rollups: await agentTime(db, range), reference: await agentTimeFromIntervals(db, range) };
 }
 
-/** Random ranges: whole days (as the route asks) and ranges that start and end mid-day. */
-async function compareRanges(next: () => number, start: number, end: number, zone: string, count: number) {
+/** Random ranges up to `longest` long: whole days (as the route asks) and ranges that start and end mid-day. */
+async function compareRanges(
+  next: () => number,
+  start: number,
+  end: number,
+  zone: string,
+  count: number,
+  longest = 8 * DAY,
+) {
   for (let i = 0; i < count; i++) {
     const a = start - DAY + Math.floor(next() * (end - start + 2 * DAY));
-    const b = a + Math.floor(next() * 8 * DAY);
+    const b = a + Math.floor(next() * longest);
     const wholeDays = i % 2 === 0;
     const from = wholeDays ? dayOf(a, zone).start : a;
     const to = wholeDays ? dayOf(b, zone).end : b + 1;
@@ -135,6 +144,22 @@ async function compareRanges(next: () => number, start: number, end: number, zon
     expect(rollups, `range ${new Date(from).toISOString()}..${new Date(to).toISOString()}`).toEqual(
       reference,
     );
+  }
+}
+
+/** One pruning round at `now` (batches without pauses); returns how many intervals it deleted. */
+async function pruneOnce(now: number, retentionDays: number, batchSize: number) {
+  const pruner = startHistoryPruner(db, {
+    retentionDays,
+    firstAfterMs: DAY,
+    batchSize,
+    pauseMs: 0,
+    log: { info: () => undefined, warn: () => undefined },
+  });
+  try {
+    return await pruner.prune(now);
+  } finally {
+    await pruner.stop();
   }
 }
 
@@ -218,21 +243,64 @@ describe("daily rollups", () => {
     expect(middle.rollups).toEqual(middle.reference);
   });
 
+  it("read whole calendar months from the month rollups, and still answer what the intervals answer", async () => {
+    const zone = "America/New_York";
+    const next = random(78);
+    const start = Date.parse("2026-10-24T00:00:00Z");
+    // About two months each: October's end, November, December's start.
+    const end = await randomHistory(next, 8000, 3, start, zone, 300);
+    expect(end).toBeGreaterThan(Date.parse("2026-12-05T00:00:00Z"));
+    // At the month's edges exactly: a pause that ends at November's first midnight, an interval of no time
+    // at it, and a pause from November into December.
+    const november = Date.parse("2026-11-01T04:00:00Z");
+    const december = Date.parse("2026-12-01T05:00:00Z");
+    const steps: [AgentStatus, string | null, number][] = [
+      ["paused", "Break", november - 2 * HOUR],
+      ["online", null, november],
+      ["paused", "Lunch", november],
+      ["online", null, november + HOUR],
+      ["paused", "Training", december - 3 * HOUR],
+      ["online", null, december + 30 * HOUR],
+    ];
+    for (const [status, reason, at] of steps) await record(agentAt("8100", status, at, reason), at);
+    const months = await db
+      .selectFrom("state_rollup_months")
+      .select("month")
+      .distinct()
+      .orderBy("month")
+      .execute();
+    expect(months.map((row) => row.month)).toEqual(expect.arrayContaining(["2026-10", "2026-11", "2026-12"]));
+    const check = async () => {
+      // November whole, November with days either side, October to December, and random long ranges.
+      const ranges = [
+        [november, december],
+        [november - DAY, december + 2 * DAY],
+        [Date.parse("2026-10-01T04:00:00Z"), Date.parse("2027-01-01T05:00:00Z")],
+      ];
+      for (const [from = 0, to = 0] of ranges) {
+        const { rollups, reference } = await both(from, to, end + HOUR, zone);
+        expect(rollups).toEqual(reference);
+      }
+      await compareRanges(next, start, end, zone, 12, 50 * DAY);
+    };
+    await check();
+    // The same after the rebuild at start (another TIME_ZONE, then back).
+    expect(await ensureRollups(db, "Europe/London")).toBe(true);
+    const { rollups, reference } = await both(
+      Date.parse("2026-11-01T00:00:00Z"),
+      Date.parse("2026-12-01T00:00:00Z"),
+      end,
+      "Europe/London",
+    );
+    expect(rollups).toEqual(reference);
+    expect(await ensureRollups(db, zone)).toBe(true);
+    await check();
+  });
+
   it("are pruned with the history, whole days at a time, and still agree with what is left", async () => {
     const zone = "America/New_York";
     const now = Date.parse("2026-11-05T09:30:00Z");
-    const pruner = startHistoryPruner(db, {
-      retentionDays: 10,
-      firstAfterMs: DAY,
-      batchSize: 7,
-      pauseMs: 0,
-      log: { info: () => undefined, warn: () => undefined },
-    });
-    try {
-      expect(await pruner.prune(now)).toBeGreaterThan(0);
-    } finally {
-      await pruner.stop();
-    }
+    expect(await pruneOnce(now, 10, 7)).toBeGreaterThan(0);
     // 10 days before 5 November 09:30 is 26 October 05:30 in New York: its midnight is the cutoff.
     const cutoff = dayOf(now - 10 * DAY, zone);
     expect(cutoff.date).toBe("2026-10-26");
@@ -246,5 +314,20 @@ describe("daily rollups", () => {
       .execute();
     expect(kept).toEqual([]);
     await compareRanges(random(56), Date.parse("2026-10-20T00:00:00Z"), now, zone, 20);
+    // October is cut by pruning: its days before the cutoff are read from what is left, its month rollup
+    // no longer; November is whole.
+    const late = Date.parse("2026-12-20T00:00:00Z");
+    for (const [from, to] of [
+      ["2026-10-01T04:00:00Z", "2026-12-01T05:00:00Z"],
+      ["2026-10-26T04:00:00Z", "2026-11-30T05:00:00Z"],
+    ] as const) {
+      const { rollups, reference } = await both(Date.parse(from), Date.parse(to), late, zone);
+      expect(rollups).toEqual(reference);
+    }
+    // A second round deep into December: October's and November's months go, December's is cut.
+    expect(await pruneOnce(late, 12, 50)).toBeGreaterThan(0);
+    const months = await db.selectFrom("state_rollup_months").select("month").distinct().execute();
+    expect(months.map((row) => row.month)).toEqual(["2026-12"]);
+    await compareRanges(random(90), Date.parse("2026-11-20T00:00:00Z"), late, zone, 12, 40 * DAY);
   });
 });

@@ -6,10 +6,20 @@
 // A report over whole days then reads the day rows, and reads intervals only for the spans, the open
 // intervals and the days at the ends of the range that are not whole (reports.ts). The zone the rollups are
 // cut in is kept in state_rollup_zone; a console that starts with another TIME_ZONE rebuilds them.
+// Beside them, for long reports (decision 033), the same commit keeps per calendar month the same totals over
+// the month's daily rollups and the spans within the month, and per agent and day the day's five totals, the
+// spans' parts in it included (state_rollup_months, state_rollup_agent_days).
 import { TZDate } from "@date-fns/tz";
 import { type Kysely, sql } from "kysely";
 import { prepared } from "./prepared.ts";
-import type { Database, HistoryRow, StateHistorySpansTable, StateRollupsTable } from "./schema.ts";
+import type {
+  Database,
+  HistoryRow,
+  StateHistorySpansTable,
+  StateRollupAgentDaysTable,
+  StateRollupMonthsTable,
+  StateRollupsTable,
+} from "./schema.ts";
 
 type Db = Kysely<Database>;
 
@@ -33,8 +43,10 @@ export const nextDay = (day: Day, timeZone: string): Day => dayOf(day.end, timeZ
 
 type ClosedInterval = Omit<HistoryRow, "ended_at"> & { ended_at: number };
 type RollupRow = Omit<StateRollupsTable, "id">;
+type MonthRow = Omit<StateRollupMonthsTable, "id">;
+type AgentDayRow = Omit<StateRollupAgentDaysTable, "id">;
 
-/** Whether a closed interval is added to its day's rollup (else it is a span). */
+/** Whether a closed interval is added to its day's rollup (else it is a span); also its month's. */
 const withinDay = (interval: ClosedInterval, day: Day) =>
   interval.ended_at <= day.end && !(interval.ended_at === day.start && interval.started_at === day.start);
 
@@ -67,8 +79,20 @@ const spanOf = (interval: ClosedInterval): StateHistorySpansTable => ({
   prev_status: interval.prev_status,
 });
 
-const larger = (column: "longest" | "last_off") =>
-  sql<number>`case when state_rollups.${sql.ref(column)} is null or excluded.${sql.ref(column)} > state_rollups.${sql.ref(column)} then excluded.${sql.ref(column)} else state_rollups.${sql.ref(column)} end`;
+/** A rollup's merge on conflict, for days and months: totals added up; the longest, earliest and latest kept. */
+function merge(table: "state_rollups" | "state_rollup_months") {
+  const old = (column: string) => sql.ref(`${table}.${column}`);
+  const added = (column: string) => sql.ref(`excluded.${column}`);
+  const keep = (column: string, sign: "<" | ">") =>
+    sql<number>`case when ${old(column)} is null or ${added(column)} ${sql.raw(sign)} ${old(column)} then ${added(column)} else ${old(column)} end`;
+  return {
+    ms: sql<number>`${old("ms")} + ${added("ms")}`,
+    starts: sql<number>`${old("starts")} + ${added("starts")}`,
+    longest: keep("longest", ">"),
+    first_in: keep("first_in", "<"),
+    last_off: keep("last_off", ">"),
+  };
+}
 
 /** Adds rollup rows to their day's totals (one row per key). */
 function addRollups(db: Db, rows: RollupRow[]) {
@@ -76,13 +100,7 @@ function addRollups(db: Db, rows: RollupRow[]) {
     .insertInto("state_rollups")
     .values(rows)
     .onConflict((oc) =>
-      oc.columns(["day", "agent_id", "status", "reason", "confirmed"]).doUpdateSet({
-        ms: sql`state_rollups.ms + excluded.ms`,
-        starts: sql`state_rollups.starts + excluded.starts`,
-        longest: larger("longest"),
-        first_in: sql`case when state_rollups.first_in is null or excluded.first_in < state_rollups.first_in then excluded.first_in else state_rollups.first_in end`,
-        last_off: larger("last_off"),
-      }),
+      oc.columns(["day", "agent_id", "status", "reason", "confirmed"]).doUpdateSet(merge("state_rollups")),
     );
 }
 
@@ -120,6 +138,7 @@ export async function rollUp(tx: Db, interval: ClosedInterval): Promise<void> {
   const day = dayOf(interval.started_at, zone);
   if (withinDay(interval, day)) await addRollup(tx, rollupOf(interval, day));
   else await insertSpan(tx, spanOf(interval));
+  await rollUpMonthAndDays(tx, interval, day, zone);
 }
 
 const CHUNK = 1000;
@@ -139,6 +158,10 @@ export async function ensureRollups(db: Db, timeZone: string): Promise<boolean> 
     if (Number(claimed.numUpdatedRows) === 0) return false;
     await tx.deleteFrom("state_rollups").execute();
     await tx.deleteFrom("state_history_spans").execute();
+    await tx.deleteFrom("state_rollup_months").execute();
+    await tx.deleteFrom("state_rollup_agent_days").execute();
+    // Rebuilt from the intervals kept, every day's rollups are whole again.
+    await tx.updateTable("state_rollup_zone").set({ kept_from: "" }).execute();
     const agents = await tx.selectFrom("state_history").select("agent_id").distinct().execute();
     for (const { agent_id } of agents) await rebuildAgent(tx, agent_id, timeZone);
     return true;
@@ -148,18 +171,18 @@ export async function ensureRollups(db: Db, timeZone: string): Promise<boolean> 
 }
 
 async function rebuildAgent(tx: Db, agentId: string, timeZone: string): Promise<void> {
-  const intervals = await tx
+  const rows = await tx
     .selectFrom("state_history")
     .selectAll()
     .where("agent_id", "=", agentId)
     .where("ended_at", "is not", null)
     .orderBy("id")
     .execute();
+  const intervals = rows.map((row) => ({ ...row, ended_at: row.ended_at ?? row.started_at }));
   const rollups = new Map<string, RollupRow>();
   const spans: StateHistorySpansTable[] = [];
   let day: Day | null = null;
-  for (const row of intervals) {
-    const interval = { ...row, ended_at: row.ended_at ?? row.started_at };
+  for (const interval of intervals) {
     if (!day || interval.started_at < day.start || interval.started_at >= day.end) {
       day = dayOf(interval.started_at, timeZone);
     }
@@ -168,49 +191,173 @@ async function rebuildAgent(tx: Db, agentId: string, timeZone: string): Promise<
       continue;
     }
     const add = rollupOf(interval, day);
-    const key = [add.day, add.status, add.reason, add.confirmed].join("\u0000");
-    const sum = rollups.get(key);
-    if (!sum) {
-      rollups.set(key, add);
-      continue;
-    }
-    sum.ms += add.ms;
-    sum.starts += add.starts;
-    sum.longest = Math.max(sum.longest, add.longest);
-    if (add.first_in !== null && (sum.first_in === null || add.first_in < sum.first_in)) {
-      sum.first_in = add.first_in;
-    }
-    if (add.last_off !== null && (sum.last_off === null || add.last_off > sum.last_off)) {
-      sum.last_off = add.last_off;
-    }
+    addTo(rollups, [add.day, add.status, add.reason, add.confirmed].join("\u0000"), add);
   }
-  const rows = [...rollups.values()];
-  for (let i = 0; i < rows.length; i += CHUNK) await addRollups(tx, rows.slice(i, i + CHUNK)).execute();
+  const added = [...rollups.values()];
+  for (let i = 0; i < added.length; i += CHUNK) await addRollups(tx, added.slice(i, i + CHUNK)).execute();
   for (let i = 0; i < spans.length; i += CHUNK) {
     await tx
       .insertInto("state_history_spans")
       .values(spans.slice(i, i + CHUNK))
       .execute();
   }
+  await rebuildMonthsAndDays(tx, intervals, timeZone);
 }
 
-/** Deletes up to `limit` rollup rows of days before `beforeDate`; returns how many (the pruner's batches). */
+/** Adds `add` to the row of `key` in `sums` (the rebuild's fold, for days and for months). */
+function addTo<T extends Omit<RollupRow, "day">>(sums: Map<string, T>, key: string, add: T): void {
+  const sum = sums.get(key);
+  if (!sum) {
+    sums.set(key, add);
+    return;
+  }
+  sum.ms += add.ms;
+  sum.starts += add.starts;
+  sum.longest = Math.max(sum.longest, add.longest);
+  if (add.first_in !== null && (sum.first_in === null || add.first_in < sum.first_in))
+    sum.first_in = add.first_in;
+  if (add.last_off !== null && (sum.last_off === null || add.last_off > sum.last_off))
+    sum.last_off = add.last_off;
+}
+
+/** Resolves on the event loop's next turn: what waits for it (a request, on SQLite) runs first. */
+export const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Deletes up to `limit` rollup rows of days before `beforeDate` (daily rollups, then agents' days, then
+ * months before the month of `beforeDate`); returns how many (the pruner's batches). The cutoff's month
+ * keeps its row, which reports no longer read (its first day is before the first kept: `keepFrom`).
+ */
 export async function pruneRollupsBatch(db: Db, beforeDate: string, limit: number): Promise<number> {
-  const ids = await db
-    .selectFrom("state_rollups")
-    .select("id")
-    .where("day", "<", beforeDate)
-    .orderBy("day")
-    .limit(limit)
-    .execute();
-  if (ids.length === 0) return 0;
-  await db
-    .deleteFrom("state_rollups")
-    .where(
-      "id",
-      "in",
-      ids.map((row) => row.id),
-    )
-    .execute();
-  return ids.length;
+  const tables = [
+    ["state_rollups", "day", beforeDate],
+    ["state_rollup_agent_days", "day", beforeDate],
+    ["state_rollup_months", "month", beforeDate.slice(0, 7)],
+  ] as const;
+  let deleted = 0;
+  for (const [table, column, before] of tables) {
+    const { rows } = await sql<{ id: number }>`select id from ${sql.table(table)}
+      where ${sql.ref(column)} < ${before} order by ${sql.ref(column)} limit ${limit - deleted}`.execute(db);
+    if (rows.length === 0) continue;
+    await nextTurn();
+    const ids = sql.join(rows.map((row) => row.id));
+    await sql`delete from ${sql.table(table)} where id in (${ids})`.execute(db);
+    deleted += rows.length;
+    // A batch short of `limit` means that every table is done: the pruner stops there.
+    if (deleted === limit) return deleted;
+  }
+  return deleted;
+}
+
+/** Before pruning the days before `date`: reports stop reading rollups of those days (only ever later). */
+export async function keepFrom(db: Db, date: string): Promise<void> {
+  await db.updateTable("state_rollup_zone").set({ kept_from: date }).where("kept_from", "<", date).execute();
+}
+
+/** The zone the rollups are cut in (null before they are first built) and the first day pruning kept. */
+export async function rollupState(db: Db): Promise<{ zone: string | null; keptFrom: string }> {
+  const row = await db.selectFrom("state_rollup_zone").select(["time_zone", "kept_from"]).executeTakeFirst();
+  return { zone: row?.time_zone ? row.time_zone : null, keptFrom: row?.kept_from ?? "" };
+}
+
+/** The calendar month of `ms` in `timeZone`: its key (YYYY-MM) and its first and last midnights. */
+export function monthOf(ms: number, timeZone: string): Day {
+  const zoned = new TZDate(ms, timeZone);
+  const [year, month] = [zoned.getFullYear(), zoned.getMonth()];
+  return {
+    date: `${year}-${pad(month + 1)}`,
+    start: new TZDate(year, month, 1, timeZone).getTime(),
+    end: new TZDate(year, month + 1, 1, timeZone).getTime(),
+  };
+}
+
+/** The month row a closed interval adds to: it lies within the month of its start (else none). */
+function monthRowOf(interval: ClosedInterval, month: Day): MonthRow | null {
+  if (!withinDay(interval, month)) return null;
+  const { day: _, ...row } = rollupOf(interval, month);
+  return { ...row, month: month.date };
+}
+
+/** The parts of a closed interval in each day it overlaps (from `first`, its start's), as those days' totals. */
+function agentDaysOf(interval: ClosedInterval, first: Day, timeZone: string): AgentDayRow[] {
+  const { started_at: start, ended_at: end, status } = interval;
+  const rows: AgentDayRow[] = [];
+  // The next day is found only for an interval that reaches into it (finding it costs more than the rest).
+  for (let day = first; day.start < end; day = nextDay(day, timeZone)) {
+    const ms = Math.min(end, day.end) - Math.max(start, day.start);
+    rows.push({
+      day: day.date,
+      agent_id: interval.agent_id,
+      logged_in: status === "logged_off" ? 0 : ms,
+      online: status === "online" ? ms : 0,
+      paused: status === "paused" ? ms : 0,
+      mission: status === "mission" ? ms : 0,
+      unconfirmed: interval.confirmed === 0 ? ms : 0,
+    });
+    if (day.end >= end) break;
+  }
+  return rows;
+}
+
+function addMonths(db: Db, rows: MonthRow[]) {
+  return db
+    .insertInto("state_rollup_months")
+    .values(rows)
+    .onConflict((oc) =>
+      oc
+        .columns(["month", "agent_id", "status", "reason", "confirmed"])
+        .doUpdateSet(merge("state_rollup_months")),
+    );
+}
+
+const dayTotals = ["logged_in", "online", "paused", "mission", "unconfirmed"] as const;
+
+function addAgentDays(db: Db, rows: AgentDayRow[]) {
+  const sum = (column: (typeof dayTotals)[number]) =>
+    sql<number>`${sql.ref(`state_rollup_agent_days.${column}`)} + ${sql.ref(`excluded.${column}`)}`;
+  return db
+    .insertInto("state_rollup_agent_days")
+    .values(rows)
+    .onConflict((oc) =>
+      oc.columns(["day", "agent_id"]).doUpdateSet(Object.fromEntries(dayTotals.map((c) => [c, sum(c)]))),
+    );
+}
+
+const addMonth = prepared((db, row: MonthRow) => addMonths(db, [row]));
+const addAgentDay = prepared((db, row: AgentDayRow) => addAgentDays(db, [row]));
+
+/** Part of rollUp: adds a closed interval to its month (when it lies within it) and to each of its days. */
+async function rollUpMonthAndDays(
+  tx: Db,
+  interval: ClosedInterval,
+  day: Day,
+  timeZone: string,
+): Promise<void> {
+  const month = monthRowOf(interval, monthOf(interval.started_at, timeZone));
+  if (month) await addMonth(tx, month);
+  for (const row of agentDaysOf(interval, day, timeZone)) await addAgentDay(tx, row);
+}
+
+/** Part of the rebuild at start: one agent's months and days, from its closed intervals. */
+async function rebuildMonthsAndDays(tx: Db, intervals: ClosedInterval[], timeZone: string): Promise<void> {
+  const months = new Map<string, MonthRow>();
+  const days = new Map<string, AgentDayRow>();
+  let [month, day]: (Day | null)[] = [null, null];
+  for (const interval of intervals) {
+    const { started_at: start } = interval;
+    if (!month || start < month.start || start >= month.end) month = monthOf(start, timeZone);
+    if (!day || start < day.start || start >= day.end) day = dayOf(start, timeZone);
+    const add = monthRowOf(interval, month);
+    if (add) addTo(months, [add.month, add.status, add.reason, add.confirmed].join("\u0000"), add);
+    for (const part of agentDaysOf(interval, day, timeZone)) {
+      const sum = days.get(part.day);
+      if (!sum) days.set(part.day, part);
+      else for (const field of dayTotals) sum[field] += part[field];
+    }
+  }
+  const [monthRows, dayRows] = [[...months.values()], [...days.values()]];
+  for (let i = 0; i < monthRows.length; i += CHUNK)
+    await addMonths(tx, monthRows.slice(i, i + CHUNK)).execute();
+  for (let i = 0; i < dayRows.length; i += CHUNK)
+    await addAgentDays(tx, dayRows.slice(i, i + CHUNK)).execute();
 }

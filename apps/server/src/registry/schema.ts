@@ -19,7 +19,9 @@ export type Database = {
   state_history: StateHistoryTable;
   state_rollups: StateRollupsTable;
   state_history_spans: StateHistorySpansTable;
-  state_rollup_zone: { time_zone: string };
+  state_rollup_months: StateRollupMonthsTable;
+  state_rollup_agent_days: StateRollupAgentDaysTable;
+  state_rollup_zone: { time_zone: string; kept_from: Generated<string> };
 };
 
 export type UsersTable = {
@@ -204,6 +206,21 @@ export type StateRollupsTable = {
 };
 
 /** A closed interval that crosses a midnight of the rollups' zone (or lasts no time at one), copied whole. */
+/** A month's rollups (rollup-months.ts): the month (YYYY-MM) of its days' rollups and of the spans within it. */
+export type StateRollupMonthsTable = Omit<StateRollupsTable, "day"> & { month: string };
+
+/** One agent's totals of one day (milliseconds), the parts of spans in that day included (rollup-months.ts). */
+export type StateRollupAgentDaysTable = {
+  id: Generated<number>;
+  day: string;
+  agent_id: string;
+  logged_in: number;
+  online: number;
+  paused: number;
+  mission: number;
+  unconfirmed: number;
+};
+
 export type StateHistorySpansTable = Pick<
   StateHistoryTable,
   "agent_id" | "status" | "reason" | "confirmed" | "started_at" | "starts_state" | "prev_status"
