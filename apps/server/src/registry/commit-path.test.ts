@@ -76,40 +76,37 @@ afterAll(async () => {
 
 const postgres = testDialect() === "postgres";
 
+/** Every state change: validate, take the lease, then in one transaction release it and update the agent. */
+const upToTheAgent = [
+  "select agents",
+  "insert fact_locks",
+  "begin",
+  // PostgreSQL: the lease released, the settle row deleted and the agent's row locked, in one statement.
+  ...(postgres ? ["with settled for update"] : ["delete fact_locks", "delete settles"]),
+  "update agents",
+  "select state_history",
+];
+/** And after the history: PostgreSQL's audit row, the events' order lock and the events in one statement. */
+const auditAndEvents = [...(postgres ? ["with audited"] : ["insert audit", "insert events"]), "commit"];
+
 describe("a state change's statements", () => {
   it("a pause that changes the state: the lease, then one transaction (closing an interval, opening one)", async () => {
     expect(await statementsOf(() => t.admin.state("5100", { action: "pause", reason: "Break" }))).toEqual([
-      "select agents",
-      "insert fact_locks",
-      "begin",
-      // PostgreSQL: the lease released, the settle row deleted and the agent's row locked, in one statement.
-      ...(postgres ? ["with settled for update"] : ["delete fact_locks", "delete settles"]),
-      "update agents",
-      "select state_history",
+      ...upToTheAgent,
       "update state_history",
       // The closed interval added to its day's, its month's and its agent-day's totals (decisions 027, 033).
       "insert state_rollups",
       "insert state_rollup_months",
       "insert state_rollup_agent_days",
       "insert state_history",
-      // PostgreSQL: the audit row, the events' order lock and the events, in one statement.
-      ...(postgres ? ["with audited"] : ["insert audit", "insert events"]),
-      "commit",
+      ...auditAndEvents,
     ]);
   });
 
   it("the same pause again: no interval changes", async () => {
     expect(await statementsOf(() => t.admin.state("5100", { action: "pause", reason: "Break" }))).toEqual([
-      "select agents",
-      "insert fact_locks",
-      "begin",
-      // PostgreSQL: the lease released, the settle row deleted and the agent's row locked, in one statement.
-      ...(postgres ? ["with settled for update"] : ["delete fact_locks", "delete settles"]),
-      "update agents",
-      "select state_history",
-      // PostgreSQL: the audit row, the events' order lock and the events, in one statement.
-      ...(postgres ? ["with audited"] : ["insert audit", "insert events"]),
-      "commit",
+      ...upToTheAgent,
+      ...auditAndEvents,
     ]);
   });
 });
