@@ -1,6 +1,8 @@
 // How many SQL statements (each a round trip on PostgreSQL) a state change costs, end to end through the
 // route (issues 10 and 11: the console's overhead on a PBX-backed request; docs/decisions/035-commit-path.md).
-// The statements are counted at the driver (better-sqlite3's statements, node-postgres's queries).
+// The statements are counted at the driver (better-sqlite3's statements, node-postgres's queries). On
+// PostgreSQL each one but BEGIN and COMMIT must run as a prepared statement (decision 037): one that does not
+// is listed with "(unprepared)".
 import SQLite from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +11,8 @@ import { type TestConsole, startTestConsole } from "../test-support.ts";
 
 let t: TestConsole;
 let traced: string[] | null = null;
+/** The SQL texts that node-postgres ran as named (prepared) statements. */
+const named = new Set<string>();
 
 /**
  * Whether the statement runs for a state change (the service and the write path in its async stack): the
@@ -37,8 +41,11 @@ function traceDrivers() {
   const query = client.query as (this: unknown, ...args: unknown[]) => unknown;
   client.query = function (this: unknown, ...args: unknown[]) {
     const [text] = args;
-    if (traced && ofTheRequest())
-      traced.push(typeof text === "string" ? text : String((text as { text?: string }).text));
+    if (traced && ofTheRequest()) {
+      const config = typeof text === "string" ? { text } : (text as { text?: string; name?: string });
+      traced.push(String(config.text));
+      if (config.name) named.add(String(config.text));
+    }
     return query.apply(this, args);
   };
   restore.push(() => (client.query = query));
@@ -51,7 +58,12 @@ async function statementsOf(change: () => Promise<{ status: number }>): Promise<
   try {
     expect((await change()).status).toBe(200);
     return traced.map((text) =>
-      [text.split(/\s/)[0], /"(\w+)"/.exec(text)?.[1], text.includes(" for update") ? "for update" : ""]
+      [
+        text.split(/\s/)[0],
+        /"(\w+)"/.exec(text)?.[1],
+        text.includes(" for update") ? "for update" : "",
+        postgres && !named.has(text) && text !== "begin" && text !== "commit" ? "(unprepared)" : "",
+      ]
         .filter(Boolean)
         .join(" "),
     );

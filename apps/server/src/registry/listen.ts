@@ -80,13 +80,15 @@ export async function listen(
       sendSync();
     }, SYNC_TIMEOUT_MS);
     inFlight = { payload, waiters, timer };
-    client.query("select pg_notify($1, $2)", [syncChannel, payload]).catch(() => {
-      if (inFlight?.payload !== payload) return;
-      clearTimeout(timer);
-      inFlight = null;
-      failAll(waiters, "the sync notification could not be sent");
-      sendSync();
-    });
+    client
+      .query({ name: "console_sync", text: "select pg_notify($1, $2)", values: [syncChannel, payload] })
+      .catch(() => {
+        if (inFlight?.payload !== payload) return;
+        clearTimeout(timer);
+        inFlight = null;
+        failAll(waiters, "the sync notification could not be sent");
+        sendSync();
+      });
   }
 
   function synced(payload: string) {

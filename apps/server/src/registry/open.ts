@@ -1,7 +1,8 @@
 // Opens the registry on either dialect, migrated to the latest schema (docs/decisions/016-registry-postgres.md):
 //   - SQLite (the default, one file in DATA_DIR): Kysely's SqliteDialect over better-sqlite3, WAL, each SQL
 //     text prepared once (the registry's queries are a small fixed set), WAL checkpoints in a worker thread.
-//   - PostgreSQL (DATABASE_URL=postgres://...): Kysely's PostgresDialect over a node-postgres pool.
+//   - PostgreSQL (DATABASE_URL=postgres://...): Kysely's PostgresDialect over a node-postgres pool, the write
+//     path's fixed texts run as prepared statements (registry/pg-statements.ts).
 // What differs between the two is handled here and nowhere else: PostgreSQL's int8 comes back as a JS number
 // (ids and millisecond times stay far below 2^53), booleans are 0/1 integers and times ISO text on both.
 import SQLite from "better-sqlite3";
@@ -19,6 +20,7 @@ import pg from "pg";
 import { makePrivateDatabase } from "../private-files.ts";
 import { FALLBACK_AUTOCHECKPOINT_PAGES, startCheckpointer } from "./checkpoint.ts";
 import { migrate } from "./migrations.ts";
+import { PreparingClient } from "./pg-statements.ts";
 import type { Database } from "./schema.ts";
 
 export type Registry = Kysely<Database>;
@@ -74,6 +76,8 @@ function openPostgres(url: string): Registry {
   const pool = new pg.Pool({
     connectionString: url,
     max: POSTGRES_POOL_SIZE,
+    // The write path's fixed texts as prepared statements (decision 037).
+    Client: PreparingClient,
     // int8 (bigserial ids, millisecond times) as a number rather than a string.
     types: { getTypeParser: parserOf as typeof pg.types.getTypeParser },
   });
