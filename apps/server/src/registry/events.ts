@@ -109,14 +109,13 @@ export async function insertEvents(
   });
 }
 
+/** Read by every instance after each notification of new events (fan-out), so prepared. */
+const selectEventsSince = prepared((db, p: { lastId: number; limit: number }) =>
+  db.selectFrom("events").select(["id", "data"]).where("id", ">", p.lastId).orderBy("id").limit(p.limit),
+);
+
 export async function eventsSince(db: Db, lastId: number, limit: number): Promise<StoredEvent[]> {
-  const rows = await db
-    .selectFrom("events")
-    .select(["id", "data"])
-    .where("id", ">", lastId)
-    .orderBy("id")
-    .limit(limit)
-    .execute();
+  const { rows } = await selectEventsSince(db, { lastId, limit });
   return rows.map((row) => ({ id: row.id, event: JSON.parse(row.data) as ConsoleEvent }));
 }
 
