@@ -33,6 +33,12 @@ import { createFactOrder } from "./registry/order.ts";
 import { createAgentListCache } from "./registry/snapshot.ts";
 import { ensureFirstAdmin } from "./users/service.ts";
 
+/**
+ * PBX connections beyond an import's lanes (decision 038): a person's change never waits for a socket that
+ * an import holds, and the import's own next call finds a free one.
+ */
+export const PEOPLE_PBX_CONNECTIONS = 4;
+
 export { loadConfig, ConfigError, type Config } from "./config.ts";
 
 export type RunningConsole = {
@@ -122,6 +128,7 @@ export async function startConsole(
   const pbx = createPbxClient({
     baseUrl: pbxTarget.url,
     secure: pbxTarget.secure,
+    connections: config.importConcurrency + PEOPLE_PBX_CONNECTIONS,
     timeouts: config.pbxTimeouts,
     onCall(record) {
       health.onCall(record);

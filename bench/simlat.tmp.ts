@@ -1,0 +1,13 @@
+import { request } from "undici";
+import { spawnSim, stopProcess } from "./processes.ts";
+const sim = await spawnSim();
+await sim.control("POST", "latency", { fixedMs: 20 });
+const ts: number[] = [];
+let n = 0;
+const lane = async () => { while (n++ < 2000) { const t0 = performance.now(); const r = await request(`${sim.url}/cc3/writedialplane/agents_commands/management_api.php?action=new_queue&queue_id=${9000 + n}&queue_name=Q&secure=${sim.secure}`); await r.body.text(); ts.push(performance.now() - t0); } };
+const t0 = performance.now();
+await Promise.all([lane(), lane(), lane(), lane()]);
+const wall = performance.now() - t0;
+ts.sort((a, b) => a - b);
+console.log("n", ts.length, "p50", ts[ts.length >> 1]?.toFixed(2), "mean", (ts.reduce((a, b) => a + b, 0) / ts.length).toFixed(2), "p99", ts[Math.floor(ts.length * 0.99)]?.toFixed(2), "wall/ideal", (wall / ((ts.length * 20) / 4)).toFixed(3));
+await stopProcess(sim.child);
