@@ -34,6 +34,8 @@ export default defineConfig(
       "test-results/**",
       "playwright-report/**",
       ".tools/**",
+      // Measurement preloads injected into a bench's processes (plain JavaScript, see their headers).
+      "bench/probes/**",
     ],
   },
   js.configs.recommended,
