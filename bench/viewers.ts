@@ -41,12 +41,14 @@ export type Figures = {
 /** What the worker posts: "connected" once every client has its `: connected`, then the figures. */
 export type ViewersMessage = { type: "connected"; refused: number } | ({ type: "figures" } & Figures);
 
-type Client = { seen: Uint8Array; close: () => void };
+type Client = { seen: Uint8Array; nextPass: Uint16Array; close: () => void };
 
 /**
- * Change k goes to agent k mod n: `mission` on the first pass over the agents, `online` on the second. A
- * client that receives an agent's `online` before ever seeing its `mission` (the console coalesced them: it
- * lagged) has the first change delivered then too, and it is counted as coalesced.
+ * Change k goes to agent k mod n in pass floor(k / n): `mission` in even passes, `online` in odd ones
+ * (delivery.ts). A client that receives an agent's status of the other parity than its next pass (the
+ * console coalesced a change it lagged behind into the next) has the skipped change delivered then too, and
+ * it is counted as coalesced. (Lagging two passes, a whole round over the agents, would be read as one
+ * pass later than it is: a longer delay, never a shorter one.)
  */
 async function watch(input: ViewersInput, post: (message: ViewersMessage) => void, drain: Promise<void>) {
   const { sentAt, agentIds } = input;
@@ -73,15 +75,15 @@ async function watch(input: ViewersInput, post: (message: ViewersMessage) => voi
     const i = index.get(id);
     if (i === undefined || (status !== "mission" && status !== "online")) return;
     const at = now();
-    if (status === "mission") {
-      deliver(client, i, at);
-      return;
-    }
-    // `online` stands for its agent's `mission` too when that never came (coalesced away).
-    if (deliver(client, i + n, at) && !client.seen[i] && deliver(client, i, at)) coalesced += 1;
+    const next = client.nextPass[i] ?? 0;
+    const pass = next % 2 === (status === "mission" ? 0 : 1) ? next : next + 1;
+    if (!deliver(client, pass * n + i, at)) return;
+    client.nextPass[i] = pass + 1;
+    // A status one pass on stands for the skipped pass's too (coalesced away).
+    if (pass > next && deliver(client, next * n + i, at)) coalesced += 1;
   };
   const agent = new HttpAgent({ keepAlive: false, maxSockets: Infinity });
-  const { clients, refused } = await openClients(input, total, agent, onAgent, () => (streamErrors += 1));
+  const { clients, refused } = await openClients(input, total, n, agent, onAgent, () => (streamErrors += 1));
   post({ type: "connected", refused });
   await drain;
   // Let the last events reach every client (bounded).
@@ -110,6 +112,7 @@ async function watch(input: ViewersInput, post: (message: ViewersMessage) => voi
 async function openClients(
   options: { urls: readonly string[]; cookies: readonly string[]; clients: number },
   total: number,
+  agentCount: number,
   agent: HttpAgent,
   onAgent: (client: Client, id: string, status: string) => void,
   onError: () => void,
@@ -166,6 +169,7 @@ async function openClients(
       );
       const client: Client = {
         seen: new Uint8Array(total),
+        nextPass: new Uint16Array(agentCount),
         close: () => {
           closing = true;
           req.destroy();
