@@ -37,7 +37,7 @@ import { ensureFirstAdmin } from "./users/service.ts";
  * PBX connections beyond an import's lanes (decision 038): a person's change never waits for a socket that
  * an import holds, and the import's own next call finds a free one.
  */
-export const PEOPLE_PBX_CONNECTIONS = 4;
+const PEOPLE_PBX_CONNECTIONS = 4;
 
 export { loadConfig, ConfigError, type Config } from "./config.ts";
 

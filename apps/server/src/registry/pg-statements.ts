@@ -7,9 +7,17 @@ import pg from "pg";
 
 const names = new Map<string, string>();
 
+/**
+ * Texts with more parameters are bulk shapes (n event rows in one insert, one text per n): they stay unnamed,
+ * so that each connection holds a bounded set of prepared statements, and their parsing is small beside
+ * their work.
+ */
+export const MAX_PREPARED_PARAMETERS = 64;
+
 /** Marks `sql` (a fixed text whose values are all parameters) to run as a named prepared statement. */
-export function nameStatement(sql: string): void {
-  if (!names.has(sql)) names.set(sql, `registry_${names.size + 1}`);
+export function nameStatement(sql: string, parameters: number): void {
+  if (parameters > MAX_PREPARED_PARAMETERS || names.has(sql)) return;
+  names.set(sql, `registry_${names.size + 1}`);
 }
 
 /** node-postgres's client, running the named texts as prepared statements and everything else as before. */

@@ -34,7 +34,7 @@ export function prepared<P extends Record<string, unknown>, R>(
         ),
       };
       cache.set(key, entry);
-      if (postgres) nameStatement(entry.sql);
+      if (postgres) nameStatement(entry.sql, entry.slots.length);
     }
     const parameters = entry.slots.map((slot) => (typeof slot === "object" ? slot.value : params[slot]));
     return db.executeQuery<R>(CompiledQuery.raw(entry.sql, parameters));
