@@ -25,7 +25,10 @@ const FLUSH_MS = 50;
 /**
  * ...or longer when a flush itself takes long (a socket write costs 10-20 µs, and 1,000 viewers make 1,000 of
  * them): the next flush waits this many times the last one's cost, so writing to viewers never takes more
- * than about a quarter of the console's thread, whatever their number, and requests keep theirs.
+ * than about a quarter of the console's thread, whatever their number, and requests keep theirs. The cost is
+ * the time the flush's slices ran (their writes included), not the time from its first slice to its last:
+ * the requests served in between are not the flush's, and counting them once made one flush on a busy
+ * moment hold the next one back for several times as long.
  */
 const FLUSH_COST_FACTOR = 3;
 /**
@@ -188,24 +191,29 @@ export function createEventStreams(deps: {
     flushWanted = false;
     const ping = pingDue;
     pingDue = false;
-    const started = (lastFlush = performance.now());
+    lastFlush = performance.now();
     const to = end();
     // Bytes by (from, audience, coalesced), built once per flush however many streams send them.
     const built = new Map<string, Uint8Array | null>();
     const pending = [...streams];
+    let cost = 0;
     const slice = () => {
+      const started = performance.now();
       for (const stream of pending.splice(0, FLUSH_SLICE)) {
         if (!streams.has(stream) || give(stream, to, built)) continue;
         if (ping && stream.ready && !stream.replaying) write(stream, PING);
       }
-      // The writes themselves run just after (the response bodies' readers); setImmediate comes after them.
+      // The writes themselves run just after: the response bodies' readers in the microtasks queued before
+      // this one, and the sockets' writes in the ticks those queue (Node corks a response until its next tick).
+      queueMicrotask(() => process.nextTick(sliceDone, started));
+    };
+    const sliceDone = (started: number) => {
+      cost += performance.now() - started;
       if (pending.length > 0) return void setImmediate(slice);
       flushedTo = to;
-      setImmediate(() => {
-        flushCost = performance.now() - started;
-        flushing = false;
-        if (flushWanted || end() > to) schedule();
-      });
+      flushCost = cost;
+      flushing = false;
+      if (flushWanted || end() > to) schedule();
     };
     slice();
   }
