@@ -73,5 +73,19 @@ describe.each(testDialect() === "postgres" ? [1, 2] : [1])("on %i console instan
     expect(wrong).toEqual([]);
     // ...and, as no call timed out, nothing was unknown: no agent was ever shown unconfirmed, so none was skipped.
     expect([...unconfirmed]).toEqual([]);
+    // And each agent's state history ends in exactly one open interval: the agent's state as the registry has
+    // it (each commit reads the open interval it closes in the agent's own write, under the agent's lock).
+    const first = defined(consoles[0], "the first console");
+    for (const agent of (await first.admin.agents()).filter((a) => AGENTS.includes(a.id))) {
+      const open = await first.deps.db
+        .selectFrom("state_history")
+        .select(["status", "extension", "reason", "confirmed"])
+        .where("agent_id", "=", agent.id)
+        .where("ended_at", "is", null)
+        .execute();
+      expect(open, `agent ${agent.id}`).toEqual([
+        { status: agent.status, extension: agent.extension, reason: agent.pauseReason, confirmed: 1 },
+      ]);
+    }
   }, 60_000);
 });

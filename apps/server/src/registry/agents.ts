@@ -3,6 +3,7 @@
 // unconfirmed while any fact of the agent waits to be settled (settles.ts).
 import type { Agent } from "@crystal-console/api";
 import { type Kysely, type UpdateObject, sql } from "kysely";
+import { latestIntervalOfAgent, noteLatestInterval } from "./history.ts";
 import { jsonIds, parseIds } from "./json.ts";
 import { isPostgres } from "./open.ts";
 import { prepared } from "./prepared.ts";
@@ -169,7 +170,8 @@ const updateState = prepared((db, p: StateParams, shape) =>
     })
     .where("id", "=", p.id)
     .returningAll()
-    .returning(queueIdsOfAgent(db)),
+    .returning(queueIdsOfAgent(db))
+    .returning(latestIntervalOfAgent(db)),
 );
 
 export async function setAgentState(
@@ -191,7 +193,9 @@ export async function setAgentState(
     },
     patch.status === "paused" ? "paused" : "",
   );
-  return written(rows[0]);
+  const [row] = rows;
+  if (row) noteLatestInterval(db, id, row.latest_interval);
+  return written(row);
 }
 
 /** Recomputes the agent's `confirmed` (after a settle row of one of its facts came or went). */

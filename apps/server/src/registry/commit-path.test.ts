@@ -95,8 +95,8 @@ const upToTheAgent = [
   "begin",
   // PostgreSQL: the lease released, the settle row deleted and the agent's row locked, in one statement.
   ...(postgres ? ["with settled for update"] : ["delete fact_locks", "delete settles"]),
+  // The agent's open interval comes back with its row, read under the lock: no statement of its own.
   "update agents",
-  "select state_history",
 ];
 /** And after the history: PostgreSQL's audit row, the events' order lock and the events in one statement. */
 const auditAndEvents = [...(postgres ? ["with audited"] : ["insert audit", "insert events"]), "commit"];

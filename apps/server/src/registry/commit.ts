@@ -3,7 +3,8 @@
 //   1. the release of the fact's lease (the next writer on the fact may call the PBX once this commits);
 //   2. the fact's settle row: deleted when the answer settled it, `pending` or `unsettled` when it did not;
 //   3. the registry facts (agents, queues, memberships), which return the events that report them;
-//   4. the state-history intervals the agent events of step 3 start and end (history.ts);
+//   4. the state-history intervals the agent events of step 3 start and end (history.ts; the locked agent's
+//      open interval as its write in step 3 read it, in the same statement);
 //   5. the audit row;
 //   6. the event rows.
 // A further fact of every change is one more step here, in the same transaction. The caller broadcasts the
@@ -61,7 +62,11 @@ export async function commit(db: Kysely<Database>, change: Change): Promise<Stor
       if (settle) await writeSettle(tx, settle);
     }
     const events = change.facts ? await change.facts(tx) : [];
-    const context = { cause: change.cause ?? "person", actor: change.audit?.actor ?? null };
+    const context = {
+      cause: change.cause ?? "person",
+      actor: change.audit?.actor ?? null,
+      lockedAgent: agentId,
+    };
     await recordHistory(tx, events, context, Date.now());
     if (change.events) events.push(...change.events);
     return insertEvents(tx, events, change.audit);

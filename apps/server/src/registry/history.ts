@@ -3,15 +3,59 @@
 // agent row, the audit row and the event rows. An interval is a stretch of one status, extension, pause
 // reason and confirmation; each agent's latest row is its open interval (`ended_at` null until the next).
 import type { Agent, ConsoleEvent, HistoryInterval } from "@crystal-console/api";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
+import { jsonObject, parseJsonObject } from "./json.ts";
 import { prepared } from "./prepared.ts";
 import { dayOf, nextTurn, rollUp, rollupZone } from "./rollups.ts";
 import type { Database, HistoryCause, HistoryRow } from "./schema.ts";
 
 type Db = Kysely<Database>;
 
-/** Why the commit changed the agents it reports, and who did it (the audit row's actor). */
-export type HistoryContext = { cause: HistoryCause; actor: string | null };
+/**
+ * Why the commit changed the agents it reports, and who did it (the audit row's actor); and the agent whose
+ * row the commit locked before writing it (commit.ts), whose latest interval its write read (below).
+ */
+export type HistoryContext = { cause: HistoryCause; actor: string | null; lockedAgent?: string | null };
+
+const HISTORY_COLUMNS = Object.keys({
+  id: true,
+  agent_id: true,
+  status: true,
+  extension: true,
+  reason: true,
+  started_at: true,
+  ended_at: true,
+  confirmed: true,
+  by_actor: true,
+  cause: true,
+  start_late: true,
+  end_late: true,
+  starts_state: true,
+  prev_status: true,
+} satisfies Record<keyof HistoryRow, true>);
+
+/**
+ * The agent's latest interval, for the statement that writes the agent's state (agents.ts): read there, in
+ * the same statement, the commit's history step need not read it again. Only for the agent whose row the
+ * commit locked first: on PostgreSQL a statement sees the rows committed before it began, and only that lock
+ * (held before the statement) guarantees that no other commit's interval for the agent lands in between.
+ */
+export const latestIntervalOfAgent = (db: Db) =>
+  jsonObject(
+    db,
+    HISTORY_COLUMNS,
+    sql`select * from "state_history" where "state_history"."agent_id" = "agents"."id" order by "state_history"."id" desc limit 1`,
+  ).as("latest_interval");
+
+/** The latest intervals that the agent writes of a transaction read (latestIntervalOfAgent), by agent. */
+const readByWrites = new WeakMap<Db, Map<string, HistoryRow | null>>();
+
+/** Keeps what an agent write read of the agent's latest interval, for this transaction's history step. */
+export function noteLatestInterval(tx: Db, agentId: string, json: unknown): void {
+  let read = readByWrites.get(tx);
+  if (!read) readByWrites.set(tx, (read = new Map<string, HistoryRow | null>()));
+  read.set(agentId, parseJsonObject<HistoryRow>(json));
+}
 
 const latestOfAgent = prepared((db, p: { agentId: string }) =>
   db.selectFrom("state_history").selectAll().where("agent_id", "=", p.agentId).orderBy("id", "desc").limit(1),
@@ -50,7 +94,7 @@ const sameState = (row: HistoryRow, agent: Agent) =>
   row.status === agent.status && row.extension === agent.extension && row.reason === agent.pauseReason;
 
 async function recordAgent(tx: Db, agent: Agent, context: HistoryContext, now: number): Promise<void> {
-  const open = await openInterval(tx, agent.id);
+  const open = await openInterval(tx, agent.id, context.lockedAgent === agent.id);
   const confirmed = agent.confirmed ? 1 : 0;
   if (open && sameState(open, agent) && open.confirmed === confirmed) return;
   const stateChanged = !open || !sameState(open, agent);
@@ -78,8 +122,15 @@ async function recordAgent(tx: Db, agent: Agent, context: HistoryContext, now: n
   });
 }
 
-async function openInterval(tx: Db, agentId: string): Promise<HistoryRow | undefined> {
-  const [latest] = (await latestOfAgent(tx, { agentId })).rows;
+/**
+ * The agent's open interval: as the agent's write in this transaction read it, when `locked` (see
+ * latestIntervalOfAgent), else read now. What a write read is used once: this step changes the history.
+ */
+async function openInterval(tx: Db, agentId: string, locked = false): Promise<HistoryRow | undefined> {
+  const read = readByWrites.get(tx);
+  const noted = locked ? read?.get(agentId) : undefined;
+  read?.delete(agentId);
+  const latest = noted !== undefined ? noted : (await latestOfAgent(tx, { agentId })).rows[0];
   return latest?.ended_at === null ? latest : undefined;
 }
 
