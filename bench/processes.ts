@@ -86,6 +86,8 @@ export function stopProcess(child: ChildProcess): Promise<void> {
 export type BenchDatabase = { dialect: "sqlite" | "postgres"; url: string };
 
 let postgres: Promise<{ url: string; stop: () => Promise<void> }> | null = null;
+/** What the names of this bench's databases start with: they are dropped at the end (stopBenchPostgres). */
+let benchPrefix: string | null = null;
 
 /**
  * The registries a bench runs on, from BENCH_DIALECTS (default `sqlite,postgres`): SQLite in `dataDir`, and
@@ -94,12 +96,14 @@ let postgres: Promise<{ url: string; stop: () => Promise<void> }> | null = null;
  */
 export async function benchDatabase(dialect: "sqlite" | "postgres", dataDir: string): Promise<BenchDatabase> {
   if (dialect === "sqlite") return { dialect, url: `sqlite:${dataDir}/console.sqlite` };
-  const { createDatabase, startTestPostgres } = await import("../apps/server/test/postgres.ts");
-  postgres ??= process.env.BENCH_DATABASE_URL
-    ? Promise.resolve({ url: process.env.BENCH_DATABASE_URL, stop: () => Promise.resolve() })
-    : startTestPostgres();
+  const { createDatabase, runPrefix, startTestPostgres } = await import("../apps/server/test/postgres.ts");
+  benchPrefix ??= runPrefix("bench");
+  postgres ??= startTestPostgres(benchPrefix, process.env.BENCH_DATABASE_URL);
   const server = await postgres;
-  return { dialect, url: await createDatabase(server.url, `bench_${randomBytes(6).toString("hex")}`) };
+  return {
+    dialect,
+    url: await createDatabase(server.url, `${benchPrefix}${randomBytes(6).toString("hex")}`),
+  };
 }
 
 export function benchDialects(): ("sqlite" | "postgres")[] {
@@ -109,7 +113,7 @@ export function benchDialects(): ("sqlite" | "postgres")[] {
   return names as ("sqlite" | "postgres")[];
 }
 
-/** Stops the PostgreSQL server benchDatabase() started, if any. */
+/** Stops the PostgreSQL server benchDatabase() started, if any, or drops its databases on BENCH_DATABASE_URL's. */
 export async function stopBenchPostgres(): Promise<void> {
   if (!postgres) return;
   const server = await postgres;

@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type PbxSim, startPbxSim } from "@crystal-console/pbx-sim";
-import { createDatabase, freePort, startTestPostgres } from "../apps/server/test/postgres.ts";
+import { createDatabase, freePort, runPrefix, startTestPostgres } from "../apps/server/test/postgres.ts";
 import { killOnExit, stopProcess, waitForLine } from "../bench/processes.ts";
 
 /** The names the balancer gives the two consoles: its `server` lines and the values of its cookie. */
@@ -87,9 +87,10 @@ export async function startFleet(adminPassword: string): Promise<Fleet> {
     started.length = 0;
   };
   try {
-    const postgres = await startTestPostgres();
+    const prefix = runPrefix("e2e_lb");
+    const postgres = await startTestPostgres(prefix);
     started.push(postgres.stop);
-    const databaseUrl = await createDatabase(postgres.url, `e2e_lb_${randomBytes(6).toString("hex")}`);
+    const databaseUrl = await createDatabase(postgres.url, `${prefix}db`);
 
     const sim = await startPbxSim({ port: 0, control: { token: randomBytes(16).toString("hex") } });
     started.push(() => sim.close());

