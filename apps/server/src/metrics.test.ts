@@ -23,6 +23,7 @@ describe("with METRICS=true", () => {
     expect(text).toContain(`\ncrystal_pbx_call_duration_seconds_count{${instance},action="new_queue"} 1\n`);
     expect(text).toContain(`\ncrystal_active_sessions{${instance}} 1\n`);
     expect(text).toContain(`\ncrystal_sse_clients{${instance}} 0\n`);
+    expect(text).toContain(`\ncrystal_sse_flush_seconds_count{${instance}} 0\n`);
     expect(text).not.toContain(t.pbx.secure);
   });
 });

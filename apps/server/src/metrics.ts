@@ -1,5 +1,5 @@
-// Prometheus metrics for operators: PBX calls by action and result with latency, live SSE clients,
-// active sessions. Served at GET /metrics only when METRICS=true.
+// Prometheus metrics for operators: PBX calls by action and result with latency, live SSE clients and what
+// writing to them costs, active sessions. Served at GET /metrics only when METRICS=true.
 import type { PbxCallRecord } from "@crystal-console/crystal";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 
@@ -28,6 +28,12 @@ export function createMetrics(instanceId: string, countSessions: () => Promise<n
     help: "Open live event streams.",
     registers: [registry],
   });
+  const sseFlushCost = new Histogram({
+    name: "crystal_sse_flush_seconds",
+    help: "The console's own time per flush to the live event streams (events/streams.ts), writes included.",
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+    registers: [registry],
+  });
   new Gauge({
     name: "crystal_active_sessions",
     help: "Sessions used within the idle timeout.",
@@ -38,6 +44,9 @@ export function createMetrics(instanceId: string, countSessions: () => Promise<n
   });
   return {
     sseClients,
+    onSseFlush(costMs: number) {
+      sseFlushCost.observe(costMs / 1000);
+    },
     onPbxCall(record: PbxCallRecord) {
       pbxCalls.inc({ action: record.action, result: record.result });
       pbxLatency.observe({ action: record.action }, record.durationMs / 1000);

@@ -92,6 +92,56 @@ describe("a flush in slices", () => {
     }
   });
 
+  it("a flush's cost is its slices' own time: what runs between them is not counted (decision 039)", async () => {
+    // A fan-out of its own, on the console's bus and sessions, reporting each flush's cost.
+    const closing = new AbortController();
+    const costs: number[] = [];
+    const metrics = { ...t.deps.metrics, onSseFlush: (ms: number) => costs.push(ms) };
+    try {
+      const streams = createEventStreams({ ...t.deps, metrics, closing: closing.signal });
+      const token = decodeURIComponent(defined(sue.cookie?.split("=")[1], "sue's session token"));
+      const user = { username: "sue", role: "supervisor" } as const;
+      const decoder = new TextDecoder();
+      // Each body read as the server's response writer reads it; the time each first carries "S".
+      const arrived: number[] = [];
+      for (let i = 0; i < STREAMS; i++) {
+        const body = streams.open(user, token, 0).getReader();
+        void (async () => {
+          for (;;) {
+            const { done, value } = await body.read();
+            if (done) return;
+            if (decoder.decode(value).includes('"name":"S"')) return void arrived.push(performance.now());
+          }
+        })();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      costs.length = 0;
+      // Other work between the slices: once the first stream has the event, 40 ms of it per turn of the
+      // event loop until the last one has it.
+      const busy = () => {
+        const until = performance.now() + 40;
+        while (performance.now() < until);
+        if (arrived.length < STREAMS) setImmediate(busy);
+      };
+      const renamed = t.admin.call("PATCH /queues/:queueId", {
+        params: { queueId: "5000" },
+        body: { name: "S" },
+      });
+      while (arrived.length === 0) await new Promise((resolve) => setImmediate(resolve));
+      busy();
+      expect((await renamed).status).toBe(200);
+      while (arrived.length < STREAMS) await new Promise((resolve) => setTimeout(resolve, 5));
+      const [first = 0, last = 0] = [arrived[0], arrived.at(-1)];
+      // The flush took several turns of 40 ms from first stream to last...
+      expect(last - first).toBeGreaterThan(3 * 40);
+      // ...and its cost is what its slices took, far less than one of those turns.
+      expect(costs.length).toBeGreaterThan(0);
+      expect(Math.max(...costs)).toBeLessThan(40);
+    } finally {
+      closing.abort();
+    }
+  });
+
   it("the heartbeat pings every stream once, FLUSH_SLICE streams per turn of the event loop", async () => {
     // A fan-out of its own on the console's bus and sessions, whose heartbeat the test fires.
     vi.useFakeTimers({ toFake: ["setInterval"] });

@@ -212,6 +212,7 @@ export function createEventStreams(deps: {
       if (pending.length > 0) return void setImmediate(slice);
       flushedTo = to;
       flushCost = cost;
+      deps.metrics.onSseFlush(cost);
       flushing = false;
       if (flushWanted || end() > to) schedule();
     };
