@@ -24,14 +24,19 @@ export function jsonObject(
     : sql`(select json_object(${pairs}) from (${select}) as t)`;
 }
 
-/** A row read back from jsonObject() (a string on SQLite, parsed already on PostgreSQL). */
+/** A value read back from jsonIds() or jsonObject(): a string on SQLite, parsed already on PostgreSQL. */
+function parseJson(value: unknown): unknown {
+  return typeof value === "string" ? JSON.parse(value) : value;
+}
+
+/** A row read back from jsonObject(). */
 export function parseJsonObject<T>(value: unknown): T | null {
-  return (typeof value === "string" ? JSON.parse(value) : value) as T | null;
+  return parseJson(value) as T | null;
 }
 
 /** An id list read back from jsonIds(), in the registry's order (numeric ids: shorter first, then by text). */
 export function parseIds(value: unknown): string[] {
-  const ids = (typeof value === "string" ? JSON.parse(value) : value) as string[];
+  const ids = parseJson(value) as string[];
   return ids.sort(byNumericId);
 }
 
